@@ -1,0 +1,7 @@
+# The database.
+{ lib, ... }:
+{
+  networking.hostName = "db-1";
+  services.postgresql.enable = true;
+  nixdeploy.standin.services.db.healthy = true;
+}

@@ -1,0 +1,79 @@
+# A minimal module system: no option declarations, every attribute is "freeform".
+# Modules are attribute sets, functions of { config, lib, pkgs, ... } (plus specialArgs) or paths to
+# either; `imports` and the `{ imports; config; }` form are understood. All definitions are merged
+# into one `config`, which is passed back to the module functions (a lazy fixpoint):
+#   - attribute sets merge recursively (mkIf/mkOverride on a set apply to everything inside it);
+#   - for a leaf, the definitions with the best priority win (mkForce 50 < plain 100 < mkDefault 1000);
+#     lists among them are concatenated, otherwise the last module wins (recursiveUpdate semantics);
+#   - a leaf whose every definition is under a false mkIf evaluates to null (there are no defaults).
+# Limitation: a whole module body cannot be `mkIf <something from config>` (infinite recursion);
+# put the mkIf one level down, as in `services.x = mkIf cond { ... }`.
+lib:
+{ modules, specialArgs ? { }, args ? { } }:
+let
+  inherit (builtins) all any attrNames concatMap filter foldl' isAttrs isFunction isList isPath length toString;
+
+  moduleArgs = { inherit config lib; } // args // specialArgs;
+
+  # Call a module function with the arguments it names (or all of them for `args: ...` / `{ ... }:`).
+  apply = f:
+    let wanted = builtins.functionArgs f;
+    in f (if wanted == { } then moduleArgs else builtins.intersectAttrs wanted moduleArgs);
+
+  load = key: m:
+    let
+      value = if isPath m || builtins.isString m then import m else m;
+      body = if isFunction value then apply value else value;
+      full = body ? imports || body ? config;
+      unsupported = filter (n: n != "imports" && n != "config") (attrNames body);
+    in
+    if !isAttrs body then throw "stand-in module ${key} is not an attribute set"
+    else if body ? options then throw "stand-in module ${key}: option declarations are not supported"
+    else if full && unsupported != [ ] then throw "stand-in module ${key}: unexpected top-level attributes next to imports/config: ${toString unsupported}"
+    else {
+      inherit key;
+      imports = body.imports or [ ];
+      definitions = if full then body.config or { } else body;
+    };
+
+  # A path imported twice is loaded once (by its path), like nixpkgs.
+  keyOf = parent: i: m: if isPath m || builtins.isString m then toString m else "${parent}/imports[${toString i}]";
+
+  loaded = builtins.genericClosure {
+    startSet = lib.genList (i: load (keyOf "modules" i (builtins.elemAt modules i)) (builtins.elemAt modules i)) (length modules);
+    operator = item: lib.genList (i: let m = builtins.elemAt item.imports i; in load (keyOf item.key i m) m) (length item.imports);
+  };
+
+  isLeaf = v: !isAttrs v || lib.isDerivation v || v ? outPath || (v._type or null) != null && !(builtins.elem v._type [ "if" "override" "merge" ]);
+
+  # Strip property markers off one definition: a list of { priority, value } (empty if disabled).
+  expand = priority: v:
+    if !isAttrs v then [ { inherit priority; value = v; } ]
+    else if v._type or null == "if" then (if v.condition then expand priority v.content else [ ])
+    else if v._type or null == "override" then expand v.priority v.content
+    else if v._type or null == "merge" then concatMap (expand priority) v.contents
+    else [ { inherit priority; value = v; } ];
+
+  mergeAt = path: defs:
+    let active = concatMap (d: expand d.priority d.value) defs;
+    in
+    if active == [ ] then null
+    else if all (d: !isLeaf d.value) active then
+      let names = attrNames (foldl' (acc: d: acc // d.value) { } active);
+      in lib.genAttrs names (n: mergeAt (path ++ [ n ]) (concatMap (d: if d.value ? ${n} then [ { inherit (d) priority; value = d.value.${n}; } ] else [ ]) active))
+    else
+      let
+        best = foldl' (p: d: if d.priority < p then d.priority else p) 2000 active;
+        winners = filter (d: d.priority == best) active;
+      in
+      if any (d: !isLeaf d.value) winners && any (d: isLeaf d.value) winners
+      then throw "stand-in: `${lib.concatStringsSep "." path}` is defined both as an attribute set and as a value"
+      else if all (d: !isLeaf d.value) winners then mergeAt path winners
+      else if all (d: isList d.value) winners then concatMap (d: d.value) winners
+      else (lib.last winners).value;
+
+  config = mergeAt [ ] (map (m: { priority = 100; value = m.definitions; }) loaded);
+in
+{
+  inherit config;
+}

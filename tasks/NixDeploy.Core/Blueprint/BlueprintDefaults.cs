@@ -1,0 +1,23 @@
+namespace NixDeploy.Blueprint;
+
+/// <summary>Values a blueprint may leave out, and the closed sets its fields are checked against.</summary>
+public static class BlueprintDefaults
+{
+    public const string Role = "default";
+    public const double Cpu = 1;
+    public const double MemoryAmount = 1;
+    public const string MemoryUnit = "GB";
+    public const int Replicas = 1;
+    public const string Backend = "ssh";
+    public const string SshUser = "root";
+    public const int SshPort = 22;
+    public const bool AutoRollback = true;
+    public const int HealthCheckTimeout = 60;
+    public const int HealthCheckInterval = 10;
+    public const int HttpExpectedStatus = 200;
+
+    /// <summary>Backends this SDK can deploy with. Others are rejected rather than silently skipped.</summary>
+    public static readonly IReadOnlyList<string> Backends = ["ssh"];
+
+    public static readonly IReadOnlyList<string> MemoryUnits = ["KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB"];
+}

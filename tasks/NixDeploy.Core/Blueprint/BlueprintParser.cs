@@ -1,0 +1,241 @@
+using System.Text.Json;
+using NixDeploy.Diagnostics;
+
+namespace NixDeploy.Blueprint;
+
+/// <summary>
+/// Turns the JSON that <c>nix eval --json</c> printed into typed, validated machine specs. Every problem is
+/// collected with its path (<c>web-1.deployment.sshPort</c>) so the user fixes them all in one go.
+/// </summary>
+public sealed class BlueprintParser
+{
+    private readonly List<Diagnostic> _errors = [];
+    private readonly string? _file;
+
+    private BlueprintParser(string? file) => _file = file;
+
+    /// <summary>Parses a blueprint; <paramref name="file"/> is named in errors (the flake that declares it).</summary>
+    public static IReadOnlyDictionary<string, MachineSpec> Parse(string json, string? file)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new NixDeployException(ErrorCodes.BlueprintMalformed,
+                $"The blueprint is not valid JSON ({e.Message}). Make the blueprint attribute an attribute set, or a string made with builtins.toJSON.", file);
+        }
+        using (document)
+            return Parse(document.RootElement, file);
+    }
+
+    public static IReadOnlyDictionary<string, MachineSpec> Parse(JsonElement root, string? file)
+    {
+        // A blueprint exported as builtins.toJSON arrives as a JSON string holding the JSON.
+        if (root.ValueKind == JsonValueKind.String)
+            return Parse(root.GetString()!, file);
+        var parser = new BlueprintParser(file);
+        var machines = parser.ParseMachines(root);
+        if (parser._errors.Count > 0)
+            throw new NixDeployException(parser._errors);
+        return machines;
+    }
+
+    private SortedDictionary<string, MachineSpec> ParseMachines(JsonElement root)
+    {
+        var machines = new SortedDictionary<string, MachineSpec>(StringComparer.Ordinal);
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            Error(ErrorCodes.BlueprintWrongType, $"The blueprint must be an attribute set of machines, but it is {Describe(root)}.");
+            return machines;
+        }
+        foreach (var machine in root.EnumerateObject())
+        {
+            if (!Identifiers.IsMachineName(machine.Name))
+            {
+                Error(ErrorCodes.UnsafeMachineName,
+                    $"Machine name '{machine.Name}' is not allowed: use letters, digits, '-' and '_' (at most 63, starting with a letter or digit).");
+                continue;
+            }
+            if (ParseMachine(machine.Name, machine.Value) is { } spec)
+                machines.Add(machine.Name, spec);
+        }
+        if (machines.Count == 0 && _errors.Count == 0)
+            Error(ErrorCodes.BlueprintEmpty, "The blueprint declares no machines: add at least one machine to it.");
+        return machines;
+    }
+
+    private MachineSpec? ParseMachine(string name, JsonElement value)
+    {
+        if (!ExpectObject(value, name))
+            return null;
+        var memory = Optional(value, name, "memory", JsonValueKind.Object) is { } m
+            ? new MemorySpec(
+                PositiveNumber(m, $"{name}.memory", "amount") ?? BlueprintDefaults.MemoryAmount,
+                OneOf(m, $"{name}.memory", "unit", BlueprintDefaults.MemoryUnits, BlueprintDefaults.MemoryUnit, ErrorCodes.InvalidValue))
+            : new MemorySpec(BlueprintDefaults.MemoryAmount, BlueprintDefaults.MemoryUnit);
+        var deployment = Required(value, name, "deployment", JsonValueKind.Object) is { } d ? ParseDeployment(name, d) : null;
+        var spec = new MachineSpec(
+            String(value, name, "role") ?? BlueprintDefaults.Role,
+            PositiveNumber(value, name, "cpu") ?? BlueprintDefaults.Cpu,
+            memory,
+            StringList(value, name, "labels"),
+            Integer(value, name, "replicas", 1, int.MaxValue) ?? BlueprintDefaults.Replicas,
+            deployment!);
+        return deployment is null ? null : spec;
+    }
+
+    private DeploymentSpec? ParseDeployment(string machine, JsonElement value)
+    {
+        var path = $"{machine}.deployment";
+        var addr = Required(value, path, "addr", JsonValueKind.String)?.GetString();
+        if (addr is not null && !Identifiers.IsAddress(addr))
+            Error(ErrorCodes.UnsafeAddress, $"{path}.addr '{addr}' is not a hostname or IP address: use letters, digits, '.', '-' (or an IPv6 address).");
+        var user = String(value, path, "sshUser") ?? BlueprintDefaults.SshUser;
+        if (!Identifiers.IsUser(user))
+            Error(ErrorCodes.UnsafeUser, $"{path}.sshUser '{user}' is not a valid user name: use lower-case letters, digits, '_' and '-'.");
+        var backend = OneOf(value, path, "backend", BlueprintDefaults.Backends, BlueprintDefaults.Backend, ErrorCodes.BlueprintUnknownBackend);
+        var port = Integer(value, path, "sshPort", 1, 65535) ?? BlueprintDefaults.SshPort;
+        var checks = new List<HealthCheckSpec>();
+        if (Optional(value, path, "healthChecks", JsonValueKind.Array) is { } array)
+        {
+            var index = 0;
+            foreach (var check in array.EnumerateArray())
+            {
+                if (ParseHealthCheck($"{path}.healthChecks[{index++}]", check) is { } spec)
+                    checks.Add(spec);
+            }
+        }
+        var autoRollback = Boolean(value, path, "autoRollback") ?? BlueprintDefaults.AutoRollback;
+        return addr is null ? null : new DeploymentSpec(addr, backend, user, port, checks, autoRollback);
+    }
+
+    private HealthCheckSpec? ParseHealthCheck(string path, JsonElement value)
+    {
+        if (!ExpectObject(value, path))
+            return null;
+        var command = String(value, path, "command");
+        var url = String(value, path, "url");
+        if ((command is null) == (url is null))
+        {
+            Error(command is null ? ErrorCodes.BlueprintMissingField : ErrorCodes.InvalidValue,
+                $"{path} needs exactly one of 'command' (run on the host) or 'url' (fetched over HTTP).");
+            return null;
+        }
+        if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            Error(ErrorCodes.InvalidValue, $"{path}.url '{url}' is not an absolute http(s) URL.");
+        var timeout = Integer(value, path, "timeout", 1, 86400) ?? BlueprintDefaults.HealthCheckTimeout;
+        var interval = Integer(value, path, "interval", 1, 86400) ?? BlueprintDefaults.HealthCheckInterval;
+        return new HealthCheckSpec(
+            Boolean(value, path, "enabled") ?? true,
+            command,
+            url,
+            url is null ? null : Integer(value, path, "expectedStatus", 100, 599) ?? BlueprintDefaults.HttpExpectedStatus,
+            timeout,
+            interval);
+    }
+
+    private JsonElement? Required(JsonElement parent, string path, string name, JsonValueKind kind)
+    {
+        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            Error(ErrorCodes.BlueprintMissingField, $"{path} is missing the required field '{name}'.");
+            return null;
+        }
+        return Expect(value, $"{path}.{name}", kind) ? value : null;
+    }
+
+    private JsonElement? Optional(JsonElement parent, string path, string name, JsonValueKind kind) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null && Expect(value, $"{path}.{name}", kind)
+            ? value
+            : null;
+
+    private string? String(JsonElement parent, string path, string name) =>
+        Optional(parent, path, name, JsonValueKind.String)?.GetString();
+
+    private bool? Boolean(JsonElement parent, string path, string name)
+    {
+        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            return value.GetBoolean();
+        Error(ErrorCodes.BlueprintWrongType, $"{path}.{name} must be true or false, but it is {Describe(value)}.");
+        return null;
+    }
+
+    private double? PositiveNumber(JsonElement parent, string path, string name)
+    {
+        if (Optional(parent, path, name, JsonValueKind.Number) is not { } value)
+            return null;
+        var number = value.GetDouble();
+        if (number > 0)
+            return number;
+        Error(ErrorCodes.InvalidValue, $"{path}.{name} must be greater than 0, but it is {number}.");
+        return null;
+    }
+
+    private int? Integer(JsonElement parent, string path, string name, int min, int max)
+    {
+        if (Optional(parent, path, name, JsonValueKind.Number) is not { } value)
+            return null;
+        if (value.TryGetInt64(out var number) && number >= min && number <= max)
+            return (int)number;
+        Error(ErrorCodes.InvalidValue, $"{path}.{name} must be a whole number from {min} to {max}, but it is {value.GetRawText()}.");
+        return null;
+    }
+
+    private string OneOf(JsonElement parent, string path, string name, IReadOnlyList<string> allowed, string fallback, string code)
+    {
+        var value = String(parent, path, name);
+        if (value is null || allowed.Contains(value))
+            return value ?? fallback;
+        Error(code, $"{path}.{name} '{value}' is not supported: use one of {string.Join(", ", allowed)}.");
+        return fallback;
+    }
+
+    private IReadOnlyList<string> StringList(JsonElement parent, string path, string name)
+    {
+        if (Optional(parent, path, name, JsonValueKind.Array) is not { } array)
+            return [];
+        var items = new List<string>();
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (Expect(item, $"{path}.{name}[{index++}]", JsonValueKind.String))
+                items.Add(item.GetString()!);
+        }
+        return items;
+    }
+
+    private bool ExpectObject(JsonElement value, string path) => Expect(value, path, JsonValueKind.Object);
+
+    private bool Expect(JsonElement value, string path, JsonValueKind kind)
+    {
+        if (value.ValueKind == kind)
+            return true;
+        Error(ErrorCodes.BlueprintWrongType, $"{path} must be {Article(kind)}, but it is {Describe(value)}.");
+        return false;
+    }
+
+    private void Error(string code, string message) => _errors.Add(new Diagnostic(code, message, _file));
+
+    private static string Article(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an attribute set",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.True or JsonValueKind.False => $"a boolean ({value.GetRawText()})",
+        JsonValueKind.Null => "null",
+        _ => $"{Article(value.ValueKind)} ({Shorten(value.GetRawText())})",
+    };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
+}

@@ -1,0 +1,34 @@
+namespace NixDeploy.Blueprint;
+
+/// <summary>The desired state of one machine, as the flake's <c>blueprintJSON</c> declares it (seed 002's shape).</summary>
+public sealed record MachineSpec(
+    string Role,
+    double Cpu,
+    MemorySpec Memory,
+    IReadOnlyList<string> Labels,
+    int Replicas,
+    DeploymentSpec Deployment);
+
+public sealed record MemorySpec(double Amount, string Unit);
+
+/// <summary>How to reach and activate a machine.</summary>
+public sealed record DeploymentSpec(
+    string Addr,
+    string Backend,
+    string SshUser,
+    int SshPort,
+    IReadOnlyList<HealthCheckSpec> HealthChecks,
+    bool AutoRollback);
+
+/// <summary>
+/// A check that must pass after activation: a <see cref="Command"/> run on the host, or an HTTP <see cref="Url"/>
+/// fetched by the deployer (morph-style). It is retried every <see cref="Interval"/> seconds until it passes or
+/// <see cref="Timeout"/> seconds have gone by.
+/// </summary>
+public sealed record HealthCheckSpec(
+    bool Enabled,
+    string? Command,
+    string? Url,
+    int? ExpectedStatus,
+    int Timeout,
+    int Interval);

@@ -1,0 +1,42 @@
+namespace NixDeploy.Diagnostics;
+
+/// <summary>
+/// Every code the SDK and the tool report. Codes are stable: tests, docs and users' CI scripts rely on them.
+/// </summary>
+public static class ErrorCodes
+{
+    // ND10xx: Nix itself.
+    public const string NixMissing = "ND1001";
+    public const string NixTooOld = "ND1002";
+    public const string NixCommandFailed = "ND1003";
+
+    // ND11xx: evaluating the blueprint.
+    public const string FlakeEvaluationFailed = "ND1101";
+    public const string BlueprintMalformed = "ND1102";
+    public const string BlueprintMissingField = "ND1103";
+    public const string BlueprintWrongType = "ND1104";
+    public const string BlueprintUnknownBackend = "ND1105";
+    public const string MachineWithoutConfiguration = "ND1106";
+    public const string ConfigurationWithoutMachine = "ND1107";
+    public const string UnsafeMachineName = "ND1108";
+    public const string UnsafeAddress = "ND1109";
+    public const string UnsafeUser = "ND1110";
+    public const string InvalidValue = "ND1111";
+    public const string SelectionMatchesNothing = "ND1112";
+    public const string BlueprintEmpty = "ND1113";
+
+    // ND12xx: building closures.
+    public const string ClosureBuildFailed = "ND1201";
+    public const string InvalidStorePath = "ND1202";
+
+    // ND13xx: the deployment manifest.
+    public const string PreviousManifestCorrupt = "ND1301";
+    public const string PreviousManifestUnknownSchema = "ND1302";
+    public const string PreviousManifestMissing = "ND1303";
+    public const string GitFailed = "ND1304";
+
+    public const string IntermediateFileUnreadable = "ND1305";
+
+    // ND90xx: the SDK's own faults, reported without a stack trace but with the type for a bug report.
+    public const string InternalError = "ND9001";
+}

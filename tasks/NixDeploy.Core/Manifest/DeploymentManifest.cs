@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+using NixDeploy.Blueprint;
+
+namespace NixDeploy.Manifest;
+
+/// <summary>
+/// <c>deployment.json</c>: what to deploy (seed 002's payload) plus what changed since the previous one.
+/// It holds no timestamps, so identical inputs give an identical file.
+/// </summary>
+public sealed record DeploymentManifest(
+    int SchemaVersion,
+    string? GitCommit,
+    bool GitDirty,
+    IReadOnlyDictionary<string, MachineSpec> Blueprint,
+    IReadOnlyDictionary<string, string> Closures,
+    bool Changed,
+    IReadOnlyDictionary<string, ClosureChange> Changes)
+{
+    public const int CurrentSchemaVersion = 1;
+}
+
+/// <summary>How a machine's closure compares with the previous deployment.</summary>
+public enum ClosureChange
+{
+    [JsonStringEnumMemberName("unchanged")] Unchanged,
+    [JsonStringEnumMemberName("changed")] Changed,
+    [JsonStringEnumMemberName("added")] Added,
+    [JsonStringEnumMemberName("removed")] Removed,
+}

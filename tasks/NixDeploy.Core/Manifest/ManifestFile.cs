@@ -1,0 +1,53 @@
+using System.Text.Json;
+using NixDeploy.Diagnostics;
+using NixDeploy.IO;
+using NixDeploy.Json;
+using NixDeploy.Nix;
+
+namespace NixDeploy.Manifest;
+
+/// <summary>Reads a previous <c>deployment.json</c> strictly and writes a new one atomically, only when it changed.</summary>
+public static class ManifestFile
+{
+    public static DeploymentManifest Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new NixDeployException(ErrorCodes.PreviousManifestMissing,
+                $"The previous deployment manifest '{path}' does not exist. Point NixDeployPreviousManifest at the deployment.json of the last deployment, or leave it empty for the first one.", path);
+        DeploymentManifest? manifest;
+        try
+        {
+            var json = File.ReadAllText(path);
+            using (var document = JsonDocument.Parse(json))
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object
+                    || !document.RootElement.TryGetProperty("schemaVersion", out var version)
+                    || version.ValueKind != JsonValueKind.Number)
+                    throw Corrupt(path, "it has no numeric schemaVersion");
+                if (!version.TryGetInt32(out var number) || number != DeploymentManifest.CurrentSchemaVersion)
+                    throw new NixDeployException(ErrorCodes.PreviousManifestUnknownSchema,
+                        $"The previous deployment manifest has schemaVersion {version.GetRawText()}, which this SDK does not know (it reads {DeploymentManifest.CurrentSchemaVersion}). Use the SDK version that wrote it, or start afresh without NixDeployPreviousManifest.", path);
+            }
+            manifest = JsonSerializer.Deserialize(json, NixDeployJsonContext.Default.DeploymentManifest);
+        }
+        catch (JsonException e)
+        {
+            throw Corrupt(path, e.Message);
+        }
+        if (manifest?.Closures is null || manifest.Blueprint is null)
+            throw Corrupt(path, "closures or blueprint is missing");
+        foreach (var (machine, closure) in manifest.Closures)
+        {
+            if (!StorePath.IsValid(closure))
+                throw Corrupt(path, $"the closure of '{machine}' is not a store path");
+        }
+        return manifest;
+    }
+
+    /// <summary>Writes the manifest atomically; returns false when the file already held exactly this content.</summary>
+    public static bool Write(string path, DeploymentManifest manifest) =>
+        AtomicFile.WriteIfChanged(path, JsonSerializer.Serialize(manifest, NixDeployJsonContext.Default.DeploymentManifest) + "\n");
+
+    private static NixDeployException Corrupt(string path, string why) => new(ErrorCodes.PreviousManifestCorrupt,
+        $"The previous deployment manifest is corrupt ({why}). Restore it from the last deployment's artifacts, or start afresh without NixDeployPreviousManifest.", path);
+}

@@ -1,0 +1,99 @@
+using System.ComponentModel;
+using System.Text.Json;
+using NixDeploy.Diagnostics;
+using NixDeploy.Processes;
+
+namespace NixDeploy.Nix;
+
+/// <summary>
+/// The Nix commands the pipeline needs, with flakes enabled per call (users need not change nix.conf) and
+/// failures turned into coded errors carrying Nix's own message.
+/// </summary>
+public sealed class NixCli(ProcessRunner runner, NixOptions options)
+{
+    private static readonly string[] Features = ["--extra-experimental-features", "nix-command flakes"];
+    private Task? _versionCheck;
+
+    public NixOptions Options { get; } = options;
+
+    /// <summary>Fails with ND1001/ND1002 unless a Nix of at least <see cref="NixVersion.Minimum"/> runs. Checked once.</summary>
+    public Task EnsureUsableAsync(CancellationToken cancellationToken) =>
+        _versionCheck ??= CheckVersionAsync(cancellationToken);
+
+    /// <summary><c>nix eval --json INSTALLABLE [--apply FN]</c>, parsed.</summary>
+    public async Task<JsonElement> EvalJsonAsync(string installable, string? apply, string? file, CancellationToken cancellationToken)
+    {
+        await EnsureUsableAsync(cancellationToken).ConfigureAwait(false);
+        var arguments = new List<string>(Features) { "eval", "--json", installable };
+        if (apply is not null)
+            arguments.AddRange(["--apply", apply]);
+        arguments.AddRange(OverrideArguments());
+        var result = await RunAsync(arguments, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+            throw new NixDeployException(ErrorCodes.FlakeEvaluationFailed,
+                $"Evaluating '{installable}' failed; fix the flake. Nix said:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}", file);
+        try
+        {
+            using var document = JsonDocument.Parse(result.StandardOutput);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new NixDeployException(ErrorCodes.NixCommandFailed, $"'nix eval --json {installable}' printed something that is not JSON ({e.Message}).", file);
+        }
+    }
+
+    /// <summary><c>nix build --no-link --json</c> of store derivations in one call; the result is returned, not thrown.</summary>
+    public async Task<ProcessResult> BuildAsync(IEnumerable<string> derivations, bool keepGoing, CancellationToken cancellationToken)
+    {
+        await EnsureUsableAsync(cancellationToken).ConfigureAwait(false);
+        var arguments = new List<string>(Features) { "build", "--no-link", "--json" };
+        if (keepGoing)
+            arguments.Add("--keep-going");
+        arguments.AddRange(derivations);
+        return await RunAsync(arguments, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs any nix subcommand with flakes enabled; the result is returned, not thrown.</summary>
+    public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        try
+        {
+            return await runner.RunAsync(Options.Executable, arguments, environment: environment, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Win32Exception)
+        {
+            throw Missing();
+        }
+    }
+
+    /// <summary>Arguments for a nix subcommand of the caller's (copy, path-info, ...), flakes enabled.</summary>
+    public static IReadOnlyList<string> WithFeatures(params string[] arguments) => [.. Features, .. arguments];
+
+    private IEnumerable<string> OverrideArguments() =>
+        Options.OverrideInputs.OrderBy(pair => pair.Key, StringComparer.Ordinal)
+            .SelectMany(pair => new[] { "--override-input", pair.Key, pair.Value });
+
+    private async Task CheckVersionAsync(CancellationToken cancellationToken)
+    {
+        ProcessResult result;
+        try
+        {
+            result = await runner.RunAsync(Options.Executable, ["--version"], cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Win32Exception)
+        {
+            throw Missing();
+        }
+        var version = NixVersion.Parse(result.StandardOutput);
+        if (!result.Succeeded || version is null)
+            throw new NixDeployException(ErrorCodes.NixCommandFailed,
+                $"'{Options.Executable} --version' did not report a version (exit {result.ExitCode}): {NixMessages.Trim(result.StandardError + result.StandardOutput)}");
+        if (version < NixVersion.Minimum)
+            throw new NixDeployException(ErrorCodes.NixTooOld,
+                $"Nix {version} is too old: NixDeploy needs Nix {NixVersion.Minimum} or newer. Upgrade it (on Debian: 'apt-get install nix-bin'; elsewhere see https://nixos.org/download).");
+    }
+
+    private NixDeployException Missing() => new(ErrorCodes.NixMissing,
+        $"Nix was not found ('{Options.Executable}'). Install Nix {NixVersion.Minimum} or newer (on Debian: 'apt-get install nix-bin'; elsewhere see https://nixos.org/download), or set NixDeployNixExecutable to its path.");
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using NixDeploy.Blueprint;
+using NixDeploy.Diagnostics;
+using NixDeploy.Nix;
+
+namespace NixDeploy.Pipeline;
+
+/// <summary>
+/// EvaluateBlueprint's core: evaluates the blueprint, validates it, selects machines, and evaluates the selected
+/// machines' toplevels in one <c>nix eval</c> so that building needs no evaluation of its own.
+/// </summary>
+public sealed class BlueprintEvaluator(NixCli nix)
+{
+    public async Task<FleetEvaluation> EvaluateAsync(FlakeReference flake, string attribute, string? selection, CancellationToken cancellationToken)
+    {
+        var file = flake.FlakeFile;
+        var json = await nix.EvalJsonAsync(flake.Attribute(attribute), apply: null, file, cancellationToken).ConfigureAwait(false);
+        var blueprint = BlueprintParser.Parse(json, file);
+        var selected = MachineSelector.Select(blueprint, selection);
+
+        var configurations = await nix.EvalJsonAsync(flake.Attribute("nixosConfigurations"), ToplevelsOf(selected), file, cancellationToken).ConfigureAwait(false);
+        var names = configurations.GetProperty("names").EnumerateArray().Select(name => name.GetString()!).ToHashSet(StringComparer.Ordinal);
+        var errors = blueprint.Keys.Where(machine => !names.Contains(machine))
+            .Select(machine => new Diagnostic(ErrorCodes.MachineWithoutConfiguration,
+                $"Machine '{machine}' is in the blueprint but the flake has no nixosConfigurations.{machine}: add it, or remove the machine from the blueprint.", file))
+            .Concat(names.Where(name => !blueprint.ContainsKey(name)).Order(StringComparer.Ordinal)
+                .Select(name => new Diagnostic(ErrorCodes.ConfigurationWithoutMachine,
+                    $"nixosConfigurations.{name} has no machine in the blueprint: add '{name}' to the blueprint (with its deployment), or remove the configuration.", file)))
+            .ToList();
+        if (errors.Count > 0)
+            throw new NixDeployException(errors);
+
+        var toplevels = new SortedDictionary<string, Toplevel>(StringComparer.Ordinal);
+        foreach (var machine in configurations.GetProperty("toplevels").EnumerateObject())
+        {
+            toplevels[machine.Name] = new Toplevel(
+                StorePath.Require(machine.Value.GetProperty("drv").GetString()!, $"The derivation of {machine.Name}", file),
+                StorePath.Require(machine.Value.GetProperty("out").GetString()!, $"The toplevel of {machine.Name}", file));
+        }
+        return new FleetEvaluation(blueprint, selected, toplevels);
+    }
+
+    // Machine names are validated identifiers, so they are safe inside Nix string literals.
+    private static string ToplevelsOf(IEnumerable<string> machines) =>
+        "cs: { names = builtins.attrNames cs; toplevels = builtins.listToAttrs (map (n: { name = n; value = "
+        + "let t = cs.${n}.config.system.build.toplevel; in { drv = t.drvPath; out = t.outPath; }; }) "
+        + "(builtins.filter (n: builtins.hasAttr n cs) [ " + string.Join(' ', machines.Select(m => JsonSerializer.Serialize(m))) + " ])); }";
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using NixDeploy.Diagnostics;
+using NixDeploy.Nix;
+
+namespace NixDeploy.Pipeline;
+
+/// <summary>The closures that were built, and a coded error for each machine that was not.</summary>
+public sealed record ClosureBuildResult(IReadOnlyDictionary<string, string> Closures, IReadOnlyList<Diagnostic> Failures);
+
+/// <summary>
+/// BuildClosures' core: every selected machine's toplevel in ONE <c>nix build</c>. Nix 2.8 prints no JSON when
+/// any build fails, so results are recovered from the evaluated out paths: what exists was built.
+/// </summary>
+public sealed class ClosureBuilder(NixCli nix)
+{
+    public async Task<ClosureBuildResult> BuildAsync(IReadOnlyDictionary<string, Toplevel> toplevels, bool keepGoing, string? file, CancellationToken cancellationToken)
+    {
+        var result = await nix.BuildAsync(toplevels.Values.Select(t => t.DrvPath).Distinct(), keepGoing, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+            return new ClosureBuildResult(FromJson(result.StandardOutput, toplevels, file), []);
+
+        var closures = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var failures = new List<Diagnostic>();
+        foreach (var (machine, toplevel) in toplevels)
+        {
+            if (Path.Exists(toplevel.OutPath))
+            {
+                closures[machine] = toplevel.OutPath;
+                continue;
+            }
+            var message = FailureFor(result.StandardError, toplevel.DrvPath) is { } own
+                ? $"The closure of machine '{machine}' failed to build; fix its configuration. Nix said:{Environment.NewLine}{own}"
+                : keepGoing
+                    ? $"The closure of machine '{machine}' failed to build. Nix said:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}"
+                    : $"The closure of machine '{machine}' was not built: Nix stopped at the first failure (set NixDeployKeepGoing=true to build the other machines anyway).";
+            failures.Add(new Diagnostic(ErrorCodes.ClosureBuildFailed, message, file));
+        }
+        if (failures.Count == 0)
+            failures.Add(new Diagnostic(ErrorCodes.ClosureBuildFailed, $"nix build failed (exit {result.ExitCode}):{Environment.NewLine}{NixMessages.Trim(result.StandardError)}", file));
+        return new ClosureBuildResult(closures, failures);
+    }
+
+    private static SortedDictionary<string, string> FromJson(string json, IReadOnlyDictionary<string, Toplevel> toplevels, string? file)
+    {
+        // `nix build --json` lists results by derivation, not in the order asked: map them back by drvPath.
+        using var document = JsonDocument.Parse(json);
+        var outputs = document.RootElement.EnumerateArray().ToDictionary(
+            entry => entry.GetProperty("drvPath").GetString()!,
+            entry => entry.GetProperty("outputs").GetProperty("out").GetString()!,
+            StringComparer.Ordinal);
+        var closures = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (machine, toplevel) in toplevels)
+        {
+            var outPath = outputs.TryGetValue(toplevel.DrvPath, out var built)
+                ? built
+                : throw new NixDeployException(ErrorCodes.NixCommandFailed, $"nix build reported no result for machine '{machine}' ({toplevel.DrvPath}).", file);
+            closures[machine] = StorePath.Require(outPath, $"The closure of {machine}", file);
+        }
+        return closures;
+    }
+
+    /// <summary>Nix's own lines about this derivation: its failed builder and log tail, or its failed dependencies.</summary>
+    private static string? FailureFor(string stderr, string drvPath)
+    {
+        var lines = stderr.Split('\n').Select(line => line.TrimEnd('\r')).ToList();
+        var start = lines.FindIndex(line => line.StartsWith("error:", StringComparison.Ordinal) && line.Contains($"'{drvPath}'", StringComparison.Ordinal));
+        if (start < 0)
+            return null;
+        var end = lines.FindIndex(start + 1, line => line.Length > 0 && !char.IsWhiteSpace(line[0]));
+        return NixMessages.Trim(string.Join('\n', lines[start..(end < 0 ? lines.Count : end)]));
+    }
+}

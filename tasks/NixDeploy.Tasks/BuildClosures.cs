@@ -1,0 +1,38 @@
+using Microsoft.Build.Framework;
+using NixDeploy.Nix;
+using NixDeploy.Pipeline;
+
+namespace NixDeploy.Tasks;
+
+/// <summary>Builds every selected machine's closure in one Nix call and records them in <see cref="ClosuresFile"/>.</summary>
+public sealed class BuildClosures : NixDeployTask
+{
+    [Required] public string EvaluationFile { get; set; } = "";
+
+    /// <summary>The flake, named in errors as the file to fix.</summary>
+    [Required] public string Flake { get; set; } = "";
+
+    [Required] public string ClosuresFile { get; set; } = "";
+
+    public bool KeepGoing { get; set; }
+
+    public string? NixExecutable { get; set; }
+
+    /// <summary>True when every selected machine's closure was built.</summary>
+    [Output] public bool AllBuilt { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var evaluation = EvaluationFiles.ReadEvaluation(EvaluationFile);
+        var nix = new NixCli(CreateRunner(), NixOptionsFactory.Create(NixExecutable, null));
+        var result = await new ClosureBuilder(nix).BuildAsync(evaluation.Toplevels, KeepGoing, new FlakeReference(Flake).FlakeFile, cancellationToken);
+        foreach (var failure in result.Failures)
+            LogError(failure);
+        // With keep-going the built closures are recorded even when others failed; without, nothing half-done is.
+        if (result.Failures.Count == 0 || KeepGoing)
+            EvaluationFiles.WriteClosures(ClosuresFile, result.Closures);
+        foreach (var (machine, closure) in result.Closures)
+            Log.LogMessage(MessageImportance.High, "NixDeploy: {0} => {1}", machine, closure);
+        AllBuilt = result.Failures.Count == 0;
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Build.Framework;
+using NixDeploy.Nix;
+using NixDeploy.Pipeline;
+
+namespace NixDeploy.Tasks;
+
+/// <summary>Evaluates and validates the flake's blueprint and the selected machines' toplevels into <see cref="EvaluationFile"/>.</summary>
+public sealed class EvaluateBlueprint : NixDeployTask
+{
+    [Required] public string Flake { get; set; } = "";
+
+    [Required] public string Attribute { get; set; } = "";
+
+    public string? Selection { get; set; }
+
+    public string? NixExecutable { get; set; }
+
+    public ITaskItem[]? OverrideInputs { get; set; }
+
+    [Required] public string EvaluationFile { get; set; } = "";
+
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var nix = new NixCli(CreateRunner(), NixOptionsFactory.Create(NixExecutable, OverrideInputs));
+        var evaluation = await new BlueprintEvaluator(nix).EvaluateAsync(new FlakeReference(Flake), Attribute, Selection, cancellationToken);
+        EvaluationFiles.WriteEvaluation(EvaluationFile, evaluation);
+        Log.LogMessage(MessageImportance.High, "NixDeploy: blueprint has {0} machine(s); selected: {1}", evaluation.Blueprint.Count, string.Join(", ", evaluation.Selected));
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Build.Framework;
+using NixDeploy.Diagnostics;
+using NixDeploy.Processes;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace NixDeploy.Tasks;
+
+/// <summary>
+/// Base of every NixDeploy task: runs the async core, reports coded failures as MSBuild errors with their file
+/// (never a stack trace), and stops external commands when the build is cancelled.
+/// </summary>
+public abstract class NixDeployTask : MSBuildTask, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    public void Cancel() => _cancellation.Cancel();
+
+    public sealed override bool Execute()
+    {
+        try
+        {
+            ExecuteAsync(_cancellation.Token).GetAwaiter().GetResult();
+        }
+        catch (NixDeployException e)
+        {
+            foreach (var diagnostic in e.Diagnostics)
+                LogError(diagnostic);
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            Log.LogWarning("The build was cancelled.");
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException))
+        {
+            LogError(new Diagnostic(ErrorCodes.InternalError,
+                $"NixDeploy.Sdk failed unexpectedly ({e.GetType().Name}: {e.Message}). This is a bug: please report it with the build log (-v:diag)."));
+            Log.LogMessage(MessageImportance.Low, e.ToString());
+        }
+        return !Log.HasLoggedErrors;
+    }
+
+    protected abstract Task ExecuteAsync(CancellationToken cancellationToken);
+
+    protected ProcessRunner CreateRunner() => new(new TaskCommandLog(Log));
+
+    protected void LogError(Diagnostic diagnostic) =>
+        Log.LogError(null, diagnostic.Code, null, diagnostic.File, 0, 0, 0, 0, diagnostic.Message);
+}
