@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using NixDeploy.Diagnostics;
 using NixDeploy.Nix;
 using NixDeploy.Pipeline;
 
@@ -24,6 +25,9 @@ public sealed class EvaluateBlueprint : NixDeployTask
         var nix = new NixCli(CreateRunner(), NixOptionsFactory.Create(NixExecutable, OverrideInputs));
         var evaluation = await new BlueprintEvaluator(nix).EvaluateAsync(new FlakeReference(Flake), Attribute, Selection, cancellationToken);
         EvaluationFiles.WriteEvaluation(EvaluationFile, evaluation);
+        if (evaluation.Blueprint.Count == 0)
+            Log.LogWarning(null, ErrorCodes.BlueprintEmpty, null, new FlakeReference(Flake).FlakeFile, 0, 0, 0, 0,
+                "The blueprint declares no machines, so there is nothing to build or deploy. Add machines to '{0}'.", Attribute);
         Log.LogMessage(MessageImportance.High, "NixDeploy: blueprint has {0} machine(s); selected: {1}", evaluation.Blueprint.Count, string.Join(", ", evaluation.Selected));
     }
 }

@@ -62,8 +62,6 @@ public sealed class BlueprintParser
             if (ParseMachine(machine.Name, machine.Value) is { } spec)
                 machines.Add(machine.Name, spec);
         }
-        if (machines.Count == 0 && _errors.Count == 0)
-            Error(ErrorCodes.BlueprintEmpty, "The blueprint declares no machines: add at least one machine to it.");
         return machines;
     }
 

@@ -23,6 +23,7 @@ public static class ErrorCodes
     public const string UnsafeUser = "ND1110";
     public const string InvalidValue = "ND1111";
     public const string SelectionMatchesNothing = "ND1112";
+    // A warning: an empty fleet builds (nothing) and deploys nothing.
     public const string BlueprintEmpty = "ND1113";
 
     // ND12xx: building closures.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Text.Json;
 using NixDeploy.Diagnostics;
@@ -12,13 +13,20 @@ namespace NixDeploy.Nix;
 public sealed class NixCli(ProcessRunner runner, NixOptions options)
 {
     private static readonly string[] Features = ["--extra-experimental-features", "nix-command flakes"];
-    private Task? _versionCheck;
+    // One check per executable and process: each task makes its own NixCli, but Nix does not change mid-build.
+    private static readonly ConcurrentDictionary<string, Lazy<Task>> VersionChecks = new(StringComparer.Ordinal);
 
     public NixOptions Options { get; } = options;
 
     /// <summary>Fails with ND1001/ND1002 unless a Nix of at least <see cref="NixVersion.Minimum"/> runs. Checked once.</summary>
-    public Task EnsureUsableAsync(CancellationToken cancellationToken) =>
-        _versionCheck ??= CheckVersionAsync(cancellationToken);
+    public Task EnsureUsableAsync(CancellationToken cancellationToken)
+    {
+        var check = VersionChecks.GetOrAdd(Options.Executable, _ => new Lazy<Task>(() => CheckVersionAsync(CancellationToken.None))).Value;
+        // A failed check is not remembered: the user may install Nix and build again in the same IDE session.
+        if (check.IsFaulted)
+            VersionChecks.TryRemove(Options.Executable, out _);
+        return check.WaitAsync(cancellationToken);
+    }
 
     /// <summary><c>nix eval --json INSTALLABLE [--apply FN]</c>, parsed.</summary>
     public async Task<JsonElement> EvalJsonAsync(string installable, string? apply, string? file, CancellationToken cancellationToken)

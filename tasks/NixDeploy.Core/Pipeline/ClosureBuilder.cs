@@ -15,6 +15,9 @@ public sealed class ClosureBuilder(NixCli nix)
 {
     public async Task<ClosureBuildResult> BuildAsync(IReadOnlyDictionary<string, Toplevel> toplevels, bool keepGoing, string? file, CancellationToken cancellationToken)
     {
+        // With no installables `nix build` would build the flake's default package instead.
+        if (toplevels.Count == 0)
+            return new ClosureBuildResult(new Dictionary<string, string>(), []);
         var result = await nix.BuildAsync(toplevels.Values.Select(t => t.DrvPath).Distinct(), keepGoing, cancellationToken).ConfigureAwait(false);
         if (result.Succeeded)
             return new ClosureBuildResult(FromJson(result.StandardOutput, toplevels, file), []);

@@ -1,0 +1,47 @@
+# Shared helpers for the bench/ scripts: timing, medians, ratios with limits, and a project per fleet.
+# Source it after setting $root to the repository root.
+
+. "$root/scripts/nix-env.sh"
+bench_failed=0
+
+bench_require_feed() {
+  ls "$root"/artifacts/feed/NixDeploy.Sdk.*.nupkg > /dev/null 2>&1 \
+    || { echo "No SDK package: run 'dotnet pack $root/NixDeploy.Sdk.sln -c Release' first." >&2; exit 2; }
+}
+
+bench_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# Runs a command (output discarded) and prints how long it took in ms; fails the bench if the command fails.
+bench_time_ms() {
+  local start
+  start=$(bench_now_ms)
+  "$@" > /dev/null 2>&1 || { echo "FAIL: $* exited non-zero" >&2; exit 1; }
+  echo $(( $(bench_now_ms) - start ))
+}
+
+bench_median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# bench_ratio LABEL NUMERATOR DENOMINATOR [LIMIT]: prints the ratio and, with a limit, whether it holds.
+bench_ratio() {
+  local verdict=""
+  if [ -n "${4:-}" ]; then
+    if awk -v a="$2" -v b="$3" -v l="$4" 'BEGIN { exit !(a / b <= l) }'; then verdict="  (limit $4: ok)"
+    else verdict="  (limit $4: EXCEEDED)"; bench_failed=1; fi
+  fi
+  awk -v label="$1" -v a="$2" -v b="$3" -v v="$verdict" 'BEGIN { printf "  %-55s %6.2f%s\n", label, a / b, v }'
+}
+
+bench_verdict() { [ "$bench_failed" -eq 0 ] && echo "bench: all limits hold" || { echo "bench: a limit was exceeded"; exit 1; }; }
+
+# A fleet.nixdeploy (plus NuGet.config and global.json) that resolves the SDK from the repository's feed.
+bench_write_project() {
+  local version
+  version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.props" | head -n 1)
+  cat > "$1/fleet.nixdeploy" <<XML
+<Project Sdk="NixDeploy.Sdk/$version" />
+XML
+  cat > "$1/NuGet.config" <<XML
+<configuration><packageSources><clear /><add key="feed" value="$root/artifacts/feed" /></packageSources></configuration>
+XML
+  printf 'bin/\nobj/\n' > "$1/.gitignore"
+}
