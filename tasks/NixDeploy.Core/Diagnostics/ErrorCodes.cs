@@ -38,6 +38,24 @@ public static class ErrorCodes
 
     public const string IntermediateFileUnreadable = "ND1305";
 
+    // ND50xx: deploying.
+    public const string HostUnreachable = "ND5001";
+    public const string DeployLocked = "ND5002";
+    public const string ClosureCopyFailed = "ND5003";
+    public const string ActivationFailed = "ND5004";
+    public const string ActivationTimedOut = "ND5005";
+    public const string HealthCheckFailed = "ND5006";
+    public const string BootEntryFailed = "ND5007";
+    public const string ConfirmationTooLate = "ND5008";
+    public const string RollbackFailed = "ND5009";
+    public const string RemoteAgentFailed = "ND5010";
+    public const string InvalidDeploySetting = "ND5011";
+    public const string InvalidSshOption = "ND5012";
+    public const string MachineNotBuilt = "ND5013";
+    public const string MachineSkipped = "ND5014";
+    public const string DeployCancelled = "ND5015";
+    public const string DeploymentManifestUnreadable = "ND5016";
+
     // ND90xx: the SDK's own faults, reported without a stack trace but with the type for a bug report.
     public const string InternalError = "ND9001";
 }

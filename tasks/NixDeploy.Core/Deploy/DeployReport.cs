@@ -1,0 +1,33 @@
+namespace NixDeploy.Deploy;
+
+/// <summary><c>deploy-report.json</c>: what a deploy did to every selected machine.</summary>
+public sealed record DeployReport(
+    int SchemaVersion,
+    bool DryRun,
+    bool Succeeded,
+    DateTimeOffset StartedAt,
+    double DurationSeconds,
+    int Parallelism,
+    FailurePolicy OnFailure,
+    IReadOnlyDictionary<string, MachineReport> Machines)
+{
+    public const int CurrentSchemaVersion = 1;
+}
+
+/// <summary>
+/// One machine's outcome. <see cref="PreviousClosure"/> is the live system found before the deploy (null: none),
+/// <see cref="NewClosure"/> the desired one; <see cref="ErrorCode"/> and <see cref="ErrorMessage"/> are set whenever
+/// the machine did not reach its desired state (also when it was rolled back).
+/// </summary>
+public sealed record MachineReport(
+    MachineStatus Status,
+    string Address,
+    string? PreviousClosure,
+    string? NewClosure,
+    double DurationSeconds,
+    IReadOnlyList<StepDuration> Steps,
+    string? ErrorCode,
+    string? ErrorMessage);
+
+/// <summary>How long one step of a machine's deploy took (lock, copy, activate, health-checks, confirm, rollback).</summary>
+public sealed record StepDuration(string Step, double Seconds);

@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+using NixDeploy.Diagnostics;
+
+namespace NixDeploy.Deploy;
+
+/// <summary>What happens to machines not yet started once one machine failed.</summary>
+public enum FailurePolicy
+{
+    /// <summary>Deploy every machine regardless.</summary>
+    [JsonStringEnumMemberName("continue")] Continue,
+
+    /// <summary>Start no new machine; those not started are reported skipped.</summary>
+    [JsonStringEnumMemberName("halt")] Halt,
+}
+
+public static class FailurePolicies
+{
+    public static FailurePolicy Parse(string value, string? file) => value.Trim().ToLowerInvariant() switch
+    {
+        "continue" => FailurePolicy.Continue,
+        "halt" => FailurePolicy.Halt,
+        _ => throw new NixDeployException(ErrorCodes.InvalidDeploySetting,
+            $"NixDeployOnFailure '{value}' is not a failure policy: use 'continue' (deploy every machine) or 'halt' (start no new machine after a failure).", file),
+    };
+}

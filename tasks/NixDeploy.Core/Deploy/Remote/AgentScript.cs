@@ -1,0 +1,169 @@
+namespace NixDeploy.Deploy.Remote;
+
+/// <summary>
+/// The agent that runs the deploy steps on a host (POSIX sh), sent with every remote call: hosts need nothing installed
+/// beyond what NixOS has (flock, setsid, timeout, nix-env). Its exit codes are <see cref="RemoteExitCodes"/>.
+/// </summary>
+internal static class AgentScript
+{
+    public const string Text = """
+# NixDeploy's agent on a target host, run over SSH as: sh -c "$(cat agent.sh)" nixdeploy-agent COMMAND ARGS...
+# Every argument arrives shell-quoted by the deployer. Exit codes are the protocol (RemoteAgent.cs mirrors them):
+#   0 ok, 64 usage, 70 host-side failure, 75 deploy lock held, 76 an unconfirmed deploy's watchdog is pending,
+#   80 profile not set, 81 activation failed, 82 activation timed out, 83 boot entry failed,
+#   84 confirmation too late (the watchdog took over), 85 rollback did not finish in time.
+set -u
+root=/run/nixdeploy
+profile=/nix/var/nix/profiles/system
+
+# readlink -f of a missing path prints the path and succeeds: test for existence first.
+current_system() {
+  if [ -e /run/current-system ]; then readlink -f /run/current-system; fi
+}
+
+# The profile's generation number (system -> system-7-link), or nothing when there is no profile.
+profile_generation() {
+  link=$(readlink "$profile" 2>/dev/null) || return 0
+  link=${link#system-}
+  printf '%s\n' "${link%-link}"
+}
+
+write() { # FILE VALUE: atomically, so the watchdog never reads half a value
+  printf '%s\n' "$2" > "$1.tmp.$$" && mv -f "$1.tmp.$$" "$1"
+}
+
+set_deadline() { # DIR SECONDS-FROM-NOW
+  write "$1/deadline" $(( $(date +%s) + $2 ))
+}
+
+# Wakes the watchdog of DIR (it re-reads the deadline and the claim) until it has claimed the deploy or exited.
+# A wake-up can arrive just before the watchdog starts to sleep, so it is repeated.
+wake_watchdog() {
+  pid=$(cat "$1/watchdog.pid" 2>/dev/null) || return 0
+  i=0
+  while [ "$i" -lt 100 ]; do
+    if flock -n "$root/watchdog.lock" true; then return 0; fi
+    if [ -d "$1/claim" ] && [ "$(cat "$1/claim/owner" 2>/dev/null)" = watchdog ]; then return 0; fi
+    kill -USR1 "$pid" 2>/dev/null || return 0
+    flock -w 0.1 "$root/watchdog.lock" true && return 0
+    i=$((i + 1))
+  done
+}
+
+state_dir() {
+  case "$1" in
+    '' | *[!A-Za-z0-9-]*) echo "nixdeploy-agent: bad deploy token '$1'" >&2; exit 64 ;;
+  esac
+  dir=$root/$1
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  status)
+    printf 'current=%s\n' "$(current_system)"
+    ;;
+
+  lock)
+    # Held for as long as the deployer keeps this session's stdin open; the kernel drops the lock when the
+    # session ends, however it ends, so it cannot go stale.
+    mkdir -p "$root" || exit 70
+    exec 9>>"$root/deploy.lock"
+    if ! flock -n 9; then
+      echo "another deploy to this host is running (it holds $root/deploy.lock)" >&2
+      exit 75
+    fi
+    if ! flock -n "$root/watchdog.lock" true; then
+      echo "the watchdog of an unconfirmed deploy is still armed on this host; it rolls back or is confirmed within its deadline" >&2
+      exit 76
+    fi
+    printf 'locked\ncurrent=%s\n' "$(current_system)"
+    exec cat > /dev/null
+    ;;
+
+  activate) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARM-SECONDS AFTER-SECONDS WATCHDOG-SCRIPT (empty: no rollback)
+    [ $# -eq 6 ] || exit 64
+    state_dir "$1"
+    closure=$2 timeout_s=$3 arm_s=$4 after_s=$5 watchdog=$6
+    mkdir -p "$dir" || exit 70
+    previous=$(current_system)
+    write "$dir/previous" "$previous" && write "$dir/previous-generation" "$(profile_generation)" || exit 70
+    printf 'previous=%s\n' "$previous"
+    # The watchdog waits for a step in progress before it rolls back.
+    exec 7>>"$dir/step.lock"
+    flock 7
+    if [ -n "$watchdog" ]; then
+      set_deadline "$dir" "$arm_s" || exit 70
+      exec 8>>"$root/watchdog.lock"
+      flock -n 8 || exit 76
+      # Detached from this session (own session, no inherited terminal or pipes): it outlives the deployer.
+      # It inherits fd 8, so the watchdog lock is held exactly as long as the watchdog lives.
+      setsid sh -c "$watchdog" nixdeploy-watchdog "$dir" "$timeout_s" < /dev/null >> "$dir/watchdog.log" 2>&1 7>&- &
+      exec 8>&-
+      i=0
+      until [ -s "$dir/watchdog.pid" ]; do
+        i=$((i + 1))
+        [ "$i" -le 200 ] || { echo "the rollback watchdog did not start" >&2; exit 70; }
+        sleep 0.05
+      done
+      echo armed
+    fi
+    if ! nix-env -p "$profile" --set "$closure" >&2; then
+      echo "nix-env -p $profile --set $closure failed" >&2
+      exit 80
+    fi
+    write "$dir/new-generation" "$(profile_generation)" || exit 70
+    timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" test >&2
+    status=$?
+    case $status in
+      0) ;;
+      124 | 137) echo "switch-to-configuration test did not finish within $timeout_s s and was killed" >&2; exit 82 ;;
+      *) echo "switch-to-configuration test exited $status" >&2; exit 81 ;;
+    esac
+    if [ -n "$watchdog" ]; then
+      # One wake-up is enough: a watchdog that misses it re-reads the deadline when its old one comes.
+      set_deadline "$dir" "$after_s" || exit 70
+      kill -USR1 "$(cat "$dir/watchdog.pid")" 2>/dev/null
+    fi
+    printf 'current=%s\n' "$(current_system)"
+    ;;
+
+  finish) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARMED(0|1): boot entry, then the confirmation that disarms the watchdog
+    [ $# -eq 4 ] || exit 64
+    state_dir "$1"
+    closure=$2 timeout_s=$3 armed=$4
+    exec 7>>"$dir/step.lock"
+    flock 7
+    if [ "$armed" = 1 ] && [ -d "$dir/claim" ]; then exit 84; fi
+    : > "$dir/boot-started"
+    timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" boot >&2 || exit 83
+    if [ "$armed" = 1 ]; then
+      # mkdir is atomic: either this confirmation or the watchdog's rollback claims the deploy, never both.
+      mkdir "$dir/claim" 2>/dev/null || exit 84
+      write "$dir/claim/owner" deployer
+      wake_watchdog "$dir"
+    fi
+    printf 'current=%s\n' "$(current_system)"
+    exec 7>&-
+    rm -rf "$dir"
+    ;;
+
+  rollback) # TOKEN WAIT-SECONDS: has the watchdog roll back now (if it has not already) and waits for it
+    [ $# -eq 2 ] || exit 64
+    state_dir "$1"
+    wait_s=$2
+    [ -d "$dir" ] || { echo "no deploy $1 on this host" >&2; exit 70; }
+    [ -d "$dir/claim" ] || write "$dir/deadline" 0
+    wake_watchdog "$dir"
+    flock -w "$wait_s" "$root/watchdog.lock" true || exit 85
+    printf 'result=%s\n' "$(cat "$dir/result" 2>/dev/null)"
+    printf 'current=%s\n' "$(current_system)"
+    ;;
+
+  *)
+    echo "usage: nixdeploy-agent status|lock|activate|finish|rollback ..." >&2
+    exit 64
+    ;;
+esac
+""";
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using NixDeploy.Diagnostics;
+using NixDeploy.Processes;
+using NixDeploy.Ssh;
+
+namespace NixDeploy.Deploy.Remote;
+
+/// <summary>
+/// Typed calls of <see cref="AgentScript"/> on one host. Each call is one ssh session running
+/// <c>sh -c AGENT nixdeploy-agent COMMAND ARGS</c>; every word is quoted by <see cref="SshClient"/>.
+/// </summary>
+internal sealed class RemoteAgent(SshClient ssh)
+{
+    // Time for the connection itself and the agent's own bookkeeping, on top of the step's own limit.
+    private static readonly TimeSpan Overhead = TimeSpan.FromSeconds(30);
+
+    public SshClient Ssh { get; } = ssh;
+
+    /// <summary>The host's live system (<c>/run/current-system</c>), or null when it has none.</summary>
+    public async Task<string?> ReadCurrentSystemAsync(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["status"], "status", Overhead, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != RemoteExitCodes.Ok || !result.Printed("current"))
+            throw Failed("status", result);
+        return result.Value("current");
+    }
+
+    /// <summary>Takes the host's deploy lock in a session held until the returned lock is disposed.</summary>
+    public async Task<DeployLock> LockAsync(CancellationToken cancellationToken)
+    {
+        var session = await SshHeldSession.StartAsync(Ssh, Words(["lock"]), "nixdeploy-agent lock", "current=",
+            TimeSpan.FromSeconds(Ssh.Options.ConnectTimeoutSeconds) + Overhead, cancellationToken).ConfigureAwait(false);
+        if (session.ExitCode is not { } exitCode)
+            return new DeployLock(session, CurrentFrom(session.Lines));
+        await session.DisposeAsync().ConfigureAwait(false);
+        var why = session.StandardError.Trim();
+        throw exitCode switch
+        {
+            SshClient.UnreachableExitCode => Ssh.Unreachable(new ProcessResult(exitCode, "", why, TimeSpan.Zero)),
+            RemoteExitCodes.Locked or RemoteExitCodes.WatchdogPending => new NixDeployException(ErrorCodes.DeployLocked,
+                $"{Ssh.Target} is locked: {why}. Nothing was changed on it; deploy again once the other deploy has finished."),
+            _ => new NixDeployException(ErrorCodes.RemoteAgentFailed, $"Taking the deploy lock on {Ssh.Target} failed (exit {exitCode}): {why}"),
+        };
+    }
+
+    /// <summary>
+    /// Arms the rollback watchdog (when <paramref name="rollback"/> is set), points the system profile at
+    /// <paramref name="closure"/> and runs its <c>switch-to-configuration test</c>, killed on the host after the timeout.
+    /// </summary>
+    public Task<AgentResult> ActivateAsync(string token, string closure, ActivationLimits limits, bool rollback, CancellationToken cancellationToken) =>
+        RunAsync(
+            ["activate", token, closure, Seconds(limits.Activation), Seconds(limits.ArmedFor), Seconds(limits.ConfirmWithin), rollback ? WatchdogScript.Text : ""],
+            $"nixdeploy-agent activate {token} {closure}",
+            limits.Activation + Overhead,
+            cancellationToken);
+
+    /// <summary>Makes <paramref name="closure"/> the boot default, then confirms the deploy, which disarms the watchdog.</summary>
+    public Task<AgentResult> FinishAsync(string token, string closure, ActivationLimits limits, bool armed, CancellationToken cancellationToken) =>
+        RunAsync(
+            ["finish", token, closure, Seconds(limits.Activation), armed ? "1" : "0"],
+            $"nixdeploy-agent finish {token}",
+            limits.Activation + Overhead,
+            cancellationToken);
+
+    /// <summary>Has the watchdog roll back now, unless it already is, and waits until it has.</summary>
+    public Task<AgentResult> RollbackAsync(string token, ActivationLimits limits, CancellationToken cancellationToken) =>
+        RunAsync(
+            ["rollback", token, Seconds(limits.RollbackWait)],
+            $"nixdeploy-agent rollback {token}",
+            limits.RollbackWait + Overhead,
+            cancellationToken);
+
+    public NixDeployException Failed(string command, AgentResult result) => result.ExitCode == SshClient.UnreachableExitCode
+        ? Ssh.Unreachable(new ProcessResult(result.ExitCode, "", result.StandardError, TimeSpan.Zero))
+        : new NixDeployException(ErrorCodes.RemoteAgentFailed,
+            $"'nixdeploy-agent {command}' on {Ssh.Target} failed (exit {result.ExitCode}): {result.StandardError}");
+
+    private async Task<AgentResult> RunAsync(IReadOnlyList<string> arguments, string display, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new AgentResult(await Ssh.RunAsync(Words(arguments), display, timeout, cancellationToken).ConfigureAwait(false));
+        }
+        catch (TimeoutException e)
+        {
+            throw new NixDeployException(ErrorCodes.HostUnreachable, $"{Ssh.Target} stopped answering: {e.Message}");
+        }
+    }
+
+    private static string[] Words(IReadOnlyList<string> arguments) => ["sh", "-c", AgentScript.Text, "nixdeploy-agent", .. arguments];
+
+    private static string? CurrentFrom(IReadOnlyList<string> lines)
+    {
+        var value = lines.Last(line => line.StartsWith("current=", StringComparison.Ordinal))["current=".Length..];
+        return value.Length > 0 ? value : null;
+    }
+
+    private static string Seconds(TimeSpan span) => ((long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,84 @@
+namespace NixDeploy.Deploy.Remote;
+
+/// <summary>
+/// The rollback watchdog the agent starts detached on a host (POSIX sh): it rolls the host back unless the deploy is
+/// confirmed before its deadline, so a deployer that vanishes after activation never leaves a host unconfirmed.
+/// </summary>
+internal static class WatchdogScript
+{
+    public const string Text = """
+# NixDeploy's rollback watchdog, started detached by agent.sh: sh -c WATCHDOG nixdeploy-watchdog DIR ACTIVATION-TIMEOUT.
+# It sleeps until DIR/deadline; unless a confirmation (or a rollback request) claimed the deploy by then, it claims
+# it and returns the host to the previous generation: profile, live system and boot entry. SIGUSR1 wakes it to
+# re-read the deadline and the claim. It writes DIR/result (rolled-back | rollback-failed) and exits.
+set -u
+dir=$1 timeout_s=$2
+profile=/nix/var/nix/profiles/system
+
+log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+
+current_system() {
+  if [ -e /run/current-system ]; then readlink -f /run/current-system; fi
+}
+
+# Before the pid is published: a wake-up must never find USR1's default action (terminate).
+trap ':' USR1
+printf '%s\n' "$$" > "$dir/watchdog.pid.tmp" && mv -f "$dir/watchdog.pid.tmp" "$dir/watchdog.pid"
+log "armed (deadline $(cat "$dir/deadline"))"
+
+while :; do
+  if [ -d "$dir/claim" ]; then
+    log "claimed by the deployer: disarmed"
+    exit 0
+  fi
+  left=$(( $(cat "$dir/deadline") - $(date +%s) ))
+  [ "$left" -gt 0 ] || break
+  # wait, unlike a foreground sleep, returns as soon as USR1 arrives.
+  sleep "$left" &
+  sleeper=$!
+  wait "$sleeper"
+  kill "$sleeper" 2>/dev/null
+done
+
+if ! mkdir "$dir/claim" 2>/dev/null; then
+  log "claimed by the deployer at the deadline: disarmed"
+  exit 0
+fi
+printf 'watchdog\n' > "$dir/claim/owner"
+log "no confirmation before the deadline: rolling back"
+# A step in progress (activation, boot entry) finishes or times out first.
+exec 7>>"$dir/step.lock"
+flock 7
+
+previous=$(cat "$dir/previous")
+previous_generation=$(cat "$dir/previous-generation")
+new_generation=$(cat "$dir/new-generation" 2>/dev/null || true)
+if [ -n "$new_generation" ] && [ "$new_generation" != "$previous_generation" ]; then
+  if [ -n "$previous_generation" ]; then
+    nix-env -p "$profile" --switch-generation "$previous_generation" && nix-env -p "$profile" --delete-generations "$new_generation"
+  else
+    # There was no profile before this deploy: remove the one generation it created.
+    rm -f "$profile" "$profile-$new_generation-link"
+  fi
+  log "profile back to generation ${previous_generation:-none} (exit $?)"
+fi
+if [ -n "$previous" ]; then
+  timeout -k 5 "$timeout_s" "$previous/bin/switch-to-configuration" test
+  log "activated $previous (exit $?)"
+  if [ -e "$dir/boot-started" ]; then
+    timeout -k 5 "$timeout_s" "$previous/bin/switch-to-configuration" boot
+    log "boot entry back to $previous (exit $?)"
+  fi
+else
+  # There was no system before this deploy: nothing is live afterwards either.
+  rm -f /run/current-system
+  log "removed /run/current-system (no previous system)"
+fi
+if [ "$(current_system)" = "$previous" ]; then
+  printf 'rolled-back\n' > "$dir/result"
+else
+  printf 'rollback-failed\n' > "$dir/result"
+fi
+log "$(cat "$dir/result"): live system is '$(current_system)', expected '$previous'"
+""";
+}

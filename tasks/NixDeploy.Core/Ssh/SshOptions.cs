@@ -1,0 +1,39 @@
+using NixDeploy.Diagnostics;
+
+namespace NixDeploy.Ssh;
+
+/// <summary>
+/// How the deployer authenticates hosts and itself: the same options go to every ssh call and, rendered as
+/// <c>NIX_SSHOPTS</c>, to <c>nix copy</c>. Host keys are checked strictly unless turned off explicitly.
+/// </summary>
+public sealed record SshOptions(
+    string? IdentityFile,
+    string? KnownHostsFile,
+    bool StrictHostKeyChecking = true,
+    int ConnectTimeoutSeconds = 10,
+    string Executable = "ssh")
+{
+    /// <summary>Fails with ND5012 naming the setting to fix when a file is missing or its path cannot be passed on.</summary>
+    public SshOptions Validate(string? file)
+    {
+        Check(IdentityFile, "NixDeploySshIdentityFile", "the deployer's private key", file);
+        Check(KnownHostsFile, "NixDeploySshKnownHostsFile", "a known_hosts file with the hosts' keys", file);
+        if (ConnectTimeoutSeconds is < 1 or > 3600)
+            throw new NixDeployException(ErrorCodes.InvalidSshOption,
+                $"The SSH connect timeout must be from 1 to 3600 seconds, not {ConnectTimeoutSeconds}.", file);
+        return this;
+    }
+
+    private static void Check(string? path, string property, string what, string? file)
+    {
+        if (string.IsNullOrEmpty(path))
+            return;
+        // NIX_SSHOPTS is split on whitespace by Nix, so such a path would silently become two arguments.
+        if (path.Any(char.IsWhiteSpace) || path.Contains('"') || path.Contains('\''))
+            throw new NixDeployException(ErrorCodes.InvalidSshOption,
+                $"{property} '{path}' contains whitespace or quotes, which Nix's NIX_SSHOPTS cannot carry: move the file to a path without them.", file);
+        if (!File.Exists(path))
+            throw new NixDeployException(ErrorCodes.InvalidSshOption,
+                $"{property} '{path}' does not exist: point it at {what}.", file);
+    }
+}

@@ -1,0 +1,55 @@
+using NixDeploy.IO;
+using NixDeploy.Nix;
+using NixDeploy.Processes;
+
+namespace NixDeploy.Tests.Core;
+
+public sealed class SmallPiecesTests
+{
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("/nix/store/x-y", "/nix/store/x-y")]
+    [InlineData("a b", "'a b'")]
+    [InlineData("it's", "'it'\\''s'")]
+    [InlineData("$(reboot)", "'$(reboot)'")]
+    [InlineData("", "''")]
+    public void Shell_quoting_leaves_nothing_for_a_shell_to_interpret(string word, string quoted) =>
+        Assert.Equal(quoted, ShellQuote.Quote(word));
+
+    [Theory]
+    [InlineData("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-nixos-system-web-1-24.05", true)]
+    [InlineData("/nix/store/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-x", false)]
+    [InlineData("/nix/store/0123456789abcdfghijklmnpqrsvwxyz", false)]
+    [InlineData("/tmp/0123456789abcdfghijklmnpqrsvwxyz-x", false)]
+    [InlineData("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-x y", false)]
+    public void Store_paths_are_validated(string path, bool valid) => Assert.Equal(valid, StorePath.IsValid(path));
+
+    [Theory]
+    [InlineData("nix (Nix) 2.8.0", "2.8.0")]
+    [InlineData("nix (Nix) 2.18.1pre20231010_abc", "2.18.1")]
+    [InlineData("nix (Lix, like Nix) 2.91.1", "2.91.1")]
+    public void Nix_versions_are_read_from_nix_version_output(string output, string version) =>
+        Assert.Equal(version, NixVersion.Parse(output)!.ToNormalizedString());
+
+    [Fact]
+    public void Writing_the_same_content_again_keeps_the_file_and_its_timestamp()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"nixdeploy-atomic-{Guid.NewGuid():N}.json");
+        try
+        {
+            Assert.True(AtomicFile.WriteIfChanged(path, "one"));
+            var written = DateTime.UtcNow.AddMinutes(-5);
+            File.SetLastWriteTimeUtc(path, written);
+
+            Assert.False(AtomicFile.WriteIfChanged(path, "one"));
+            Assert.Equal(written, File.GetLastWriteTimeUtc(path));
+            Assert.True(AtomicFile.WriteIfChanged(path, "two"));
+            Assert.Equal("two", File.ReadAllText(path));
+            Assert.Empty(Directory.EnumerateFiles(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}*.tmp"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

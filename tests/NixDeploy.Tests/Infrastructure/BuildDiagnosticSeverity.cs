@@ -1,0 +1,7 @@
+namespace NixDeploy.Tests.Infrastructure;
+
+public enum BuildDiagnosticSeverity
+{
+    Error,
+    Warning,
+}

@@ -1,0 +1,88 @@
+using NixDeploy.Tests.Fleets;
+using NixDeploy.Tests.Infrastructure;
+
+namespace NixDeploy.Tests.Spine;
+
+/// <summary>Every kind of bad input: its own NDxxxx code, the file to fix, no stack trace, and no manifest written.</summary>
+public sealed class BadInputTests
+{
+    public sealed record Case(string Name, string Code, string FileToFix, string? Blueprint = null, string? Property = null, string? PropertyValue = null)
+    {
+        public override string ToString() => Name;
+    }
+
+    private const string Flake = "flake.nix";
+    private const string Previous = "previous.json";
+    private const string FakeNix = "fake-nix";
+
+    // Blueprint functions of { machines }; the fleet has web-1 and db-1.
+    private static string Deployed(string deployment) =>
+        $$"""{ machines }: builtins.mapAttrs (name: m: { role = "web"; deployment = { inherit (m) addr; sshPort = m.port; } // (if name == "web-1" then { {{deployment}} } else { }); }) machines""";
+
+    public static TheoryData<Case> Cases() =>
+    [
+        new("malformed blueprint JSON", "ND1102", Flake, Blueprint: """{ machines }: "{ \"web-1\": { " """),
+        new("missing deployment", "ND1103", Flake, Blueprint: """{ machines }: builtins.mapAttrs (name: m: { role = "web"; }) machines"""),
+        new("missing addr", "ND1103", Flake, Blueprint: """{ machines }: builtins.mapAttrs (name: m: { role = "web"; deployment = { sshPort = 22; }; }) machines"""),
+        new("wrong type", "ND1104", Flake, Blueprint: Deployed("""sshPort = "22";""")),
+        new("unknown backend", "ND1105", Flake, Blueprint: Deployed("""backend = "cloud-hypervisor";""")),
+        new("machine without configuration", "ND1106", Flake,
+            Blueprint: """{ machines }: builtins.mapAttrs (name: m: { deployment = { inherit (m) addr; }; }) (machines // { mail-1 = { addr = "127.0.0.20"; }; })"""),
+        new("configuration without machine", "ND1107", Flake,
+            Blueprint: """{ machines }: builtins.mapAttrs (name: m: { deployment = { inherit (m) addr; }; }) (builtins.removeAttrs machines [ "db-1" ])"""),
+        new("machine name a shell would interpret", "ND1108", Flake,
+            Blueprint: """{ machines }: { "web-1;reboot" = { deployment.addr = "127.0.0.11"; }; }"""),
+        new("address a shell would interpret", "ND1109", Flake, Blueprint: Deployed("""addr = "127.0.0.11$(reboot)";""")),
+        new("user ssh would take as an option", "ND1110", Flake, Blueprint: Deployed("""sshUser = "-oProxyCommand=reboot";""")),
+        new("flake that fails to evaluate", "ND1101", Flake, Blueprint: """{ machines }: throw "the blueprint is broken on purpose" """),
+        new("nix missing", "ND1001", "", Property: "NixDeployNixExecutable", PropertyValue: "/nonexistent/bin/nix"),
+        new("nix too old", "ND1002", "", Property: "NixDeployNixExecutable", PropertyValue: FakeNix),
+        new("previous manifest corrupt", "ND1301", Previous, Property: "NixDeployPreviousManifest", PropertyValue: Previous),
+        new("previous manifest of an unknown schema", "ND1302", Previous, Property: "NixDeployPreviousManifest", PropertyValue: Previous),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Bad_input_is_a_coded_error_naming_the_file_with_no_stack_trace_and_no_manifest(Case @case)
+    {
+        var fleet = new TestFleet()
+            .Machine("web-1", "127.0.0.11", 2222, "web")
+            .Machine("db-1", "127.0.0.12", 2222, "db");
+        if (@case.Blueprint is not null)
+            fleet.Blueprint(@case.Blueprint);
+        using var project = await fleet.Project("bad").CreateAsync();
+        var build = project.Dotnet();
+        if (@case.Property is not null)
+            build.WithProperty(@case.Property, ResolveValue(project, @case));
+
+        var result = await build.BuildAsync();
+
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        var error = Assert.Single(result.Errors.DistinctBy(e => (e.Code, e.File)), e => e.Code == @case.Code);
+        if (@case.FileToFix.Length > 0)
+            Assert.EndsWith(@case.FileToFix, error.File);
+        Assert.False(File.Exists(Manifests.PathIn(project)), "a manifest was written from bad input");
+        if (@case.Code == "ND1101")
+            Assert.Contains("the blueprint is broken on purpose", result.StandardOutput);
+    }
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static string ResolveValue(TestProject project, Case @case)
+    {
+        switch (@case.PropertyValue)
+        {
+            case Previous:
+                File.WriteAllText(project.PathOf(Previous), @case.Code == "ND1301" ? """{ "schemaVersion": 1, "closures": """ : """{ "schemaVersion": 99, "closures": {} }""");
+                return project.PathOf(Previous);
+            case FakeNix:
+                // An old Nix, as far as the version check can tell: it only answers --version.
+                File.WriteAllText(project.PathOf(FakeNix), "#!/bin/sh\necho 'nix (Nix) 2.3.16'\n");
+                File.SetUnixFileMode(project.PathOf(FakeNix), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                return project.PathOf(FakeNix);
+            default:
+                return @case.PropertyValue!;
+        }
+    }
+}
