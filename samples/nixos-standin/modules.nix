@@ -11,7 +11,7 @@
 lib:
 { modules, specialArgs ? { }, args ? { } }:
 let
-  inherit (builtins) all any attrNames concatMap filter foldl' isAttrs isFunction isList isPath length toString;
+  inherit (builtins) all any attrNames concatMap filter foldl' isAttrs isFunction isList isPath length removeAttrs toString;
 
   moduleArgs = { inherit config lib; } // args // specialArgs;
 
@@ -24,24 +24,23 @@ let
     let
       value = if isPath m || builtins.isString m then import m else m;
       body = if isFunction value then apply value else value;
-      full = body ? imports || body ? config;
-      unsupported = filter (n: n != "imports" && n != "config") (attrNames body);
+      extra = filter (n: n != "imports" && n != "config") (attrNames body);
     in
     if !isAttrs body then throw "stand-in module ${key} is not an attribute set"
     else if body ? options then throw "stand-in module ${key}: option declarations are not supported"
-    else if full && unsupported != [ ] then throw "stand-in module ${key}: unexpected top-level attributes next to imports/config: ${toString unsupported}"
+    else if body ? config && extra != [ ] then throw "stand-in module ${key}: unexpected top-level attributes next to config: ${toString extra}"
     else {
       inherit key;
       imports = body.imports or [ ];
-      definitions = if full then body.config or { } else body;
+      definitions = body.config or (removeAttrs body [ "imports" ]);
     };
 
   # A path imported twice is loaded once (by its path), like nixpkgs.
-  keyOf = parent: i: m: if isPath m || builtins.isString m then toString m else "${parent}/imports[${toString i}]";
+  keyOf = name: m: if isPath m || builtins.isString m then toString m else name;
 
   loaded = builtins.genericClosure {
-    startSet = lib.genList (i: load (keyOf "modules" i (builtins.elemAt modules i)) (builtins.elemAt modules i)) (length modules);
-    operator = item: lib.genList (i: let m = builtins.elemAt item.imports i; in load (keyOf item.key i m) m) (length item.imports);
+    startSet = lib.genList (i: let m = builtins.elemAt modules i; in load (keyOf "modules[${toString i}]" m) m) (length modules);
+    operator = item: lib.genList (i: let m = builtins.elemAt item.imports i; in load (keyOf "${item.key}/imports[${toString i}]" m) m) (length item.imports);
   };
 
   isLeaf = v: !isAttrs v || lib.isDerivation v || v ? outPath || (v._type or null) != null && !(builtins.elem v._type [ "if" "override" "merge" ]);
