@@ -4,6 +4,8 @@
 #   2. build samples/fleet (EvaluateBlueprint -> BuildClosures -> GenerateArtifacts)
 #   3. start three local SSH test hosts (127.0.0.11-13:2222, each with its own /nix and /run)
 #   4. deploy the fleet to them, deploy again (all unchanged), and print the deploy report
+#   5. the quickstart: install dotnet-nixdeploy and the templates from the feed, dotnet new nixfleet,
+#      dotnet nixdeploy deploy (to two of the hosts), dotnet nixdeploy status
 # The hosts are stopped when the script ends, also on failure.
 set -euo pipefail
 
@@ -45,4 +47,34 @@ echo "== deploy again: every machine is already at its closure"
 deploy
 echo "--- samples/fleet/bin/nixdeploy/deploy-report.json"
 cat samples/fleet/bin/nixdeploy/deploy-report.json
+echo "== the quickstart: the tool and templates from the feed, dotnet new nixfleet, deploy, status"
+tools="$root/artifacts/main-tools"
+rm -rf "$tools"
+dotnet tool install NixDeploy.Tool --tool-path "$tools" --add-source "$root/artifacts/feed"
+dotnet new install "$root"/artifacts/feed/NixDeploy.Templates.*.nupkg --debug:custom-hive "$tools/hive"
+fleet="$hosts/quickstart"
+mkdir -p "$fleet" && cd "$fleet"
+dotnet new nixfleet --debug:custom-hive "$tools/hive" --machines web-1,web-2 --profile server
+# No internet here: the SDK comes from the local feed, nixpkgs from the stand-in. The git-ignored local layer
+# (fleet.nixdeploy.user) points the machines at the test hosts and holds the deployer's key.
+cat > NuGet.config <<CONF
+<configuration><packageSources><clear /><add key="local" value="$root/artifacts/feed" /></packageSources></configuration>
+CONF
+cat > fleet.nixdeploy.user <<CONF
+<Project>
+  <PropertyGroup>
+    <NixDeploySshIdentityFile>$hosts/deployer_ed25519</NixDeploySshIdentityFile>
+    <NixDeploySshKnownHostsFile>$hosts/known_hosts</NixDeploySshKnownHostsFile>
+  </PropertyGroup>
+  <ItemGroup>
+    <NixDeployOverrideInput Include="nixpkgs" Url="path:$root/samples/nixos-standin" />
+    <NixDeployMachineOverride Include="web-1" Addr="127.0.0.12" SshPort="2222" />
+    <NixDeployMachineOverride Include="web-2" Addr="127.0.0.13" SshPort="2222" />
+  </ItemGroup>
+</Project>
+CONF
+git init -q && git add -A && git -c user.name=main -c user.email=main@nixdeploy.invalid commit -qm "dotnet new nixfleet"
+"$tools/dotnet-nixdeploy" deploy
+"$tools/dotnet-nixdeploy" status
+cd "$root"
 echo "== main job done"

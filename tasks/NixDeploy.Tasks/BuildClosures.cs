@@ -1,6 +1,7 @@
 using Microsoft.Build.Framework;
 using NixDeploy.Nix;
 using NixDeploy.Pipeline;
+using NixDeploy.Progress;
 
 namespace NixDeploy.Tasks;
 
@@ -18,6 +19,9 @@ public sealed class BuildClosures : NixDeployTask
 
     public string? NixExecutable { get; set; }
 
+    /// <summary>NixDeployProgressFile: each machine is reported building, and failed when its build failed.</summary>
+    public string? ProgressFile { get; set; }
+
     /// <summary>True when every selected machine's closure was built.</summary>
     [Output] public bool AllBuilt { get; private set; }
 
@@ -25,6 +29,9 @@ public sealed class BuildClosures : NixDeployTask
     {
         var evaluation = EvaluationFiles.ReadEvaluation(EvaluationFile);
         var nix = new NixCli(CreateRunner(), NixOptionsFactory.Create(NixExecutable, null));
+        var progress = new ProgressWriter(ProgressFile);
+        foreach (var machine in evaluation.Toplevels.Keys)
+            progress.Step(machine, "build");
         var result = await new ClosureBuilder(nix).BuildAsync(evaluation.Toplevels, KeepGoing, new FlakeReference(Flake).FlakeFile, cancellationToken);
         foreach (var failure in result.Failures)
             LogError(failure);
@@ -34,5 +41,7 @@ public sealed class BuildClosures : NixDeployTask
         foreach (var (machine, closure) in result.Closures)
             Log.LogMessage(MessageImportance.High, "NixDeploy: {0} => {1}", machine, closure);
         AllBuilt = result.Failures.Count == 0;
+        foreach (var machine in evaluation.Toplevels.Keys.Where(machine => !result.Closures.ContainsKey(machine)))
+            progress.Finished(machine, "failed");
     }
 }

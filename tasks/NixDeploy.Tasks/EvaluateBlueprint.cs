@@ -18,12 +18,16 @@ public sealed class EvaluateBlueprint : NixDeployTask
 
     public ITaskItem[]? OverrideInputs { get; set; }
 
+    /// <summary>NixDeployMachineOverride items: Addr, SshPort and SshUser metadata over the blueprint's deployment.</summary>
+    public ITaskItem[]? MachineOverrides { get; set; }
+
     [Required] public string EvaluationFile { get; set; } = "";
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var nix = new NixCli(CreateRunner(), NixOptionsFactory.Create(NixExecutable, OverrideInputs));
-        var evaluation = await new BlueprintEvaluator(nix).EvaluateAsync(new FlakeReference(Flake), Attribute, Selection, cancellationToken);
+        var evaluation = await new BlueprintEvaluator(nix).EvaluateAsync(new FlakeReference(Flake), Attribute, Selection, cancellationToken,
+            MachineOverrideItems.Read(MachineOverrides, BuildEngine.ProjectFileOfTaskNode));
         EvaluationFiles.WriteEvaluation(EvaluationFile, evaluation);
         if (evaluation.Blueprint.Count == 0)
             Log.LogWarning(null, ErrorCodes.BlueprintEmpty, null, new FlakeReference(Flake).FlakeFile, 0, 0, 0, 0,

@@ -1,4 +1,6 @@
 using Microsoft.Build.Framework;
+using NixDeploy.Cache;
+using NixDeploy.Artifacts;
 using NixDeploy.Manifest;
 using NixDeploy.Pipeline;
 
@@ -15,7 +17,16 @@ public sealed class GenerateDeploymentManifest : NixDeployTask
 
     public string? PreviousManifest { get; set; }
 
+    /// <summary>The artifact queue's result (obj/), whose names, paths and hashes go into the manifest.</summary>
+    public string? ArtifactsFile { get; set; }
+
     [Required] public string ManifestFile { get; set; } = "";
+
+    /// <summary>@(NixDeployCache): recorded with their public keys (never a secret) in the manifest's caches section.</summary>
+    public ITaskItem[] Caches { get; set; } = [];
+
+    /// <summary>The project, named in errors about its NixDeployCache items.</summary>
+    public string? ProjectFile { get; set; }
 
     /// <summary>Whether any machine's closure differs from the previous deployment: CI can skip the rest when false.</summary>
     [Output] public bool Changed { get; private set; }
@@ -31,7 +42,9 @@ public sealed class GenerateDeploymentManifest : NixDeployTask
             EvaluationFiles.ReadClosures(ClosuresFile),
             FlakeDirectory,
             PreviousManifest,
-            cancellationToken);
+            cancellationToken,
+            DeploymentCache.From(PushCacheItems.Parse(Caches, ProjectFile), ProjectFile),
+            string.IsNullOrEmpty(ArtifactsFile) ? null : ArtifactIntermediateFiles.ReadResult(ArtifactsFile));
         var written = NixDeploy.Manifest.ManifestFile.Write(ManifestFile, manifest);
         Changed = manifest.Changed;
         ChangedMachines = manifest.Changes

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Build.Framework;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 using NixDeploy.Pipeline;
+using NixDeploy.Progress;
 
 namespace NixDeploy.Tasks;
 
@@ -14,6 +15,9 @@ public sealed class GetNixDeployMachines : NixDeployTask
     [Required] public string EvaluationFile { get; set; } = "";
 
     public string? ClosuresFile { get; set; }
+
+    /// <summary>NixDeployProgressFile: each machine is reported evaluated (or built, once ClosuresFile is given).</summary>
+    public string? ProgressFile { get; set; }
 
     [Output] public ITaskItem[] Machines { get; private set; } = [];
 
@@ -44,6 +48,9 @@ public sealed class GetNixDeployMachines : NixDeployTask
                 item.SetMetadata("Closure", closure);
             return (ITaskItem)item;
         }).ToArray();
+        var progress = new ProgressWriter(ProgressFile);
+        foreach (var name in evaluation.Selected)
+            progress.Finished(name, string.IsNullOrEmpty(ClosuresFile) ? "evaluated" : closures.ContainsKey(name) ? "built" : "failed");
         return Task.CompletedTask;
     }
 }

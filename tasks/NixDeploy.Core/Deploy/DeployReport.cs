@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace NixDeploy.Deploy;
 
 /// <summary><c>deploy-report.json</c>: what a deploy did to every selected machine.</summary>
@@ -22,7 +24,8 @@ public sealed record DeployReport(
 public sealed record MachineReport(
     MachineStatus Status,
     string Address,
-    string? PreviousClosure,
+    // Written even when null: "no system before" is a fact worth stating, not a missing field.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? PreviousClosure,
     string? NewClosure,
     double DurationSeconds,
     IReadOnlyList<StepDuration> Steps,

@@ -9,7 +9,7 @@ public sealed class NixCopyTransport(NixCli nix) : IClosureTransport
 {
     public async Task CopyAsync(SshClient host, string closure, CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string?> { ["NIX_SSHOPTS"] = SshArguments.NixSshOpts(host.Options, host.Target) };
+        var environment = new Dictionary<string, string?> { ["NIX_SSHOPTS"] = SshArguments.NixSshOpts(host.Options, host.Target, host.ControlPath) };
         var result = await nix.RunAsync(
             NixCli.WithFeatures("copy", "--to", SshArguments.NixStoreUri(host.Target), closure),
             cancellationToken,

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace NixDeploy.Deploy;
 
 /// <summary>Times a machine's deploy steps for the report, also the ones that fail.</summary>
-internal sealed class StepClock
+internal sealed class StepClock(Action<string>? onStep = null)
 {
     private readonly Stopwatch _total = Stopwatch.StartNew();
     private readonly List<StepDuration> _steps = [];
@@ -14,6 +14,7 @@ internal sealed class StepClock
 
     public async Task<T> TimeAsync<T>(string step, Func<Task<T>> action)
     {
+        onStep?.Invoke(step);
         var stopwatch = Stopwatch.StartNew();
         try
         {

@@ -38,6 +38,21 @@ public static class ErrorCodes
 
     public const string IntermediateFileUnreadable = "ND1305";
 
+    // ND40xx: binary caches.
+    public const string InvalidCache = "ND4001";
+    public const string CacheSecretKeyInvalid = "ND4002";
+    public const string CacheCredentialMissing = "ND4003";
+    public const string AtticMissing = "ND4004";
+    // An error for a Required cache, a warning otherwise.
+    public const string CachePushFailed = "ND4005";
+    public const string InvalidCacheSetting = "ND4006";
+    public const string CacheDeployKeyMissing = "ND4007";
+    // Deploying from a cache: the host refused what the cache served (unsigned, other key, tampered NAR) ...
+    public const string CacheSubstitutionRefused = "ND4008";
+    // ... or could not fetch it at all.
+    public const string CacheSubstitutionFailed = "ND4009";
+    public const string PostBuildHookConfigInvalid = "ND4010";
+
     // ND50xx: deploying.
     public const string HostUnreachable = "ND5001";
     public const string DeployLocked = "ND5002";
@@ -55,6 +70,36 @@ public static class ErrorCodes
     public const string MachineSkipped = "ND5014";
     public const string DeployCancelled = "ND5015";
     public const string DeploymentManifestUnreadable = "ND5016";
+
+    // ND60xx: artifacts.
+    public const string ArtifactDeclarationInvalid = "ND6001";
+    public const string UnsafeArtifactName = "ND6002";
+    public const string ArtifactPathInvalid = "ND6003";
+    public const string ArtifactPermissionsInvalid = "ND6004";
+    public const string ArtifactBackendInvalid = "ND6005";
+    public const string ArtifactRecipientsInvalid = "ND6006";
+    public const string ArtifactPromptMissing = "ND6007";
+    public const string ArtifactGeneratorFailed = "ND6008";
+    public const string ArtifactGeneratorOutputMismatch = "ND6009";
+    public const string ArtifactSerializeFailed = "ND6010";
+    public const string ArtifactDeserializeFailed = "ND6011";
+    public const string SharedArtifactConflict = "ND6012";
+    // An error from 'artifacts check' (missing or stale); a warning from the build for secrets encrypted to old recipients.
+    public const string ArtifactMissingOrStale = "ND6013";
+    public const string AgeMissing = "ND6014";
+    public const string ArtifactPlacementFailed = "ND6015";
+    public const string ArtifactStateUnreadable = "ND6016";
+
+    // ND70xx: the tool.
+    public const string ProjectNotFound = "ND7001";
+    public const string ProjectAmbiguous = "ND7002";
+    public const string ManifestNotBuilt = "ND7003";
+    public const string TargetFailed = "ND7004";
+    public const string UnknownMachine = "ND7005";
+    public const string NoPreviousGeneration = "ND7006";
+    public const string KeyFileExists = "ND7007";
+    public const string DotnetMissing = "ND7008";
+    public const string InvalidKeyName = "ND7009";
 
     // ND90xx: the SDK's own faults, reported without a stack trace but with the type for a bug report.
     public const string InternalError = "ND9001";

@@ -1,6 +1,9 @@
 using System.Text.Json.Serialization;
+using NixDeploy.Artifacts;
+using NixDeploy.Deploy;
 using NixDeploy.Manifest;
 using NixDeploy.Pipeline;
+using NixDeploy.Progress;
 
 namespace NixDeploy.Json;
 
@@ -11,6 +14,18 @@ namespace NixDeploy.Json;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(DeploymentManifest))]
+[JsonSerializable(typeof(ArtifactStore))]
+[JsonSerializable(typeof(ArtifactQueueResult))]
+[JsonSerializable(typeof(DeployReport))]
 [JsonSerializable(typeof(FleetEvaluation))]
 [JsonSerializable(typeof(SortedDictionary<string, string>))]
-internal sealed partial class NixDeployJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(ProgressEvent))]
+internal sealed partial class NixDeployJsonContext : JsonSerializerContext
+{
+    /// <summary>The same contracts on one line each: the progress file is JSON lines.</summary>
+    public static NixDeployJsonContext Compact { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    });
+}

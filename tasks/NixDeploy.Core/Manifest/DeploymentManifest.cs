@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using NixDeploy.Artifacts;
 using NixDeploy.Blueprint;
+using NixDeploy.Cache;
 
 namespace NixDeploy.Manifest;
 
@@ -14,7 +16,12 @@ public sealed record DeploymentManifest(
     IReadOnlyDictionary<string, MachineSpec> Blueprint,
     IReadOnlyDictionary<string, string> Closures,
     bool Changed,
-    IReadOnlyDictionary<string, ClosureChange> Changes)
+    IReadOnlyDictionary<string, ClosureChange> Changes,
+    // Optional (absent without NixDeployCache items): the binary caches and the keys targets may trust.
+    IReadOnlyDictionary<string, DeploymentCache>? Caches = null,
+    // Optional (absent when no selected machine has any): each machine's artifacts, as names, target paths and
+    // content hashes only.
+    IReadOnlyDictionary<string, IReadOnlyList<ManifestArtifact>>? Artifacts = null)
 {
     public const int CurrentSchemaVersion = 1;
 }

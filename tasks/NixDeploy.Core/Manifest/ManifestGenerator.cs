@@ -1,3 +1,5 @@
+using NixDeploy.Cache;
+using NixDeploy.Artifacts;
 using NixDeploy.Git;
 using NixDeploy.Pipeline;
 using NixDeploy.Processes;
@@ -13,13 +15,16 @@ public static class ManifestGenerator
         IReadOnlyDictionary<string, string> closures,
         string flakeDirectory,
         string? previousManifestPath,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, DeploymentCache>? caches = null,
+        ArtifactQueueResult? artifacts = null)
     {
         var previous = string.IsNullOrEmpty(previousManifestPath) ? null : ManifestFile.Read(previousManifestPath);
         var git = Directory.Exists(flakeDirectory)
             ? await GitInfo.ReadAsync(runner, flakeDirectory, cancellationToken).ConfigureAwait(false)
             : GitInfo.None;
-        var changes = ChangeDetector.Compare(closures, evaluation.Blueprint.Keys.ToList(), previous);
+        var manifestArtifacts = artifacts is null ? null : ManifestArtifact.From(artifacts);
+        var changes = ArtifactChanges.Apply(ChangeDetector.Compare(closures, evaluation.Blueprint.Keys.ToList(), previous), manifestArtifacts, previous);
         return new DeploymentManifest(
             DeploymentManifest.CurrentSchemaVersion,
             git.Commit,
@@ -27,6 +32,8 @@ public static class ManifestGenerator
             evaluation.Blueprint,
             new SortedDictionary<string, string>(closures.ToDictionary(), StringComparer.Ordinal),
             changes.Values.Any(change => change != ClosureChange.Unchanged),
-            changes);
+            changes,
+            caches is { Count: > 0 } ? caches : null,
+            manifestArtifacts);
     }
 }

@@ -63,11 +63,11 @@ public sealed class NixCli(ProcessRunner runner, NixOptions options)
     }
 
     /// <summary>Runs any nix subcommand with flakes enabled; the result is returned, not thrown.</summary>
-    public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
+    public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null, string? standardInput = null)
     {
         try
         {
-            return await runner.RunAsync(Options.Executable, arguments, environment: environment, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await runner.RunAsync(Options.Executable, arguments, environment: environment, standardInput: standardInput, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Win32Exception)
         {

@@ -11,11 +11,12 @@ namespace NixDeploy.Pipeline;
 /// </summary>
 public sealed class BlueprintEvaluator(NixCli nix)
 {
-    public async Task<FleetEvaluation> EvaluateAsync(FlakeReference flake, string attribute, string? selection, CancellationToken cancellationToken)
+    public async Task<FleetEvaluation> EvaluateAsync(FlakeReference flake, string attribute, string? selection, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, DeploymentOverride>? overrides = null)
     {
         var file = flake.FlakeFile;
         var json = await nix.EvalJsonAsync(flake.Attribute(attribute), apply: null, file, cancellationToken).ConfigureAwait(false);
-        var blueprint = BlueprintParser.Parse(json, file);
+        var blueprint = DeploymentOverride.Apply(BlueprintParser.Parse(json, file), overrides ?? new Dictionary<string, DeploymentOverride>(), file);
         var selected = MachineSelector.Select(blueprint, selection);
 
         var configurations = await nix.EvalJsonAsync(flake.Attribute("nixosConfigurations"), ToplevelsOf(selected), file, cancellationToken).ConfigureAwait(false);

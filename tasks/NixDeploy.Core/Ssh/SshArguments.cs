@@ -8,8 +8,12 @@ namespace NixDeploy.Ssh;
 /// </summary>
 public static class SshArguments
 {
-    /// <summary>Options for one connection to <paramref name="target"/> (without the destination).</summary>
-    public static IReadOnlyList<string> Options(SshOptions options, SshTarget target)
+    /// <summary>
+    /// Options for one connection to <paramref name="target"/> (without the destination). With a
+    /// <paramref name="controlPath"/>, the connection is the master (<paramref name="master"/>) or reuses it, and
+    /// opens its own when the master is gone.
+    /// </summary>
+    public static IReadOnlyList<string> Options(SshOptions options, SshTarget target, string? controlPath = null, bool master = false)
     {
         var arguments = new List<string>
         {
@@ -29,6 +33,9 @@ public static class SshArguments
             arguments.AddRange(["-o", "UserKnownHostsFile=/dev/null"]);
         if (!string.IsNullOrEmpty(options.IdentityFile))
             arguments.AddRange(["-i", options.IdentityFile, "-o", "IdentitiesOnly=yes"]);
+        if (controlPath is not null)
+            // ControlPersist stays off: the master lives exactly as long as the session that opened it.
+            arguments.AddRange(["-o", $"ControlPath={controlPath}", "-o", master ? "ControlMaster=yes" : "ControlMaster=no"]);
         return arguments;
     }
 
@@ -36,7 +43,8 @@ public static class SshArguments
     /// The same options as one <c>NIX_SSHOPTS</c> value. Nix splits it on whitespace without any quoting, which
     /// <see cref="SshOptions.Validate"/> has ruled out for every path in it.
     /// </summary>
-    public static string NixSshOpts(SshOptions options, SshTarget target) => string.Join(' ', Options(options, target));
+    public static string NixSshOpts(SshOptions options, SshTarget target, string? controlPath = null) =>
+        string.Join(' ', Options(options, target, controlPath));
 
     /// <summary>The store URI of <c>nix copy --to</c>; the port travels in <c>NIX_SSHOPTS</c>.</summary>
     public static string NixStoreUri(SshTarget target) => $"ssh://{target.Destination}";

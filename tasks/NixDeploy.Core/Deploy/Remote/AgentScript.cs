@@ -7,8 +7,8 @@ namespace NixDeploy.Deploy.Remote;
 internal static class AgentScript
 {
     public const string Text = """
-# NixDeploy's agent on a target host, run over SSH as: sh -c "$(cat agent.sh)" nixdeploy-agent COMMAND ARGS...
-# Every argument arrives shell-quoted by the deployer. Exit codes are the protocol (RemoteAgent.cs mirrors them):
+# NixDeploy's agent on a target host, run over SSH as: sh -c AGENT nixdeploy-agent COMMAND ARGS...
+# Every argument arrives shell-quoted by the deployer. Exit codes are the protocol (RemoteExitCodes.cs mirrors them):
 #   0 ok, 64 usage, 70 host-side failure, 75 deploy lock held, 76 an unconfirmed deploy's watchdog is pending,
 #   80 profile not set, 81 activation failed, 82 activation timed out, 83 boot entry failed,
 #   84 confirmation too late (the watchdog took over), 85 rollback did not finish in time.

@@ -7,7 +7,7 @@ namespace NixDeploy.Deploy.Remote;
 internal static class WatchdogScript
 {
     public const string Text = """
-# NixDeploy's rollback watchdog, started detached by agent.sh: sh -c WATCHDOG nixdeploy-watchdog DIR ACTIVATION-TIMEOUT.
+# NixDeploy's rollback watchdog, started detached by the agent: sh -c WATCHDOG nixdeploy-watchdog DIR ACTIVATION-TIMEOUT.
 # It sleeps until DIR/deadline; unless a confirmation (or a rollback request) claimed the deploy by then, it claims
 # it and returns the host to the previous generation: profile, live system and boot entry. SIGUSR1 wakes it to
 # re-read the deadline and the claim. It writes DIR/result (rolled-back | rollback-failed) and exits.

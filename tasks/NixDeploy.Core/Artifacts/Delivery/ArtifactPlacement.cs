@@ -1,0 +1,72 @@
+using System.ComponentModel;
+using System.Text;
+using NixDeploy.Deploy;
+using NixDeploy.Diagnostics;
+using NixDeploy.Processes;
+using NixDeploy.Ssh;
+
+namespace NixDeploy.Artifacts.Delivery;
+
+/// <summary>
+/// The deploy step that places a machine's artifact files before activation, in one SSH session: secrets arrive as
+/// age ciphertext and are decrypted on the host with its SSH host key (agenix-style), so the deployer needs no key and
+/// no plaintext is on its disk or in any log. Files go outside the Nix store, atomically; after a rollback the files
+/// the previous system had are put back.
+/// </summary>
+public sealed class ArtifactPlacement(ArtifactQueueResult result, ArtifactStore store, ArtifactPayloads payloads, string hostAgeExecutable = "age") : IPreActivationStep
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private readonly ProcessRunner _runner = new(NullCommandLog.Instance);
+
+    public string Name => "artifacts";
+
+    public async Task RunAsync(MachinePlan plan, SshClient ssh, CancellationToken cancellationToken)
+    {
+        if (!result.Machines.TryGetValue(plan.Name, out var artifacts) || artifacts.Count == 0)
+            return;
+        var files = await payloads.ForMachineAsync(plan.Name, artifacts, cancellationToken).ConfigureAwait(false);
+        var identity = store.Config.Age.Hosts.TryGetValue(plan.Name, out var key) ? key.IdentityFile : HostKey.DefaultIdentityFile;
+        var input = new StringBuilder();
+        foreach (var file in files)
+            input.Append($"{(file.Kind == HostFileKind.Age ? "age" : "plain")} {file.Path} {file.Owner} {file.Group} {file.Mode} {Convert.ToBase64String(file.Payload)}\n");
+
+        ssh.Log.Command($"ssh {ssh.Target} nixdeploy-artifacts ({files.Count} file(s) of {string.Join(", ", artifacts.Select(a => a.Name))})");
+        ProcessResult placed;
+        try
+        {
+            placed = await _runner.RunAsync(ssh.Options.Executable, ssh.Arguments(["sh", "-c", PlacementScript.Place, "nixdeploy-artifacts", identity, hostAgeExecutable]),
+                standardInput: input.ToString(), timeout: Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Win32Exception)
+        {
+            throw ssh.Missing();
+        }
+        catch (TimeoutException e)
+        {
+            throw new NixDeployException(ErrorCodes.HostUnreachable, $"{ssh.Target} stopped answering while its artifacts were placed: {e.Message}");
+        }
+        if (placed.ExitCode == SshClient.UnreachableExitCode)
+            throw ssh.Unreachable(placed);
+        if (!placed.Succeeded)
+            throw new NixDeployException(ErrorCodes.ArtifactPlacementFailed,
+                $"Placing the artifacts of {plan.Name} failed, so it was not activated; its previous files are unchanged: {OneLine(placed.StandardError)}");
+    }
+
+    public async Task UndoAsync(MachinePlan plan, SshClient ssh, CancellationToken cancellationToken)
+    {
+        if (!result.Machines.TryGetValue(plan.Name, out var artifacts) || artifacts.Count == 0)
+            return;
+        var paths = artifacts.SelectMany(artifact => artifact.Files).Select(file => file.Path).ToList();
+        var restored = await ssh.RunAsync(["sh", "-c", PlacementScript.Undo, "nixdeploy-artifacts-undo", .. paths],
+            $"nixdeploy-artifacts-undo ({paths.Count} file(s))", Timeout, cancellationToken).ConfigureAwait(false);
+        if (restored.ExitCode == SshClient.UnreachableExitCode)
+            throw ssh.Unreachable(restored);
+        if (!restored.Succeeded)
+            throw new NixDeployException(ErrorCodes.ArtifactPlacementFailed,
+                $"Putting back the previous artifact files of {plan.Name} failed: {OneLine(restored.StandardError)}");
+    }
+
+    // One line, so that build logs show one error; age's "report unexpected errors" footer is no help here.
+    private static string OneLine(string stderr) => string.Join(" / ", stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Where(line => !line.Contains("filippo.io/age/report", StringComparison.Ordinal)));
+}

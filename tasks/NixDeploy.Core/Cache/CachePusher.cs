@@ -1,0 +1,46 @@
+using NixDeploy.Diagnostics;
+using NixDeploy.Nix;
+using NixDeploy.Processes;
+
+namespace NixDeploy.Cache;
+
+/// <summary>
+/// Pushes closures to one cache: checks its credentials are there, uploads what it lacks, and retries transient
+/// failures with exponential backoff. A failure after the retries is returned, not thrown: whether it fails the
+/// build is the caller's decision (Required); a misconfiguration (missing key, netrc, token, attic) is thrown.
+/// </summary>
+public sealed class CachePusher(NixCli nix, ProcessRunner runner, RetryPolicy retry, ICommandLog log)
+{
+    public async Task<CachePushResult> PushAsync(
+        CacheDefinition cache, IReadOnlyCollection<string> roots, Task<IReadOnlyList<StorePathInfo>> localClosure, string? file, CancellationToken cancellationToken)
+    {
+        CheckCredentials(cache, file);
+        var uploaded = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = cache.Kind == CacheKind.Attic
+                ? await new AtticUploader(runner).UploadAsync(cache, roots, file, cancellationToken).ConfigureAwait(false)
+                : await new NixCopyUploader(nix).UploadAsync(cache, roots, cancellationToken).ConfigureAwait(false);
+            uploaded.UnionWith(result.CopiedPaths);
+            var closure = await localClosure.ConfigureAwait(false);
+            var bytes = closure.Where(path => uploaded.Contains(path.Path)).Sum(path => path.NarSize);
+            if (result.Succeeded)
+                return new CachePushResult(cache, CachePushStatus.Pushed, uploaded.Count, bytes, Math.Max(0, closure.Count - uploaded.Count), attempt);
+            if (!result.IsTransient || attempt > retry.Retries)
+                return new CachePushResult(cache, CachePushStatus.Failed, uploaded.Count, bytes, 0, attempt,
+                    (result.IsTransient ? "" : "(not retried: the cache refused rather than failed) ") + result.FailureMessage);
+            var delay = retry.DelayBefore(attempt);
+            log.Info($"NixDeploy: pushing to {cache} failed ({result.FailureMessage}); retry {attempt} of {retry.Retries} in {delay.TotalMilliseconds:0} ms");
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void CheckCredentials(CacheDefinition cache, string? file)
+    {
+        if (cache.SecretKeyFile is { } key)
+            CacheSigningKey.PublicKeyOf(key, cache.Name, file);
+        if (cache.NetrcFile is { } netrc && !File.Exists(netrc))
+            throw new NixDeployException(ErrorCodes.CacheCredentialMissing,
+                $"The NetrcFile of NixDeployCache {cache}, '{netrc}', does not exist. Write 'machine HOST login USER password PASSWORD' into it (mode 600), or remove NetrcFile.", file);
+    }
+}

@@ -1,0 +1,44 @@
+using NixDeploy.Nix;
+
+namespace NixDeploy.Cache;
+
+/// <summary>
+/// Uploads closures with <c>nix copy --to</c>, which asks the cache which paths it already has and uploads only the
+/// others. Its JSON log names each path copied, so a push reports exactly what it uploaded from the same call.
+/// </summary>
+public sealed class NixCopyUploader(NixCli nix)
+{
+    public async Task<UploadAttempt> UploadAsync(CacheDefinition cache, IReadOnlyCollection<string> roots, CancellationToken cancellationToken)
+    {
+        // An ssh store receives paths with the signatures they have locally: sign them there first (local only).
+        if (cache is { Kind: CacheKind.Ssh, SecretKeyFile: { } keyFile })
+        {
+            var sign = await nix.RunAsync(NixCli.WithFeatures(["store", "sign", "--key-file", keyFile, "--recursive", .. roots]), cancellationToken).ConfigureAwait(false);
+            if (!sign.Succeeded)
+                return new UploadAttempt(false, [], "signing the paths in the local store failed: " + FailureText.Condense(sign.StandardError));
+        }
+        var result = await nix.RunAsync(
+            NixCli.WithFeatures(["copy", "--log-format", "internal-json", .. HttpOptions(cache), "--to", CacheStoreUrl.ForWriting(cache), .. roots]),
+            cancellationToken).ConfigureAwait(false);
+        var log = NixJsonLog.Parse(result.StandardError);
+        return result.Succeeded
+            ? new UploadAttempt(true, log.CopiedPaths)
+            : new UploadAttempt(false, log.CopiedPaths, FailureText.Condense(log.MessageText));
+    }
+
+    private static IEnumerable<string> HttpOptions(CacheDefinition cache)
+    {
+        if (cache.Kind is not (CacheKind.Http or CacheKind.S3))
+            yield break;
+        // One attempt per request: RetryPolicy decides how often and how long to wait, not Nix's own five tries.
+        yield return "--option";
+        yield return "download-attempts";
+        yield return "1";
+        if (cache.NetrcFile is { } netrc)
+        {
+            yield return "--option";
+            yield return "netrc-file";
+            yield return netrc;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using NixDeploy.Diagnostics;
+using NixDeploy.Processes;
+
+namespace NixDeploy.Deploy;
+
+/// <summary>
+/// Deploys machines in parallel (at most <see cref="DeploySettings.Parallelism"/> at once) and applies the failure
+/// policy: with halt, no machine starts after one failed, and those are reported skipped.
+/// </summary>
+public sealed class FleetDeployer(DeploySettings settings, MachineDeployer machines, ICommandLog log)
+{
+    public async Task<DeployReport> DeployAsync(IReadOnlyList<MachinePlan> plans, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        using var slots = new SemaphoreSlim(settings.Parallelism);
+        var failed = 0;
+        log.Info($"NixDeploy: {(settings.DryRun ? "dry run of" : "deploying")} {plans.Count} machine(s), {settings.Parallelism} at a time, on failure: {settings.OnFailure.ToString().ToLowerInvariant()}");
+
+        async Task<MachineReport> DeployOneAsync(MachinePlan plan)
+        {
+            try
+            {
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return NotStarted(plan, ErrorCodes.DeployCancelled, $"{plan.Name} was not deployed: the deploy was cancelled before it started.");
+            }
+            try
+            {
+                if (settings.OnFailure == FailurePolicy.Halt && Volatile.Read(ref failed) > 0)
+                    return NotStarted(plan, ErrorCodes.MachineSkipped,
+                        $"{plan.Name} was not deployed: an earlier machine failed and NixDeployOnFailure is halt. Fix that machine and deploy again.");
+                var report = await machines.DeployAsync(plan, cancellationToken).ConfigureAwait(false);
+                if (!report.Status.ReachedDesiredState())
+                    Interlocked.Increment(ref failed);
+                return report;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        var reports = await Task.WhenAll(plans.Select(DeployOneAsync)).ConfigureAwait(false);
+        var byMachine = new SortedDictionary<string, MachineReport>(StringComparer.Ordinal);
+        for (var i = 0; i < plans.Count; i++)
+            byMachine[plans[i].Name] = reports[i];
+        return new DeployReport(
+            DeployReport.CurrentSchemaVersion,
+            settings.DryRun,
+            reports.All(report => report.Status.ReachedDesiredState()),
+            startedAt,
+            Math.Round(clock.Elapsed.TotalSeconds, 3),
+            settings.Parallelism,
+            settings.OnFailure,
+            byMachine);
+    }
+
+    private MachineReport NotStarted(MachinePlan plan, string code, string message)
+    {
+        log.Info($"NixDeploy: {message}");
+        return new MachineReport(MachineStatus.Skipped, plan.Deployment.Addr, null, plan.Closure, 0, [], code, message);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using NixDeploy.Blueprint;
+using NixDeploy.Diagnostics;
+using NixDeploy.Processes;
+using NixDeploy.Ssh;
+
+namespace NixDeploy.Live;
+
+/// <summary>
+/// One host's live system, read or rolled back over the same SSH options as a deploy. Every word goes through
+/// <see cref="SshClient"/>, which quotes it for the remote shell.
+/// </summary>
+public sealed class LiveHost(string machine, DeploymentSpec deployment, SshOptions options, ICommandLog log)
+{
+    private static readonly TimeSpan Overhead = TimeSpan.FromSeconds(30);
+
+    private readonly SshClient _ssh = new(options, SshTarget.From(machine, deployment, null), log);
+
+    public string Machine { get; } = machine;
+
+    public SshClient Ssh => _ssh;
+
+    /// <summary>The live closure and generation; an unreachable host is a result, not an exception.</summary>
+    public async Task<LiveState> ReadAsync(CancellationToken cancellationToken)
+    {
+        ProcessResult result;
+        try
+        {
+            result = await RunAsync(["state"], "state", TimeSpan.FromSeconds(options.ConnectTimeoutSeconds) + Overhead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            return new LiveState(false, null, null, ErrorCodes.HostUnreachable, $"{_ssh.Target} stopped answering: {e.Message}");
+        }
+        if (result.ExitCode == SshClient.UnreachableExitCode)
+            return new LiveState(false, null, null, ErrorCodes.HostUnreachable, _ssh.Unreachable(result).Diagnostics[0].Message);
+        var values = KeyValues.Parse(result.StandardOutput);
+        if (result.ExitCode != LiveScript.Ok || !values.ContainsKey("current"))
+            return new LiveState(true, null, null, ErrorCodes.RemoteAgentFailed,
+                $"Reading the live system of {Machine} failed (exit {result.ExitCode}): {result.StandardError.Trim()}");
+        return new LiveState(true, Empty(values["current"]), Generation(values.GetValueOrDefault("generation")), null, null);
+    }
+
+    /// <summary>
+    /// Switches the host to its previous system generation and verifies that <c>/run/current-system</c> is that
+    /// generation's closure. Returns the state after the rollback; failures throw coded errors.
+    /// </summary>
+    public async Task<LiveState> RollbackAsync(TimeSpan activationTimeout, CancellationToken cancellationToken)
+    {
+        ProcessResult result;
+        try
+        {
+            result = await RunAsync(["rollback", ((long)activationTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture)],
+                "rollback", activationTimeout + Overhead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new NixDeployException(ErrorCodes.HostUnreachable, $"{_ssh.Target} stopped answering: {e.Message}");
+        }
+        var values = KeyValues.Parse(result.StandardOutput);
+        var why = result.StandardError.Trim();
+        var from = values.GetValueOrDefault("from");
+        var to = values.GetValueOrDefault("to");
+        return result.ExitCode switch
+        {
+            LiveScript.Ok => new LiveState(true, Empty(values.GetValueOrDefault("current") ?? ""), Generation(values.GetValueOrDefault("generation")), null, null),
+            SshClient.UnreachableExitCode => throw _ssh.Unreachable(result),
+            LiveScript.Locked => throw new NixDeployException(ErrorCodes.DeployLocked,
+                $"{Machine} is locked: {why}. Nothing was changed; roll back once the deploy has finished."),
+            LiveScript.NoEarlierGeneration => throw new NixDeployException(ErrorCodes.NoPreviousGeneration,
+                $"{Machine} has no earlier system generation to roll back to: {why}."),
+            LiveScript.ActivationFailed or LiveScript.ActivationTimedOut => throw new NixDeployException(ErrorCodes.RollbackFailed,
+                $"Activating generation {to} on {Machine} failed{(result.ExitCode == LiveScript.ActivationTimedOut ? $" (not finished within {activationTimeout.TotalSeconds:0} s)" : "")}; its profile points at generation {from} again. {why}"),
+            _ => throw new NixDeployException(ErrorCodes.RollbackFailed,
+                $"Rolling {Machine} back{(to is null ? "" : $" to generation {to}")} could not be verified (exit {result.ExitCode}): {why}"),
+        };
+    }
+
+    private Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, string display, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _ssh.RunAsync(["sh", "-c", LiveScript.Text, "nixdeploy-live", .. arguments], $"nixdeploy-live {display}", timeout, cancellationToken);
+
+    private static string? Empty(string value) => value.Length == 0 ? null : value;
+
+    private static int? Generation(string? value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
+}

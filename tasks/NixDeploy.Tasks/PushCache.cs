@@ -1,0 +1,93 @@
+using System.Globalization;
+using Microsoft.Build.Framework;
+using NixDeploy.Cache;
+using NixDeploy.Diagnostics;
+using NixDeploy.Nix;
+using TaskItem = Microsoft.Build.Utilities.TaskItem;
+
+namespace NixDeploy.Tasks;
+
+/// <summary>
+/// Uploads deployment.json's closures to every <c>NixDeployCache</c>, signed, skipping what a cache already has.
+/// A cache that still fails after the retries is an error when Required, otherwise a warning (ND4005).
+/// </summary>
+public sealed class PushCache : NixDeployTask
+{
+    [Required] public string ManifestFile { get; set; } = "";
+
+    /// <summary>The project, named in errors as the file to fix.</summary>
+    [Required] public string ProjectFile { get; set; } = "";
+
+    public ITaskItem[] Caches { get; set; } = [];
+
+    /// <summary>Hostnames of cache servers (; or , separated): on those, nothing is pushed.</summary>
+    public string? ServerHostnames { get; set; }
+
+    public string? RetryCount { get; set; }
+
+    /// <summary>Milliseconds before the first retry; doubled for each next one.</summary>
+    public string? RetryDelay { get; set; }
+
+    public string? NixExecutable { get; set; }
+
+    /// <summary>Where the closures' listing is remembered between pushes (obj/).</summary>
+    public string? ClosureListFile { get; set; }
+
+    /// <summary>Every cache with metadata Status (pushed, read-only, failed, skipped), UploadedPaths, UploadedBytes, PresentPaths.</summary>
+    [Output] public ITaskItem[] PushedCaches { get; private set; } = [];
+
+    /// <summary>True when every writable cache holds the closures now (or this host is a cache server).</summary>
+    [Output] public bool Complete { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var project = ProjectFile;
+        var caches = PushCacheItems.Parse(Caches, project);
+        var retry = new RetryPolicy(Number(RetryCount, RetryPolicy.DefaultRetries, "NixDeployCacheRetryCount", project),
+            TimeSpan.FromMilliseconds(Number(RetryDelay, RetryPolicy.DefaultBaseDelayMilliseconds, "NixDeployCacheRetryDelay", project)))
+            .Validate("NixDeployCacheRetryCount", "NixDeployCacheRetryDelay", project);
+        var roots = ManifestClosures.Read(ManifestFile);
+        var runner = CreateRunner();
+        var nix = new NixCli(runner, NixOptionsFactory.Create(NixExecutable, null));
+
+        var results = await new CachePushRun(nix, runner, retry, runner.Log)
+            .PushAsync(caches, roots, CacheServerHostnames.Split(ServerHostnames), project, cancellationToken, string.IsNullOrEmpty(ClosureListFile) ? null : ClosureListFile);
+        foreach (var result in results)
+        {
+            Log.LogMessage(MessageImportance.High, "NixDeploy: cache {0}: {1}", result.Cache, result.Summary);
+            if (result.Status != CachePushStatus.Failed)
+                continue;
+            var message = $"Pushing to NixDeployCache {result.Cache} failed{(result.Cache.Required ? "" : "; the build goes on without it (set Required=\"true\" to make this an error)")}: {result.Error}";
+            if (result.Cache.Required)
+                LogError(new Diagnostic(ErrorCodes.CachePushFailed, message, project));
+            else
+                Log.LogWarning(null, ErrorCodes.CachePushFailed, null, project, 0, 0, 0, 0, message);
+        }
+        Complete = results.All(result => result.Status != CachePushStatus.Failed);
+        PushedCaches = results.Count == 0
+            ? caches.Select(cache => Item(cache.Name, "skipped", 0, 0, 0)).ToArray()
+            : results.Select(result => Item(result.Cache.Name, StatusName(result.Status), result.UploadedPaths, result.UploadedBytes, result.PresentPaths)).ToArray();
+    }
+
+    private static ITaskItem Item(string name, string status, int uploaded, long bytes, int present)
+    {
+        var item = new TaskItem(name);
+        item.SetMetadata("Status", status);
+        item.SetMetadata("UploadedPaths", uploaded.ToString(CultureInfo.InvariantCulture));
+        item.SetMetadata("UploadedBytes", bytes.ToString(CultureInfo.InvariantCulture));
+        item.SetMetadata("PresentPaths", present.ToString(CultureInfo.InvariantCulture));
+        return item;
+    }
+
+    private static string StatusName(CachePushStatus status) => status switch
+    {
+        CachePushStatus.Pushed => "pushed",
+        CachePushStatus.ReadOnly => "read-only",
+        _ => "failed",
+    };
+
+    private static int Number(string? value, int fallback, string property, string? file) =>
+        string.IsNullOrWhiteSpace(value) ? fallback
+        : int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number
+        : throw new NixDeployException(ErrorCodes.InvalidCacheSetting, $"{property} '{value}' is not a whole number.", file);
+}

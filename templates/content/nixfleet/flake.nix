@@ -1,0 +1,52 @@
+# A NixOS fleet deployed with NixDeploy.Sdk: `dotnet nixdeploy deploy` (or `dotnet build fleet.nixdeploy -t:Deploy`).
+#
+# Configuration layers, each overriding the one before:
+#   modules/base.nix         every machine (base defaults)
+#   profiles/<profile>.nix   the machine's profile: laptop, desktop or server (default services)
+#   machines.nix             per machine: profile, address, own modules; `dotnet new nixmachine -n NAME` adds machines/NAME.nix
+#   fleet.nixdeploy.user     git-ignored, outside Nix: how to reach the machines from here, and secrets
+{
+  description = "FLEET_TITLE: a NixOS fleet deployed with NixDeploy.Sdk";
+
+  inputs.nixpkgs.url = "NIXPKGS_FLAKE_URL";
+
+  outputs = { self, nixpkgs }:
+    let
+      inherit (nixpkgs) lib;
+
+      # machines.nix, plus one machines/NAME.nix per machine added later (flakes see files once they are git-added).
+      added = builtins.listToAttrs (map
+        (file: { name = builtins.head (builtins.match "(.*)\\.nix" file); value = import (./machines + "/${file}"); })
+        (builtins.filter (file: builtins.match ".*\\.nix" file != null) (builtins.attrNames (builtins.readDir ./machines))));
+      machines = import ./machines.nix // added;
+
+      # The blueprint NixDeploy.Sdk reads (nix eval --json .#blueprintJSON): plain attribute sets, so NixOS modules
+      # can read their machine's entry too (the `fleet` module argument below).
+      blueprint = builtins.mapAttrs
+        (name: m: {
+          role = m.profile;
+          labels = [ m.profile ] ++ (m.labels or [ ]);
+          deployment = {
+            addr = m.addr or name;
+            sshUser = m.sshUser or "root";
+            sshPort = m.sshPort or 22;
+            autoRollback = true;
+            healthChecks = [
+              { command = "test -x /run/current-system/sw/bin/fleet-info"; timeout = 30; interval = 2; }
+            ];
+          };
+        })
+        machines;
+    in
+    {
+      nixosConfigurations = builtins.mapAttrs
+        (name: m: lib.nixosSystem {
+          system = m.system or "x86_64-linux";
+          specialArgs.fleet = { inherit name; machine = blueprint.${name}; };
+          modules = [ ./modules/base.nix (./profiles + "/${m.profile}.nix") { networking.hostName = name; } ] ++ (m.modules or [ ]);
+        })
+        machines;
+
+      blueprintJSON = blueprint;
+    };
+}

@@ -1,0 +1,175 @@
+using System.Text.Json.Nodes;
+using NixDeploy.Tests.Deploy;
+using NixDeploy.Tests.Fleets;
+using NixDeploy.Tests.Infrastructure;
+
+namespace NixDeploy.Tests.Artifacts;
+
+public sealed class ArtifactDeployHosts() : TestHosts(first: 140, count: 6);
+
+/// <summary>
+/// Deploy places each machine's artifact files on real test hosts before activation, decrypted there with the host's
+/// own SSH host key (the harness's keys are the age recipients): declared owner, group and mode, outside the store.
+/// </summary>
+public sealed class ArtifactDeployTests(ArtifactDeployHosts hosts) : IClassFixture<ArtifactDeployHosts>
+{
+    private const string Store = """
+        builtins.mapAttrs (name: _: {
+          ssh = {
+            file.key = { };
+            file."key.pub" = { secret = false; mode = "0444"; };
+            generator = ''ssh-keygen -q -t ed25519 -N "" -C "$machine" -f "$out/key"'';
+          };
+          cluster-token = {
+            shared = true;
+            file.token = { path = "/run/secrets/cluster-token"; owner = "daemon"; group = "root"; mode = "0440"; };
+            generator = ''head -c 24 /dev/urandom | base64 > "$out/token"'';
+          };
+        }) machines
+        """;
+
+    // Secrets from a command backend and from an ephemeral generator reach the host encrypted to its key on the way.
+    private const string VaultAndEphemeral = """
+        {
+          web-1.api = { file.token.path = "/run/secrets/api-token"; serialize = "vault"; deserialize = "vault"; generator = "echo vault-token > $out/token"; };
+          web-1.session = { file.nonce.path = "/run/secrets/nonce"; serialize = "none"; generator = "echo nonce-of-$machine > $out/nonce"; };
+        }
+        """;
+
+    private const string VaultBackend = """
+        backend.vault = {
+          serialize = ''mkdir -p "$VAULT"; cp "$in" "$VAULT/$machine-$artifact-$file"'';
+          deserialize = ''[ -f "$VAULT/$machine-$artifact-$file" ] || exit 1; cat "$VAULT/$machine-$artifact-$file"'';
+        };
+        """;
+
+    [Fact]
+    public async Task Secrets_from_a_command_backend_and_an_ephemeral_generator_are_placed_too()
+    {
+        var a = hosts.Lease(1);
+        var keys = await KeysOfAsync(("web-1", a[0]));
+        using var project = await ProjectAsync("vaultdeploy", keys, VaultAndEphemeral, ("web-1", a[0]), VaultBackend);
+
+        var result = await Deploy(project).WithEnvironment("VAULT", Path.Combine(keys.Folder, "vault")).BuildAsync();
+
+        result.AssertSucceeded();
+        Assert.Equal("vault-token", await hosts.RunAsync(a[0], "cat /run/secrets/api-token"));
+        Assert.Equal("nonce-of-web-1", await hosts.RunAsync(a[0], "cat /run/secrets/nonce"));
+        Assert.Equal("root root 400", await hosts.RunAsync(a[0], "stat -c '%U %G %a' /run/secrets/nonce"));
+        Assert.DoesNotContain("vault-token", result.DetailedLog);
+        Assert.DoesNotContain("nonce-of-web-1", result.DetailedLog);
+    }
+
+    [Fact]
+    public async Task Each_host_gets_its_files_with_the_declared_owner_group_and_mode_decrypted_with_its_own_host_key()
+    {
+        var a = hosts.Lease(2);
+        var keys = await KeysOfAsync(("web-1", a[0]), ("web-2", a[1]));
+        using var project = await ProjectAsync("place", keys, Store, ("web-1", a[0]), ("web-2", a[1]));
+
+        var result = await Deploy(project).BuildAsync();
+
+        result.AssertSucceeded();
+        // The age round trip with the harness's host keys: each host decrypts its own key, not the other's.
+        var web1Key = project.PathOf("artifacts/per-machine/web-1/ssh/key");
+        Assert.NotNull(await ArtifactKeys.DecryptAsync(keys.HostIdentityFile("web-1"), web1Key));
+        Assert.Null(await ArtifactKeys.DecryptAsync(keys.HostIdentityFile("web-2"), web1Key));
+
+        foreach (var (machine, address) in new[] { ("web-1", a[0]), ("web-2", a[1]) })
+        {
+            var key = $"/run/nixdeploy/artifacts/per-machine/{machine}/ssh/key";
+            Assert.Equal("root root 400", await hosts.RunAsync(address, $"stat -c '%U %G %a' {key}"));
+            Assert.Equal(await ArtifactKeys.DecryptAsync(keys.AdminIdentityFile, project.PathOf($"artifacts/per-machine/{machine}/ssh/key")),
+                await hosts.RunAsync(address, $"cat {key}") + "\n");
+            Assert.Equal("root root 444", await hosts.RunAsync(address, $"stat -c '%U %G %a' {key}.pub"));
+            Assert.Equal(File.ReadAllText(project.PathOf($"artifacts/per-machine/{machine}/ssh/key.pub")).Trim(), await hosts.RunAsync(address, $"cat {key}.pub"));
+            Assert.Equal("daemon root 440", await hosts.RunAsync(address, "stat -c '%U %G %a' /run/secrets/cluster-token"));
+        }
+        Assert.Equal(await hosts.RunAsync(a[0], "cat /run/secrets/cluster-token"), await hosts.RunAsync(a[1], "cat /run/secrets/cluster-token"));
+        // Each host has only its own machine's files, and the files are on the hosts, not on the deployer.
+        Assert.Equal("no", await hosts.RunAsync(a[1], "[ -e /run/nixdeploy/artifacts/per-machine/web-1 ] && echo yes || echo no"));
+        Assert.False(File.Exists("/run/secrets/cluster-token"));
+        Assert.Equal("deployed", Status(project, "web-1"));
+        // The plaintext went from the repository's ciphertext to the host without passing through the deploy's log.
+        var plaintext = (await ArtifactKeys.DecryptAsync(keys.AdminIdentityFile, web1Key))!.Split('\n')[1];
+        Assert.DoesNotContain(plaintext, result.DetailedLog + result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task A_host_that_is_not_a_recipient_cannot_decrypt_and_is_not_activated()
+    {
+        var a = hosts.Lease(2);
+        var keys = await KeysOfAsync(("web-1", a[0]), ("web-2", a[1]));
+        // web-2's secrets are encrypted to web-1's host key, so web-2 cannot decrypt them with its own.
+        var wrongKeys = keys.WithPublicKey("web-2", keys.HostPublicKeys["web-1"]);
+        using var project = await ProjectAsync("notrecipient", wrongKeys, Store, ("web-1", a[0]), ("web-2", a[1]));
+
+        var result = await Deploy(project).BuildAsync();
+
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        var error = Assert.Single(result.Errors, e => e.Code == "ND6015");
+        Assert.StartsWith("web-2", error.Message);
+        Assert.Contains("cannot decrypt", error.Message);
+        Assert.Equal("", await hosts.LiveSystemAsync(a[1]));
+        Assert.Equal("no", await hosts.RunAsync(a[1], "ls -A /run/nixdeploy/artifacts/per-machine/web-2/ssh 2>/dev/null | grep -q . && echo yes || echo no"));
+        Assert.Equal("deployed", Status(project, "web-1"));
+    }
+
+    [Fact]
+    public async Task A_rollback_puts_back_the_files_the_previous_system_had()
+    {
+        var a = hosts.Lease(1);
+        var keys = await KeysOfAsync(("web-1", a[0]));
+        using var project = await ProjectAsync("rollback", keys, """
+            { web-1.api = { file.token.path = "/run/secrets/api-token"; generator = "head -c 16 /dev/urandom | base64 > $out/token"; }; }
+            """, ("web-1", a[0]));
+        (await Deploy(project).BuildAsync()).AssertSucceeded();
+        var first = await hosts.RunAsync(a[0], "cat /run/secrets/api-token");
+        var firstSystem = await hosts.LiveSystemAsync(a[0]);
+        project.WriteFile("machines/web-1.nix", File.ReadAllText(project.PathOf("machines/web-1.nix"))
+            .Replace("nixdeploy.standin.services.web.healthy = true;", "nixdeploy.standin.services.web.healthy = true;\n  nixdeploy.standin.activation = \"fail\";"));
+        await GitRepository.CommitAllAsync(project.Directory, "failing activation");
+
+        var result = await Deploy(project).WithProperty("NixDeployRegenerateArtifacts", "api").BuildAsync();
+
+        result.AssertFailed();
+        Assert.Equal("rolled-back", Status(project, "web-1"));
+        Assert.Equal(firstSystem, await hosts.LiveSystemAsync(a[0]));
+        Assert.Equal(first, await hosts.RunAsync(a[0], "cat /run/secrets/api-token"));
+        Assert.Equal("root root 400", await hosts.RunAsync(a[0], "stat -c '%U %G %a' /run/secrets/api-token"));
+    }
+
+    private async Task<ArtifactKeys> KeysOfAsync(params (string Machine, string Address)[] machines)
+    {
+        var hostsJson = JsonNode.Parse(File.ReadAllText(Path.Combine(hosts.Directory, "hosts.json")))!.AsArray();
+        var identities = machines.ToDictionary(
+            m => m.Machine,
+            m => Path.Combine(hostsJson.Single(h => h!["addr"]!.GetValue<string>() == m.Address)!["dir"]!.GetValue<string>(), "ssh_host_ed25519_key"));
+        return await ArtifactKeys.WithHostKeysAsync(TestRunDirectory.CreateFolder("keys"), identities);
+    }
+
+    private Task<TestProject> ProjectAsync(string name, ArtifactKeys keys, string store, params (string Machine, string Address)[] machines) =>
+        ProjectAsync(name, keys, store, machines, "");
+
+    private Task<TestProject> ProjectAsync(string name, ArtifactKeys keys, string store, (string Machine, string Address) machine, string extra) =>
+        ProjectAsync(name, keys, store, [machine], extra);
+
+    private async Task<TestProject> ProjectAsync(string name, ArtifactKeys keys, string store, (string Machine, string Address)[] machines, string extra)
+    {
+        var fleet = new TestFleet();
+        foreach (var (machine, address) in machines)
+            fleet.Machine(DeployFleet.Machine(machine, address));
+        return await ArtifactFleet.Project(name, keys, store, extra, fleet: fleet, configure: p => p
+                .Property("NixDeploySshIdentityFile", hosts.IdentityFile)
+                .Property("NixDeploySshKnownHostsFile", hosts.KnownHostsFile)
+                .Property("NixDeployConfirmTimeout", "3")
+                .Property("NixDeployActivationTimeout", "3"))
+            .CreateAsync();
+    }
+
+    private static DotnetBuild Deploy(TestProject project) => ArtifactFleet.Build(project).WithTargets("Deploy");
+
+    private static string Status(TestProject project, string machine) =>
+        JsonNode.Parse(File.ReadAllText(project.PathOf("bin/nixdeploy/deploy-report.json")))!["machines"]![machine]!["status"]!.GetValue<string>();
+}

@@ -1,0 +1,119 @@
+using NixDeploy.Cache;
+using NixDeploy.Diagnostics;
+using NixDeploy.Tests.Infrastructure;
+
+namespace NixDeploy.Tests.Cache;
+
+/// <summary>The cache core's pure parts: keys, definitions, failure classification, Nix's JSON log, the hook's config.</summary>
+public sealed class CacheCoreTests
+{
+    [Fact]
+    public async Task The_public_key_read_from_a_secret_key_file_is_the_one_nix_derives()
+    {
+        var folder = TestRunDirectory.CreateFolder("core-keys");
+        var (secretKey, publicKey) = await CacheNix.GenerateKeyAsync(folder, "core-1");
+
+        Assert.Equal(publicKey, CacheSigningKey.PublicKeyOf(secretKey, "c", null));
+        Assert.True(CacheSigningKey.IsPublicKey(publicKey));
+        File.WriteAllText(secretKey, publicKey);
+        var e = Assert.Throws<NixDeployException>(() => CacheSigningKey.PublicKeyOf(secretKey, "c", "p.nixdeploy"));
+        Assert.Equal(ErrorCodes.CacheSecretKeyInvalid, e.Code);
+        Assert.Contains("may be a public key", e.Message);
+        Assert.DoesNotContain(publicKey.Split(':')[1], e.Message);
+        TestRunDirectory.Remove(folder);
+    }
+
+    [Theory]
+    [InlineData("file:///var/cache/nix", CacheKind.File)]
+    [InlineData("https://cache.example.org/main", CacheKind.Http)]
+    [InlineData("s3://bucket?region=eu-west-1", CacheKind.S3)]
+    [InlineData("ssh://nix-ssh@builder", CacheKind.Ssh)]
+    [InlineData("ssh-ng://builder", CacheKind.Ssh)]
+    [InlineData("attic:prod:fleet", CacheKind.Attic)]
+    public void Each_supported_url_gives_its_kind(string url, CacheKind kind) =>
+        Assert.Equal(kind, Parse(("Url", url)).Kind);
+
+    [Theory]
+    [InlineData("ND4001", "password in its URL", "Url=https://u:p@cache")]
+    [InlineData("ND4001", "SecretKeyFile metadata", "Url=file:///c?secret-key=/k")]
+    [InlineData("ND4001", "three slashes", "Url=file://c")]
+    [InlineData("ND4001", "Attic signs on the server", "Url=attic:s:c", "SecretKeyFile=/k")]
+    [InlineData("ND4001", "only http(s) caches", "Url=file:///c", "NetrcFile=/n")]
+    [InlineData("ND4001", "NAME of an environment variable", "Url=attic:s:c", "TokenEnvironmentVariable=eyJhbGciOi.secret", "AtticEndpoint=https://a/")]
+    [InlineData("ND4001", "must be true or false", "Url=file:///c", "Required=yes")]
+    [InlineData("ND4007", "no key to trust", "Url=file:///c", "UseForDeploy=true")]
+    public void Bad_metadata_is_refused_with_a_code_saying_what_to_fix(string code, string message, params string[] metadata)
+    {
+        var e = Assert.Throws<NixDeployException>(() => Parse(metadata.Select(pair => (pair.Split('=', 2)[0], pair.Split('=', 2)[1])).ToArray()));
+        Assert.Equal(code, e.Code);
+        Assert.Equal("p.nixdeploy", e.Diagnostics[0].File);
+        Assert.Contains(message, e.Message);
+        Assert.DoesNotContain("eyJhbGciOi.secret", e.Message);
+    }
+
+    [Fact]
+    public void A_binary_cache_url_gains_the_key_file_and_an_ssh_one_does_not()
+    {
+        Assert.Equal("file:///c?secret-key=/k", CacheStoreUrl.ForWriting(Parse(("Url", "file:///c"), ("SecretKeyFile", "/k"))));
+        Assert.Equal("s3://b?region=x&secret-key=/k", CacheStoreUrl.ForWriting(Parse(("Url", "s3://b?region=x"), ("SecretKeyFile", "/k"))));
+        Assert.Equal("ssh://builder", CacheStoreUrl.ForWriting(Parse(("Url", "ssh://builder"), ("SecretKeyFile", "/k"))));
+    }
+
+    [Theory]
+    [InlineData("error: unable to download 'http://c/nix-cache-info': Couldn't connect to server (7)", true)]
+    [InlineData("error: unable to download 'http://c/x.narinfo': HTTP error 503 ('Service Unavailable')", true)]
+    [InlineData("ssh: connect to host 127.0.0.9 port 22: Connection refused", true)]
+    [InlineData("error: unable to upload 'http://c/nar/x': HTTP error 403 ('Forbidden')", false)]
+    [InlineData("error: path '/nix/store/x' is not valid", false)]
+    public void Unreachable_caches_and_5xx_are_transient_refusals_are_not(string message, bool transient) =>
+        Assert.Equal(transient, TransientFailure.IsTransient(message));
+
+    [Fact]
+    public void Nix_json_log_yields_the_copied_paths_once_each_and_the_messages_without_colours()
+    {
+        const string stderr = """
+            @nix {"action":"start","id":1,"level":3,"text":"copying 2 paths","type":103}
+            @nix {"action":"start","fields":["/nix/store/a","local","file:///c"],"id":2,"level":3,"text":"","type":100}
+            @nix {"action":"start","fields":["/nix/store/a","local","file:///c"],"id":3,"level":3,"text":"","type":100}
+            @nix {"action":"start","fields":["/nix/store/b","file:///c"],"id":4,"level":4,"text":"querying","type":109}
+            @nix {"action":"msg","level":0,"msg":"\u001b[31;1merror:\u001b[0m unable to download 'http://c/x': HTTP error 503\n\n       response body:\n\n       <html>"}
+            """;
+
+        var log = NixJsonLog.Parse(stderr);
+
+        Assert.Equal(["/nix/store/a"], log.CopiedPaths);
+        Assert.Equal("unable to download 'http://c/x': HTTP error 503", FailureText.Condense(log.MessageText));
+    }
+
+    [Fact]
+    public void A_cache_server_is_recognised_by_name_case_and_short_name()
+    {
+        Assert.Equal("Cache-1", CacheServerHostnames.Match(CacheServerHostnames.Split("atticd; Cache-1"), "cache-1.example.org"));
+        Assert.Null(CacheServerHostnames.Match(CacheServerHostnames.Split("atticd,cache-2"), "cache-1"));
+        Assert.Equal(TimeSpan.FromMilliseconds(400), new RetryPolicy(3, TimeSpan.FromMilliseconds(100)).DelayBefore(3));
+    }
+
+    [Fact]
+    public void The_hook_config_takes_the_same_cache_fields_as_the_items_and_rejects_junk()
+    {
+        var folder = TestRunDirectory.CreateFolder("hook-config");
+        var file = Path.Combine(folder, "hook.json");
+        File.WriteAllText(file, """
+            { "caches": [ { "name": "main", "url": "http://127.0.0.1:9", "netrcFile": "/etc/nix/netrc", "required": true } ],
+              "serverHostnames": [ "cache" ], "retryCount": 1, "retryDelayMilliseconds": 10 }
+            """);
+        var config = PostBuildHookConfig.Read(file);
+        var cache = Assert.Single(config.Caches);
+        Assert.Equal((CacheKind.Http, "/etc/nix/netrc", true), (cache.Kind, cache.NetrcFile, cache.Required));
+        Assert.Equal(["cache"], config.ServerHostnames);
+        Assert.Equal(new RetryPolicy(1, TimeSpan.FromMilliseconds(10)), config.Retry);
+        Assert.Equal(PostBuildHookConfig.DefaultLogFile, config.LogFile);
+
+        File.WriteAllText(file, """{ "caches": { } }""");
+        Assert.Equal(ErrorCodes.PostBuildHookConfigInvalid, Assert.Throws<NixDeployException>(() => PostBuildHookConfig.Read(file)).Code);
+        TestRunDirectory.Remove(folder);
+    }
+
+    private static CacheDefinition Parse(params (string Key, string Value)[] metadata) =>
+        CacheDefinitionParser.Parse("c", key => metadata.FirstOrDefault(pair => pair.Key == key).Value, "p.nixdeploy");
+}

@@ -1,0 +1,155 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using NixDeploy.Tests.Deploy;
+using NixDeploy.Tests.Fleets;
+using NixDeploy.Tests.Infrastructure;
+
+namespace NixDeploy.Tests.Cache;
+
+public sealed class CacheHosts() : TestHosts(first: 220, count: 5);
+
+/// <summary>Caches and test hosts: an SSH cache, and deploys whose hosts substitute their closures from an HTTP cache.</summary>
+public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
+{
+    [Fact]
+    public async Task An_ssh_cache_gets_the_closure_signed_and_a_second_push_uploads_nothing()
+    {
+        var server = hosts.Lease(1)[0];
+        var keys = TestRunDirectory.CreateFolder("ssh-cache-keys");
+        var (secretKey, publicKey) = await CacheProjects.KeyAsync(keys);
+        var url = $"ssh://root@{server}";
+        var ssh = new Dictionary<string, string?> { ["NIX_SSHOPTS"] = $"-F {Path.Combine(hosts.Directory, "ssh_config")}" };
+        using var project = await CacheProjects.CreateAsync("sshcache", p => p.Cache("builder", ("Url", url), ("SecretKeyFile", secretKey)));
+
+        var first = await CacheProjects.Push(project).WithEnvironment("NIX_SSHOPTS", ssh["NIX_SSHOPTS"]).BuildAsync();
+
+        first.AssertSucceeded();
+        var closure = CacheProjects.Closure(project);
+        var paths = await CacheNix.PathInfoAsync(url, closure, ssh);
+        Assert.Equal((paths.Count, 0), CacheProjects.Counts(first, "builder"));
+        Assert.All(paths, path => Assert.Contains(path!["signatures"]!.AsArray(), s => s!.GetValue<string>().StartsWith("test-cache-1:")));
+        Assert.True(await hosts.InStoreAsync(server, closure));
+
+        File.Delete(project.PathOf("obj/nixdeploy/push.stamp"));
+        var second = await CacheProjects.Push(project).WithEnvironment("NIX_SSHOPTS", ssh["NIX_SSHOPTS"]).BuildAsync();
+        second.AssertSucceeded();
+        Assert.Equal((0, paths.Count), CacheProjects.Counts(second, "builder"));
+        TestRunDirectory.Remove(keys);
+    }
+
+    [Fact]
+    public async Task Deploy_pushes_to_the_http_cache_and_fresh_hosts_substitute_their_closures_from_it()
+    {
+        var addresses = hosts.Lease(2);
+        await using var http = await HttpCache.StartAsync("deploy-cache");
+        var keys = TestRunDirectory.CreateFolder("deploy-cache-keys");
+        var (secretKey, _) = await CacheProjects.KeyAsync(keys);
+        using var project = await DeployProject("viacache", addresses, p => p.Cache("shared", ("Url", http.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
+
+        var result = await Deploy(project).BuildAsync();
+
+        result.AssertSucceeded();
+        Assert.True(result.TargetRan("_NixDeployPushCache"));
+        var manifest = Spine.Manifests.Read(project);
+        foreach (var (machine, address) in new[] { ("web-1", addresses[0]), ("web-2", addresses[1]) })
+        {
+            var closure = manifest["closures"]![machine]!.GetValue<string>();
+            Assert.Equal(closure, await hosts.LiveSystemAsync(address));
+            Assert.Contains($"ssh root@{address}:2222 nix copy --from {http.Url} {closure}", result.DetailedLog);
+        }
+        // The hosts fetched NARs from the cache, and the deployer sent them none.
+        Assert.Contains("\"GET /nar/", File.ReadAllText(Path.Combine(http.Folder, "access.log")));
+        Assert.DoesNotContain(" copy --to ssh://", result.DetailedLog);
+        TestRunDirectory.Remove(keys);
+    }
+
+    [Fact]
+    public async Task A_host_refuses_paths_signed_by_another_key_than_the_one_deployment_json_trusts()
+    {
+        var address = hosts.Lease(1)[0];
+        await using var http = await HttpCache.StartAsync("wrongkey-cache");
+        var keys = TestRunDirectory.CreateFolder("wrongkey-keys");
+        var (secretKey, _) = await CacheProjects.KeyAsync(keys);
+        var (_, otherPublicKey) = await CacheNix.GenerateKeyAsync(keys, "someone-else-1");
+        using var project = await DeployProject("wrongkey", [address], p => p
+            .Cache("shared", ("Url", http.Url), ("SecretKeyFile", secretKey), ("PublicKey", otherPublicKey), ("UseForDeploy", "true")));
+
+        var result = await Deploy(project).BuildAsync();
+
+        AssertRefused(result, "web-1");
+        Assert.Contains("lacks a valid signature", result.Errors.Single().Message);
+        Assert.Equal("", await hosts.LiveSystemAsync(address));
+        TestRunDirectory.Remove(keys);
+    }
+
+    [Fact]
+    public async Task A_host_refuses_a_tampered_nar_even_when_its_narinfo_signature_is_valid()
+    {
+        var address = hosts.Lease(1)[0];
+        await using var http = await HttpCache.StartAsync("tamper-cache");
+        var keys = TestRunDirectory.CreateFolder("tamper-keys");
+        var (secretKey, _) = await CacheProjects.KeyAsync(keys);
+        using var project = await DeployProject("tamper", [address], p => p
+            .Cache("shared", ("Url", http.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
+        (await Push(project).BuildAsync()).AssertSucceeded();
+        var closure = CacheProjects.Closure(project);
+        await TamperAsync(http, closure);
+
+        var result = await Deploy(project).BuildAsync();
+
+        AssertRefused(result, "web-1");
+        Assert.Contains("hash mismatch", result.Errors.Single().Message);
+        Assert.Equal("", await hosts.LiveSystemAsync(address));
+        // Nix may leave the unpacked files behind, but never registers them as a valid path.
+        Assert.Equal("", await hosts.RunAsync(address, $"if nix-store --check-validity '{closure}' 2>/dev/null; then echo valid; fi"));
+        TestRunDirectory.Remove(keys);
+    }
+
+    private static void AssertRefused(BuildResult result, string machine)
+    {
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("ND4008", error.Code);
+        Assert.StartsWith($"{machine} (failed)", error.Message);
+        Assert.Contains("Nothing was activated", error.Message);
+    }
+
+    // The attack a signature does not cover by itself: the narinfo (signed: path, NAR hash, size, references) is
+    // kept, but points at a different NAR. Only checking the NAR against the signed hash catches it.
+    private static async Task TamperAsync(HttpCache http, string closure)
+    {
+        var hash = Path.GetFileName(closure)[..32];
+        var narinfoPath = Path.Combine(http.Root, hash + ".narinfo");
+        var nar = await CacheNix.DumpPathAsync(closure);
+        var text = Encoding.Latin1.GetString(nar);
+        var at = text.IndexOf("/bin/sh", StringComparison.Ordinal);
+        Assert.True(at > 0, "the toplevel's NAR has no /bin/sh to change");
+        nar[at + 5] = (byte)'z';
+        await File.WriteAllBytesAsync(Path.Combine(http.Root, "nar", "tampered.nar"), nar);
+        var lines = File.ReadAllLines(narinfoPath)
+            .Where(line => !line.StartsWith("FileHash:") && !line.StartsWith("FileSize:"))
+            .Select(line => line.StartsWith("URL:") ? "URL: nar/tampered.nar" : line.StartsWith("Compression:") ? "Compression: none" : line);
+        File.WriteAllLines(narinfoPath, lines);
+    }
+
+    private Task<TestProject> DeployProject(string name, IReadOnlyList<string> addresses, Action<ProjectXmlBuilder> caches)
+    {
+        var fleet = new TestFleet();
+        for (var i = 0; i < addresses.Count; i++)
+            fleet.Machine(DeployFleet.Machine($"web-{i + 1}", addresses[i]));
+        return fleet.Project(name, p =>
+        {
+            p.Property("NixDeploySshIdentityFile", hosts.IdentityFile)
+                .Property("NixDeploySshKnownHostsFile", hosts.KnownHostsFile)
+                .Property("NixDeployConfirmTimeout", "3")
+                .Property("NixDeployActivationTimeout", "3");
+            caches(p);
+        }).CreateAsync();
+    }
+
+    private static DotnetBuild Deploy(TestProject project) =>
+        project.Dotnet().WithTargets("Deploy").WithEnvironment(NixEnvironment.Variables).WithTimeout(TimeSpan.FromMinutes(3));
+
+    private static DotnetBuild Push(TestProject project) => CacheProjects.Push(project);
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace NixDeploy.Tests.Deploy;
+
+/// <summary>A real HTTP server on 127.0.0.1 answering every request with the status <c>answer</c> gives, for URL health checks.</summary>
+internal sealed class LocalHttpServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Func<HttpStatusCode> _answer;
+    private int _requests;
+
+    public LocalHttpServer(Func<HttpStatusCode> answer)
+    {
+        _answer = answer;
+        Url = $"http://127.0.0.1:{FreePort()}/health/";
+        _listener.Prefixes.Add(Url);
+        _listener.Start();
+        _ = ServeAsync();
+    }
+
+    public string Url { get; }
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public void Dispose() => _listener.Close();
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+            Interlocked.Increment(ref _requests);
+            context.Response.StatusCode = (int)_answer();
+            context.Response.Close();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}

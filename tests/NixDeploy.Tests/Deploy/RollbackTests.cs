@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using CliWrap;
+using NixDeploy.Tests.Infrastructure;
+
+namespace NixDeploy.Tests.Deploy;
+
+public sealed class RollbackHosts() : TestHosts(first: 110, count: 6);
+
+/// <summary>
+/// Failures after activation, injected through the machines' configuration (the stand-in's fault options): each
+/// host ends on its previous system, verified live on the host, and the build fails with the failure's code.
+/// </summary>
+public sealed class RollbackTests(RollbackHosts hosts) : IClassFixture<RollbackHosts>
+{
+    [Fact]
+    public async Task Failed_hanging_and_unhealthy_activations_are_rolled_back_to_the_previous_system()
+    {
+        var a = hosts.Lease(4);
+        using var fleet = await DeployFleet.CreateAsync("faults", hosts,
+            DeployFleet.Machine("fails", a[0]), DeployFleet.Machine("hangs", a[1]), DeployFleet.Machine("unhealthy", a[2]));
+        (await fleet.Deploy().BuildAsync()).AssertSucceeded();
+        var previous = new[] { "fails", "hangs", "unhealthy" }.ToDictionary(m => m, fleet.Closure);
+        await fleet.ReconfigureAsync("fails", m => m with { Configuration = m.Configuration + "\n  nixdeploy.standin.activation = \"fail\";" });
+        await fleet.ReconfigureAsync("hangs", m => m with { Configuration = m.Configuration + "\n  nixdeploy.standin.activation = \"hang\";" });
+        await fleet.ReconfigureAsync("unhealthy", m => m with { Configuration = "nixdeploy.standin.services.web.healthy = false;" });
+
+        var clock = Stopwatch.StartNew();
+        var result = await fleet.Deploy().BuildAsync();
+
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        foreach (var (machine, address, code) in new[] { ("fails", a[0], "ND5004"), ("hangs", a[1], "ND5005"), ("unhealthy", a[2], "ND5006") })
+        {
+            Assert.Equal("rolled-back", fleet.Status(machine));
+            Assert.Equal(code, fleet.ErrorCode(machine));
+            Assert.Contains(result.Errors, e => e.Code == code && e.Message.StartsWith(machine, StringComparison.Ordinal));
+            Assert.Equal(previous[machine], await hosts.LiveSystemAsync(address));
+            Assert.Equal(previous[machine], await hosts.ProfileAsync(address));
+            Assert.Equal([$"1:{previous[machine]}"], await hosts.ProfileGenerationsAsync(address));
+            Assert.Equal(previous[machine], await hosts.BootEntryAsync(address));
+            Assert.False(await hosts.WatchdogArmedAsync(address));
+        }
+        Assert.Equal("healthy", await hosts.RunAsync(a[2], "cat /run/standin/services/web"));
+        // The hanging activation was killed on the host, not only abandoned by the deployer.
+        Assert.Equal("", await hosts.RunAsync(a[1], HangingActivations));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the faulty deploy took {clock.Elapsed}");
+    }
+
+    // The stand-in's hanging activation is "sleep infinity"; only processes in this host's mount namespace count.
+    private const string HangingActivations =
+        "for p in $(pgrep -x sleep); do [ /proc/$p/ns/mnt -ef /proc/self/ns/mnt ] && tr '\\0' ' ' < /proc/$p/cmdline | grep -x 'sleep infinity '; done; true";
+
+    [Fact]
+    public async Task A_failed_first_activation_is_rolled_back_to_no_system()
+    {
+        var a = hosts.Lease(1);
+        using var fleet = await DeployFleet.CreateAsync("firstfails", hosts,
+            DeployFleet.Machine("web-1", a[0]) with { Configuration = "nixdeploy.standin.activation = \"fail\";" });
+
+        var result = await fleet.Deploy().BuildAsync();
+
+        result.AssertFailed();
+        Assert.Equal("rolled-back", fleet.Status("web-1"));
+        Assert.Equal("ND5004", fleet.ErrorCode("web-1"));
+        Assert.Equal("", await hosts.LiveSystemAsync(a[0]));
+        Assert.Equal("", await hosts.ProfileAsync(a[0]));
+        Assert.Empty(await hosts.ProfileGenerationsAsync(a[0]));
+    }
+
+    [Fact]
+    public async Task A_host_whose_deployer_vanishes_after_activation_rolls_back_by_itself()
+    {
+        var a = hosts.Lease(1);
+        using var fleet = await DeployFleet.CreateAsync("cutoff", hosts, DeployFleet.Machine("web-1", a[0]));
+        (await fleet.Deploy().BuildAsync()).AssertSucceeded();
+        var previous = fleet.Closure("web-1");
+        // A slow health check keeps the deployer busy after activation, long enough to cut it off.
+        await fleet.ReconfigureAsync("web-1", m => m with
+        {
+            Configuration = m.Configuration + "\n  services.extra.enable = true;",
+            HealthChecksNix = """[ { command = "sleep 20"; timeout = 6; interval = 1; } ]""",
+        });
+
+        using var cutOff = new CancellationTokenSource();
+        var deploy = fleet.Deploy().WithTimeout(TimeSpan.FromMinutes(2)).BuildAsync();
+        await TestHosts.WaitUntilAsync(async () => deploy.IsCompleted || (await hosts.LiveSystemAsync(a[0])) is var live && live.Length > 0 && live != previous,
+            TimeSpan.FromSeconds(90), "the new system to be activated");
+        Assert.False(deploy.IsCompleted, "the deploy ended before it could be cut off");
+        var activated = await hosts.LiveSystemAsync(a[0]);
+        DeployerProcesses.KillAll(fleet.Project.ProjectFile);
+        await deploy.ContinueWith(_ => { });
+
+        Assert.True(await hosts.WatchdogArmedAsync(a[0]), "no watchdog is armed on the host after activation");
+        Assert.Equal(activated, await hosts.LiveSystemAsync(a[0]));
+        // Health-check budget (6 s) + NixDeployConfirmTimeout (3 s) after activation, plus slack.
+        await TestHosts.WaitUntilAsync(async () => await hosts.LiveSystemAsync(a[0]) == previous, TimeSpan.FromSeconds(30),
+            "the host to roll back by itself");
+        await TestHosts.WaitUntilAsync(async () => !await hosts.WatchdogArmedAsync(a[0]), TimeSpan.FromSeconds(10), "the watchdog to finish");
+        Assert.Equal(previous, await hosts.ProfileAsync(a[0]));
+        Assert.Equal([$"1:{previous}"], await hosts.ProfileGenerationsAsync(a[0]));
+        Assert.Equal(previous, await hosts.BootEntryAsync(a[0]));
+        Assert.Contains("rolled-back", await hosts.RunAsync(a[0], "cat /run/nixdeploy/*/watchdog.log"));
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using NixDeploy.Tests.Deploy;
+using NixDeploy.Tests.Infrastructure;
+using NixDeploy.Tests.Templates;
+
+namespace NixDeploy.Tests.Tool;
+
+public sealed class NewFleetHosts() : TestHosts(first: 170, count: 2);
+
+/// <summary>
+/// The README's quickstart as a test: `dotnet new nixfleet`, the nixpkgs stand-in and the test hosts set in the
+/// git-ignored fleet.nixdeploy.user layer, then the installed tool deploys, reports status, plans, deploys one
+/// machine and rolls it back, on real SSH hosts.
+/// </summary>
+public sealed class NewFleetDeployTests(NewFleetHosts hosts) : IClassFixture<NewFleetHosts>
+{
+    private const char Escape = '\u001b';
+
+    [Fact]
+    public async Task A_new_fleet_deploys_with_the_tool_and_reports_its_live_state()
+    {
+        var addresses = hosts.Lease(2);
+        var folder = TestRunDirectory.CreateFolder("new-fleet");
+        var fleet = Path.Combine(folder, "fleet");
+        var created = await TemplateHive.NewAsync(fleet, "nixfleet", "-n", "fleet", "--machines", "web-1,web-2", "--profile", "server");
+        Assert.True(created.ExitCode == 0, created.StandardOutput + created.StandardError);
+        File.WriteAllText(Path.Combine(fleet, "NuGet.config"),
+            $"<configuration><packageSources><clear /><add key=\"local\" value=\"{SdkFeed.Current.Directory}\" /></packageSources></configuration>");
+        // The blueprint says addr = the machine's name; only the local layer points the machines at the test hosts.
+        File.WriteAllText(Path.Combine(fleet, "fleet.nixdeploy.user"), $"""
+            <Project>
+              <PropertyGroup>
+                <NixDeploySshIdentityFile>{hosts.IdentityFile}</NixDeploySshIdentityFile>
+                <NixDeploySshKnownHostsFile>{hosts.KnownHostsFile}</NixDeploySshKnownHostsFile>
+              </PropertyGroup>
+              <ItemGroup>
+                <NixDeployOverrideInput Include="nixpkgs" Url="path:{Path.Combine(RepositoryRoot.Path, "samples", "nixos-standin")}" />
+                <NixDeployMachineOverride Include="web-1" Addr="{addresses[0]}" SshPort="{TestHosts.Port}" />
+                <NixDeployMachineOverride Include="web-2" Addr="{addresses[1]}" SshPort="{TestHosts.Port}" />
+              </ItemGroup>
+            </Project>
+            """);
+        await GitRepository.CommitAllAsync(fleet, "dotnet new nixfleet");
+
+        // Redirected (CI): plain lines, no escape codes.
+        var deployed = await InstalledTool.RunAsync(fleet, "deploy");
+        Assert.True(deployed.ExitCode == 0, deployed.ToString());
+        Assert.Contains("web-1: copy", deployed.StandardOutput);
+        Assert.Contains("web-1: deployed", deployed.StandardOutput);
+        Assert.Contains("web-2: deployed", deployed.StandardOutput);
+        Assert.DoesNotContain(Escape, deployed.All);
+        var first = JsonDocument.Parse(File.ReadAllText(Path.Combine(fleet, "bin", "nixdeploy", "deployment.json"))).RootElement.GetProperty("closures");
+        Assert.Equal(first.GetProperty("web-1").GetString(), await hosts.LiveSystemAsync(addresses[0]));
+
+        // In a terminal: the live table, drawn with escape codes and box characters.
+        var again = await InstalledTool.RunInTerminalAsync(fleet, "deploy");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains(Escape, again.StandardOutput);
+        Assert.Matches(@"│ web-1\s+│ .*unchanged", again.StandardOutput);
+        Assert.Contains("2 unchanged", again.StandardOutput);
+
+        var status = await InstalledTool.RunAsync(fleet, "status", "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        foreach (var machine in JsonDocument.Parse(status.StandardOutput).RootElement.EnumerateArray())
+        {
+            Assert.True(machine.GetProperty("reachable").GetBoolean());
+            Assert.True(machine.GetProperty("atDesiredClosure").GetBoolean());
+            Assert.Equal(1, machine.GetProperty("generation").GetInt32());
+            Assert.Equal("unchanged", machine.GetProperty("lastDeployStatus").GetString());
+        }
+
+        // A change to web-2: plan shows it, deploy --on web-2 --json reports it, rollback takes it back.
+        File.WriteAllText(Path.Combine(fleet, "machines.nix"), File.ReadAllText(Path.Combine(fleet, "machines.nix"))
+            .Replace("\"web-2\" = { profile = defaultProfile; };", "\"web-2\" = { profile = \"desktop\"; };"));
+        await GitRepository.CommitAllAsync(fleet, "web-2 becomes a desktop");
+        var plan = await InstalledTool.RunAsync(fleet, "plan", "--json");
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        var actions = JsonDocument.Parse(plan.StandardOutput).RootElement.EnumerateArray()
+            .ToDictionary(row => row.GetProperty("machine").GetString()!, row => row.GetProperty("action").GetString());
+        Assert.Equal("unchanged", actions["web-1"]);
+        Assert.Equal("change", actions["web-2"]);
+
+        var second = await InstalledTool.RunAsync(fleet, "deploy", "--on", "web-2", "--json");
+        Assert.True(second.ExitCode == 0, second.ToString());
+        var report = JsonDocument.Parse(second.StandardOutput).RootElement.GetProperty("machines");
+        Assert.Equal("deployed", report.GetProperty("web-2").GetProperty("status").GetString());
+        Assert.NotEqual(first.GetProperty("web-2").GetString(), await hosts.LiveSystemAsync(addresses[1]));
+
+        var rollback = await InstalledTool.RunAsync(fleet, "rollback", "web-2", "--json");
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        var rolledBack = JsonDocument.Parse(rollback.StandardOutput).RootElement[0];
+        Assert.True(rolledBack.GetProperty("rolledBack").GetBoolean());
+        Assert.Equal(1, rolledBack.GetProperty("generation").GetInt32());
+        Assert.Equal(first.GetProperty("web-2").GetString(), await hosts.LiveSystemAsync(addresses[1]));
+
+        // Generation 1 is the oldest: another rollback is refused with its code, nothing changes.
+        var oldest = await InstalledTool.RunAsync(fleet, "rollback", "web-2");
+        Assert.True(oldest.ExitCode == 1, oldest.ToString());
+        Assert.Contains("error ND7006:", oldest.StandardError);
+        TestRunDirectory.Remove(folder);
+    }
+}

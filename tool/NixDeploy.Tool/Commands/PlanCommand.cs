@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Text.Json;
+using NixDeploy.Diagnostics;
+using NixDeploy.Live;
+using NixDeploy.Nix;
+using NixDeploy.Processes;
+using NixDeploy.Tool.Cli;
+using NixDeploy.Tool.Fleet;
+using NixDeploy.Tool.Json;
+using NixDeploy.Tool.Output;
+
+namespace NixDeploy.Tool.Commands;
+
+/// <summary><c>plan</c>: builds the fleet, then per machine compares the live closure with the desired one, package by package.</summary>
+public static class PlanCommand
+{
+    public static Command Create()
+    {
+        var project = ToolOptions.Project();
+        var json = ToolOptions.Json();
+        var on = ToolOptions.On();
+        var command = new Command("plan", "Build, then show per machine what a deploy would change: live vs desired closure and the package differences")
+        {
+            project, on, json,
+        };
+        command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(parse.GetValue(json), async console =>
+        {
+            var fleet = FleetProject.Locate(parse.GetValue(project), Environment.CurrentDirectory);
+            var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
+            var selection = parse.GetValue(on);
+            var properties = selection is { Length: > 0 } ? new Dictionary<string, string> { ["NixDeployOn"] = selection } : new Dictionary<string, string>();
+            var outcome = await console.ProgressView().ShowAsync($"dotnet nixdeploy plan ({Path.GetFileName(fleet.Path)}): building",
+                show => new TargetRun(fleet, "Build", properties).RunAsync(show, cancellationToken));
+            if (!outcome.Succeeded)
+                return CommandHandler.Fail(console, outcome.Diagnostics.Where(d => d.IsError).Select(d => d.ToDiagnostic())
+                    .DefaultIfEmpty(new Diagnostic(ErrorCodes.TargetFailed, $"dotnet build exited {outcome.ExitCode}.", fleet.Path)).ToList());
+
+            var manifest = FleetManifest.Read(settings.ManifestFile);
+            var hosts = LiveFleet.Hosts(manifest, settings, LiveFleet.Select(manifest, selection).Where(manifest.Closures.ContainsKey).ToList());
+            var diff = new ClosureDiff(new NixCli(new ProcessRunner(NullCommandLog.Instance), NixOptions.Default));
+            var rows = await LiveFleet.ForEachAsync(hosts, async host =>
+            {
+                var desired = manifest.Closures[host.Machine];
+                var state = await host.ReadAsync(cancellationToken);
+                if (!state.Reachable || state.Error is not null)
+                    return new MachinePlanDocument(host.Machine, "unknown", null, desired, null, state.ErrorCode, state.Error);
+                if (state.Closure == desired)
+                    return new MachinePlanDocument(host.Machine, "unchanged", state.Closure, desired, [], null, null);
+                if (state.Closure is null)
+                    return new MachinePlanDocument(host.Machine, "install", null, desired, null, null, null);
+                var changes = await diff.DiffAsync(state.Closure, desired, cancellationToken);
+                return new MachinePlanDocument(host.Machine, "change", state.Closure, desired, changes, null,
+                    changes is null ? $"{state.Closure} is not in this machine's Nix store, so its packages cannot be compared." : null);
+            });
+            Print(console, rows);
+            return rows.Any(row => row.Action == "unknown") ? ExitCodes.Failed : ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static void Print(ToolConsole console, IReadOnlyList<MachinePlanDocument> rows)
+    {
+        if (console.Json)
+        {
+            console.Out.WriteLine(JsonSerializer.Serialize(rows, ToolJsonContext.Default.IReadOnlyListMachinePlanDocument));
+            return;
+        }
+        foreach (var row in rows)
+        {
+            if (row.Action == "unknown")
+            {
+                console.WriteDiagnostic(new Diagnostic(row.ErrorCode!, row.Error!));
+                continue;
+            }
+            console.Out.WriteLine(row.Action switch
+            {
+                "unchanged" => $"{row.Machine}: unchanged ({row.DesiredClosure})",
+                "install" => $"{row.Machine}: install {row.DesiredClosure} (no live system)",
+                _ => $"{row.Machine}: {row.LiveClosure} -> {row.DesiredClosure}",
+            });
+            if (row.Action == "change")
+            {
+                var lines = row.PackageChanges is null ? [row.Error!] : row.PackageChanges.Count == 0 ? ["(no package-level difference)"] : row.PackageChanges;
+                foreach (var line in lines)
+                    console.Out.WriteLine($"    {line}");
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Text.Json;
+using NixDeploy.Deploy;
+using NixDeploy.Live;
+using NixDeploy.Tool.Cli;
+using NixDeploy.Tool.Fleet;
+using NixDeploy.Tool.Json;
+using NixDeploy.Tool.Output;
+using Spectre.Console;
+
+namespace NixDeploy.Tool.Commands;
+
+/// <summary><c>status</c>: per machine whether it answers, what it runs (closure, generation) and how the last deploy ended.</summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var project = ToolOptions.Project();
+        var json = ToolOptions.Json();
+        var on = ToolOptions.On();
+        var command = new Command("status", "Show each machine's live system, generation and last deploy result (exit 0 when all run their desired closure)")
+        {
+            project, on, json,
+        };
+        command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(parse.GetValue(json), async console =>
+        {
+            var fleet = FleetProject.Locate(parse.GetValue(project), Environment.CurrentDirectory);
+            var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
+            var manifest = FleetManifest.Read(settings.ManifestFile);
+            var report = File.Exists(settings.ReportFile) ? DeployReportFile.Read(settings.ReportFile) : null;
+            var hosts = LiveFleet.Hosts(manifest, settings, LiveFleet.Select(manifest, parse.GetValue(on)));
+            var states = await LiveFleet.ForEachAsync(hosts, host => host.ReadAsync(cancellationToken));
+
+            var rows = hosts.Select((host, i) =>
+            {
+                var state = states[i];
+                var desired = manifest.Closures.GetValueOrDefault(host.Machine);
+                return new MachineStatusDocument(host.Machine, manifest.Blueprint[host.Machine].Deployment.Addr, state.Reachable, state.Closure,
+                    state.Generation, desired, desired is not null && state.Closure == desired,
+                    report?.Machines.GetValueOrDefault(host.Machine)?.Status.ToReportName(), state.ErrorCode, state.Error);
+            }).ToList();
+            Print(console, rows);
+            return rows.All(row => row.AtDesiredClosure) ? ExitCodes.Success : ExitCodes.Failed;
+        }));
+        return command;
+    }
+
+    private static void Print(ToolConsole console, IReadOnlyList<MachineStatusDocument> rows)
+    {
+        if (console.Json)
+        {
+            console.Out.WriteLine(JsonSerializer.Serialize(rows, ToolJsonContext.Default.IReadOnlyListMachineStatusDocument));
+            return;
+        }
+        foreach (var row in rows.Where(row => row.Error is not null))
+            console.WriteDiagnostic(new Diagnostics.Diagnostic(row.ErrorCode!, row.Error!));
+        if (console.Interactive)
+        {
+            var table = new Table().Border(TableBorder.Rounded)
+                .AddColumn("machine").AddColumn("address").AddColumn("reachable").AddColumn("live closure").AddColumn("generation")
+                .AddColumn("desired").AddColumn("last deploy");
+            foreach (var row in rows)
+                table.AddRow(Markup.Escape(row.Machine), Markup.Escape(row.Address), row.Reachable ? "[green]yes[/]" : "[red]no[/]",
+                    Markup.Escape(row.LiveClosure ?? "none"), row.Generation?.ToString() ?? "-",
+                    row.AtDesiredClosure ? "[green]yes[/]" : "[yellow]no[/]", Markup.Escape(row.LastDeployStatus ?? "-"));
+            console.Ansi.Write(table);
+            return;
+        }
+        foreach (var row in rows)
+            console.Out.WriteLine($"{row.Machine} {row.Address} reachable={(row.Reachable ? "yes" : "no")} live={row.LiveClosure ?? "none"} " +
+                $"generation={row.Generation?.ToString() ?? "-"} desired={(row.AtDesiredClosure ? "yes" : "no")} last-deploy={row.LastDeployStatus ?? "-"}");
+    }
+}

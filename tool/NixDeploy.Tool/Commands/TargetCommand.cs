@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Text.Json;
+using NixDeploy.Deploy;
+using NixDeploy.Diagnostics;
+using NixDeploy.Live;
+using NixDeploy.Progress;
+using NixDeploy.Tool.Cli;
+using NixDeploy.Tool.Fleet;
+using NixDeploy.Tool.Json;
+using NixDeploy.Tool.Output;
+
+namespace NixDeploy.Tool.Commands;
+
+/// <summary><c>eval</c>, <c>build</c>, <c>push</c> and <c>deploy</c>: each runs its SDK target on the fleet and shows it live.</summary>
+public static class TargetCommand
+{
+    public static Command Create(string name, string target, string description, bool deploys)
+    {
+        var project = ToolOptions.Project();
+        var json = ToolOptions.Json();
+        var on = ToolOptions.On();
+        var dryRun = ToolOptions.DryRun();
+        var parallel = ToolOptions.Parallel();
+        var command = new Command(name, description) { project, on, json };
+        if (deploys)
+        {
+            command.Add(dryRun);
+            command.Add(parallel);
+        }
+        command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(parse.GetValue(json), async console =>
+        {
+            var fleet = FleetProject.Locate(parse.GetValue(project), Environment.CurrentDirectory);
+            var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
+            var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (parse.GetValue(on) is { Length: > 0 } selection)
+                properties["NixDeployOn"] = selection;
+            if (deploys && parse.GetValue(dryRun))
+                properties["NixDeployDryRun"] = "true";
+            if (deploys && parse.GetValue(parallel) is { } count)
+                properties["NixDeployParallelism"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            var started = DateTime.UtcNow;
+            var machines = new List<string>();
+            var outcome = await console.ProgressView().ShowAsync($"dotnet nixdeploy {name} ({Path.GetFileName(fleet.Path)})",
+                show => new TargetRun(fleet, target, properties).RunAsync(progress =>
+                {
+                    lock (machines)
+                        if (!machines.Contains(progress.Machine))
+                            machines.Add(progress.Machine);
+                    show(progress);
+                }, cancellationToken));
+
+            foreach (var warning in outcome.Diagnostics.Where(d => !d.IsError))
+                console.WriteDiagnostic(warning.ToDiagnostic(), isError: false);
+            var report = target == "Deploy" && File.Exists(settings.ReportFile) && File.GetLastWriteTimeUtc(settings.ReportFile) >= started
+                ? DeployReportFile.Read(settings.ReportFile)
+                : null;
+            if (report is not null)
+                return Finish(console, outcome, report, settings.ReportFile);
+            if (!outcome.Succeeded)
+                return CommandHandler.Fail(console, Errors(outcome, fleet));
+
+            if (console.Json)
+                console.Out.WriteLine(target == "EvaluateBlueprint"
+                    ? JsonSerializer.Serialize(new EvalDocument(machines), ToolJsonContext.Default.EvalDocument)
+                    : File.ReadAllText(settings.ManifestFile).TrimEnd());
+            else if (target == "EvaluateBlueprint")
+                console.Line($"Evaluated {machines.Count} machine(s): {string.Join(", ", machines)}");
+            else
+                Summarize(console, FleetManifest.Read(settings.ManifestFile), settings.ManifestFile);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static void Summarize(ToolConsole console, Manifest.DeploymentManifest manifest, string path)
+    {
+        console.Line($"{path}: {manifest.Closures.Count} closure(s){(manifest.Changed ? ", changed since the previous deployment" : "")}");
+        foreach (var (machine, closure) in manifest.Closures)
+            console.Line($"  {machine}: {closure} ({manifest.Changes.GetValueOrDefault(machine).ToString().ToLowerInvariant()})");
+    }
+
+    private static int Finish(ToolConsole console, TargetOutcome outcome, DeployReport report, string reportFile)
+    {
+        foreach (var error in outcome.Diagnostics.Where(d => d.IsError))
+            console.WriteDiagnostic(error.ToDiagnostic());
+        var statuses = report.Machines.Values.Select(machine => machine.Status).ToList();
+        var exitCode = outcome.Succeeded && statuses.All(status => status.ReachedDesiredState()) ? ExitCodes.Success
+            : statuses.Any(status => status is MachineStatus.Failed or MachineStatus.Unreachable or MachineStatus.Skipped) ? ExitCodes.Failed
+            : statuses.Contains(MachineStatus.RolledBack) ? ExitCodes.RolledBack
+            : ExitCodes.Failed;
+        if (console.Json)
+        {
+            console.Out.WriteLine(File.ReadAllText(reportFile).TrimEnd());
+            return exitCode;
+        }
+        var counts = string.Join(", ", statuses.GroupBy(status => status).Select(group => $"{group.Count()} {group.Key.ToReportName()}"));
+        console.Line($"{(report.DryRun ? "Dry run" : "Deploy")}: {report.Machines.Count} machine(s): {counts} in {report.DurationSeconds:0.0} s (report: {reportFile})");
+        return exitCode;
+    }
+
+    /// <summary>The build's coded errors, or, when it printed none (it crashed, or MSBuild itself failed), its last lines.</summary>
+    private static IReadOnlyList<Diagnostic> Errors(TargetOutcome outcome, FleetProject fleet)
+    {
+        var errors = outcome.Diagnostics.Where(d => d.IsError).Select(d => d.ToDiagnostic()).ToList();
+        return errors.Count > 0
+            ? errors
+            : [new Diagnostic(ErrorCodes.TargetFailed,
+                $"dotnet build exited {outcome.ExitCode} without an error message. Its last lines:{Environment.NewLine}{string.Join(Environment.NewLine, outcome.Output.TakeLast(15))}", fleet.Path)];
+    }
+}

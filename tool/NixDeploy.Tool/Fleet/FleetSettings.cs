@@ -1,0 +1,27 @@
+using NixDeploy.Ssh;
+
+namespace NixDeploy.Tool.Fleet;
+
+/// <summary>The project's settings the tool itself needs, after all configuration layers were applied by MSBuild.</summary>
+public sealed record FleetSettings(string ManifestFile, string ReportFile, SshOptions Ssh, int ActivationTimeoutSeconds)
+{
+    private static readonly string[] Names =
+    [
+        "NixDeployManifestFile", "NixDeployReportFile", "NixDeploySshIdentityFile", "NixDeploySshKnownHostsFile",
+        "NixDeployStrictHostKeyChecking", "NixDeployActivationTimeout",
+    ];
+
+    public static async Task<FleetSettings> ReadAsync(FleetProject project, CancellationToken cancellationToken)
+    {
+        var values = await ProjectProperties.ReadAsync(project, Names, cancellationToken);
+        string Value(string name) => values.GetValueOrDefault(name) ?? "";
+        return new FleetSettings(
+            project.Resolve(Value("NixDeployManifestFile")) ?? Path.Combine(project.Directory, "bin/nixdeploy/deployment.json"),
+            project.Resolve(Value("NixDeployReportFile")) ?? Path.Combine(project.Directory, "bin/nixdeploy/deploy-report.json"),
+            new SshOptions(
+                project.Resolve(Value("NixDeploySshIdentityFile")),
+                project.Resolve(Value("NixDeploySshKnownHostsFile")),
+                !string.Equals(Value("NixDeployStrictHostKeyChecking"), "false", StringComparison.OrdinalIgnoreCase)).Validate(project.Path),
+            int.TryParse(Value("NixDeployActivationTimeout"), out var seconds) && seconds > 0 ? seconds : 240);
+    }
+}

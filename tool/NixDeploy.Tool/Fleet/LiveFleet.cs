@@ -1,0 +1,42 @@
+using NixDeploy.Blueprint;
+using NixDeploy.Diagnostics;
+using NixDeploy.Live;
+using NixDeploy.Manifest;
+using NixDeploy.Processes;
+
+namespace NixDeploy.Tool.Fleet;
+
+/// <summary>The selected machines of a built fleet as live hosts, reached with the project's SSH settings.</summary>
+public static class LiveFleet
+{
+    private const int Parallelism = 10;
+
+    public static IReadOnlyList<LiveHost> Hosts(DeploymentManifest manifest, FleetSettings settings, IReadOnlyList<string> machines) =>
+        machines.Select(machine => manifest.Blueprint.TryGetValue(machine, out var spec)
+                ? new LiveHost(machine, spec.Deployment, settings.Ssh, NullCommandLog.Instance)
+                : throw new NixDeployException(ErrorCodes.UnknownMachine,
+                    $"'{machine}' is not a machine of this fleet (deployment.json has {string.Join(", ", manifest.Blueprint.Keys)})."))
+            .ToList();
+
+    /// <summary>The machines named by a --on selection (all when empty), as the SDK selects them.</summary>
+    public static IReadOnlyList<string> Select(DeploymentManifest manifest, string? selection) =>
+        MachineSelector.Select(manifest.Blueprint, selection);
+
+    /// <summary>Runs <paramref name="action"/> for every host, at most <see cref="Parallelism"/> at once, results in host order.</summary>
+    public static async Task<IReadOnlyList<T>> ForEachAsync<T>(IReadOnlyList<LiveHost> hosts, Func<LiveHost, Task<T>> action)
+    {
+        using var slots = new SemaphoreSlim(Parallelism);
+        return await Task.WhenAll(hosts.Select(async host =>
+        {
+            await slots.WaitAsync();
+            try
+            {
+                return await action(host);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using NixDeploy.Progress;
+
+namespace NixDeploy.Tool.Fleet;
+
+/// <summary>What one <c>dotnet build -t:TARGET</c> of the fleet ended with.</summary>
+public sealed record TargetOutcome(int ExitCode, IReadOnlyList<BuildDiagnostic> Diagnostics, IReadOnlyList<string> Output)
+{
+    public bool Succeeded => ExitCode == 0;
+}
+
+/// <summary>
+/// Runs one of the SDK's targets on the fleet as a child <c>dotnet build</c>, with the tool's settings as global
+/// properties. The tasks append their progress to a file (<c>NixDeployProgressFile</c>) that <paramref name="onProgress"/>
+/// receives as it grows.
+/// </summary>
+public sealed class TargetRun(FleetProject project, string target, IReadOnlyDictionary<string, string> properties)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(150);
+
+    public async Task<TargetOutcome> RunAsync(Action<ProgressEvent> onProgress, CancellationToken cancellationToken)
+    {
+        var progressFile = Path.Combine(Path.GetTempPath(), $"nixdeploy-progress-{Environment.ProcessId}-{Guid.NewGuid():N}.jsonl");
+        var lines = new ConcurrentQueue<string>();
+        List<string> arguments =
+        [
+            "build", project.Path, $"-t:{target}", "-nologo", "-nodeReuse:false", "-tl:off", "-v:m",
+            "-clp:NoSummary;ForceNoAlign;DisableConsoleColor",
+            DotnetCli.Property("NixDeployProgressFile", progressFile),
+            .. properties.Select(pair => DotnetCli.Property(pair.Key, pair.Value)),
+        ];
+        var reader = new ProgressReader(progressFile);
+        try
+        {
+            var build = DotnetCli.RunAsync(project, arguments, lines.Enqueue, cancellationToken);
+            while (!build.IsCompleted)
+            {
+                await Task.WhenAny(build, Task.Delay(PollInterval, CancellationToken.None));
+                foreach (var progress in reader.ReadNew())
+                    onProgress(progress);
+            }
+            var exitCode = await build;
+            foreach (var progress in reader.ReadNew())
+                onProgress(progress);
+            var output = lines.ToList();
+            return new TargetOutcome(exitCode, BuildDiagnostics.Parse(string.Join('\n', output)), output);
+        }
+        finally
+        {
+            File.Delete(progressFile);
+        }
+    }
+}

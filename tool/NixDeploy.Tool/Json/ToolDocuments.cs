@@ -1,0 +1,21 @@
+namespace NixDeploy.Tool.Json;
+
+/// <summary>--json on failure: the exit code and every coded error.</summary>
+public sealed record FailureDocument(int ExitCode, IReadOnlyList<DiagnosticDocument> Diagnostics);
+
+public sealed record DiagnosticDocument(string Code, string Message, string? File);
+
+/// <summary>--json of <c>eval</c>: the machines the selection evaluated.</summary>
+public sealed record EvalDocument(IReadOnlyList<string> Machines);
+
+/// <summary>--json of <c>status</c>, one per machine.</summary>
+public sealed record MachineStatusDocument(
+    string Machine, string Address, bool Reachable, string? LiveClosure, int? Generation, string? DesiredClosure,
+    bool AtDesiredClosure, string? LastDeployStatus, string? ErrorCode, string? Error);
+
+/// <summary>--json of <c>plan</c>, one per machine: what a deploy would do and the package changes.</summary>
+public sealed record MachinePlanDocument(
+    string Machine, string Action, string? LiveClosure, string DesiredClosure, IReadOnlyList<string>? PackageChanges, string? ErrorCode, string? Error);
+
+/// <summary>--json of <c>rollback</c>, one per machine.</summary>
+public sealed record MachineRollbackDocument(string Machine, bool RolledBack, string? LiveClosure, int? Generation, string? ErrorCode, string? Error);

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using NixDeploy.Tool;
+using NixDeploy.Tool.Cli;
+
+var root = RootCommandFactory.Create();
+var parse = root.Parse(args);
+// Usage errors get their own exit code: System.CommandLine would return 1, the code of a failed deploy.
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+        Console.Error.WriteLine($"error: {error.Message}");
+    var path = new List<string>();
+    for (SymbolResult? result = parse.CommandResult; result is CommandResult command && command.Command != root; result = result.Parent)
+        path.Insert(0, command.Command.Name);
+    Console.Error.WriteLine($"Run 'dotnet nixdeploy {string.Join(' ', [.. path, "--help"])}' for usage.");
+    return ExitCodes.BadInput;
+}
+return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
