@@ -44,9 +44,33 @@ public static class ManifestFile
         return manifest;
     }
 
+    /// <summary>
+    /// Reads the deployment.json this fleet's own build wrote (for deploy, push, status, plan, rollback): missing or
+    /// unreadable means "build again", unlike a previous deployment's manifest, which the user supplied.
+    /// </summary>
+    public static DeploymentManifest ReadBuilt(string path)
+    {
+        if (!File.Exists(path))
+            throw new NixDeployException(ErrorCodes.ManifestNotBuilt,
+                $"{path} does not exist: build the fleet first ('dotnet build', or 'dotnet nixdeploy build').", path);
+        DeploymentManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize(File.ReadAllText(path), NixDeployJsonContext.Default.DeploymentManifest);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw Unreadable(path, e.Message);
+        }
+        return manifest is { Blueprint: not null, Closures: not null } ? manifest : throw Unreadable(path, "it has no blueprint or no closures");
+    }
+
     /// <summary>Writes the manifest atomically; returns false when the file already held exactly this content.</summary>
     public static bool Write(string path, DeploymentManifest manifest) =>
         AtomicFile.WriteIfChanged(path, JsonSerializer.Serialize(manifest, NixDeployJsonContext.Default.DeploymentManifest) + "\n");
+
+    private static NixDeployException Unreadable(string path, string why) => new(ErrorCodes.DeploymentManifestUnreadable,
+        $"The deployment manifest '{path}' cannot be read ({why}). Build the fleet again ('dotnet build') to rewrite it.", path);
 
     private static NixDeployException Corrupt(string path, string why) => new(ErrorCodes.PreviousManifestCorrupt,
         $"The previous deployment manifest is corrupt ({why}). Restore it from the last deployment's artifacts, or start afresh without NixDeployPreviousManifest.", path);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using NixDeploy.Manifest;
 using NixDeploy.Diagnostics;
 using NixDeploy.Live;
 using NixDeploy.Nix;
@@ -35,7 +36,7 @@ public static class PlanCommand
                 return CommandHandler.Fail(console, outcome.Diagnostics.Where(d => d.IsError).Select(d => d.ToDiagnostic())
                     .DefaultIfEmpty(new Diagnostic(ErrorCodes.TargetFailed, $"dotnet build exited {outcome.ExitCode}.", fleet.Path)).ToList());
 
-            var manifest = FleetManifest.Read(settings.ManifestFile);
+            var manifest = ManifestFile.ReadBuilt(settings.ManifestFile);
             var hosts = LiveFleet.Hosts(manifest, settings, LiveFleet.Select(manifest, selection).Where(manifest.Closures.ContainsKey).ToList());
             var diff = new ClosureDiff(new NixCli(new ProcessRunner(NullCommandLog.Instance), NixOptions.Default));
             var rows = await LiveFleet.ForEachAsync(hosts, async host =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using NixDeploy.Manifest;
 using NixDeploy.Diagnostics;
 using NixDeploy.Live;
 using NixDeploy.Progress;
@@ -27,7 +28,7 @@ public static class RollbackCommand
         {
             var fleet = FleetProject.Locate(parse.GetValue(project), Environment.CurrentDirectory);
             var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
-            var manifest = FleetManifest.Read(settings.ManifestFile);
+            var manifest = ManifestFile.ReadBuilt(settings.ManifestFile);
             var hosts = LiveFleet.Hosts(manifest, settings, parse.GetValue(machines)!.Distinct(StringComparer.Ordinal).ToList());
             var timeout = TimeSpan.FromSeconds(settings.ActivationTimeoutSeconds);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using NixDeploy.Manifest;
 using NixDeploy.Deploy;
 using NixDeploy.Live;
 using NixDeploy.Tool.Cli;
@@ -26,7 +27,7 @@ public static class StatusCommand
         {
             var fleet = FleetProject.Locate(parse.GetValue(project), Environment.CurrentDirectory);
             var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
-            var manifest = FleetManifest.Read(settings.ManifestFile);
+            var manifest = ManifestFile.ReadBuilt(settings.ManifestFile);
             var report = File.Exists(settings.ReportFile) ? DeployReportFile.Read(settings.ReportFile) : null;
             var hosts = LiveFleet.Hosts(manifest, settings, LiveFleet.Select(manifest, parse.GetValue(on)));
             var states = await LiveFleet.ForEachAsync(hosts, host => host.ReadAsync(cancellationToken));

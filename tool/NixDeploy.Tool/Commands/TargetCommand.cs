@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using NixDeploy.Manifest;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Live;
@@ -67,7 +68,7 @@ public static class TargetCommand
             else if (target == "EvaluateBlueprint")
                 console.Line($"Evaluated {machines.Count} machine(s): {string.Join(", ", machines)}");
             else
-                Summarize(console, FleetManifest.Read(settings.ManifestFile), settings.ManifestFile);
+                Summarize(console, ManifestFile.ReadBuilt(settings.ManifestFile), settings.ManifestFile);
             return ExitCodes.Success;
         }));
         return command;

@@ -5,7 +5,7 @@ namespace NixDeploy.Deploy.Remote;
 /// <summary>What one agent call did: its exit code, the <c>key=value</c> lines it printed, and its stderr.</summary>
 internal sealed class AgentResult(ProcessResult process)
 {
-    private readonly Dictionary<string, string> _values = Parse(process.StandardOutput);
+    private readonly Dictionary<string, string> _values = KeyValues.Parse(process.StandardOutput);
 
     public int ExitCode => process.ExitCode;
 
@@ -15,16 +15,4 @@ internal sealed class AgentResult(ProcessResult process)
     public string? Value(string key) => _values.TryGetValue(key, out var value) && value.Length > 0 ? value : null;
 
     public bool Printed(string key) => _values.ContainsKey(key);
-
-    private static Dictionary<string, string> Parse(string output)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var separator = line.IndexOf('=');
-            if (separator > 0)
-                values[line[..separator]] = line[(separator + 1)..].TrimEnd('\r');
-        }
-        return values;
-    }
 }

@@ -1,4 +1,4 @@
-namespace NixDeploy.Live;
+namespace NixDeploy.Processes;
 
 /// <summary>Parses the <c>key=value</c> lines a host script prints; the last value of a key wins.</summary>
 internal static class KeyValues
