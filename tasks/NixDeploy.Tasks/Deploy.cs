@@ -18,9 +18,6 @@ public sealed class Deploy : NixDeployTask
 {
     [Required] public string ManifestFile { get; set; } = "";
 
-    /// <summary>The project, named in errors: its properties (or the blueprint it points at) are what to fix.</summary>
-    [Required] public string ProjectFile { get; set; } = "";
-
     /// <summary>The selected machines (@(NixDeployMachine)); their names are looked up in the manifest.</summary>
     public ITaskItem[] Machines { get; set; } = [];
 
@@ -75,15 +72,17 @@ public sealed class Deploy : NixDeployTask
             SettingValues.Boolean(DryRun, false, "NixDeployDryRun", project),
             SettingValues.Integer(ConfirmTimeout, DeploySettings.DefaultConfirmTimeoutSeconds, "NixDeployConfirmTimeout", project),
             SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", project)).Validate(project);
-        var plans = DeploymentPlan.Read(ManifestFile, Machines.Select(machine => machine.ItemSpec).ToList());
+        var manifest = NixDeploy.Manifest.ManifestFile.ReadBuilt(ManifestFile);
+        var plans = DeploymentPlan.For(manifest, ManifestFile, Machines.Select(machine => machine.ItemSpec).ToList());
 
         var log = new TaskCommandLog(Log);
         var runner = CreateRunner();
         using var http = new HttpClient();
         var nix = new NixCli(runner, NixOptionsFactory.Create(NixExecutable, null));
-        var machines = new MachineDeployer(settings, (IClosureTransport?)CacheSubstitutionTransport.ForManifest(ManifestFile) ?? new NixCopyTransport(nix), new HealthCheckRunner(http), log, new NixDeploy.Progress.ProgressWriter(ProgressFile),
+        var progress = new NixDeploy.Progress.ProgressWriter(ProgressFile);
+        var machines = new MachineDeployer(settings, (IClosureTransport?)CacheSubstitutionTransport.For(manifest, ManifestFile) ?? new NixCopyTransport(nix), new HealthCheckRunner(http), log, progress,
             ArtifactPlacement(runner, nix, project));
-        var report = await new FleetDeployer(settings, machines, log).DeployAsync(plans, cancellationToken);
+        var report = await new FleetDeployer(settings, machines, log, progress).DeployAsync(plans, cancellationToken);
         DeployReportFile.Write(ReportFile, report);
 
         DeployedMachines = report.Machines.Select(pair => (ITaskItem)ToItem(pair.Key, pair.Value)).ToArray();

@@ -27,7 +27,7 @@ public sealed class EvaluateBlueprint : NixDeployTask
     {
         var nix = new NixCli(CreateRunner(), NixOptionsFactory.Create(NixExecutable, OverrideInputs));
         var evaluation = await new BlueprintEvaluator(nix).EvaluateAsync(new FlakeReference(Flake), Attribute, Selection, cancellationToken,
-            MachineOverrideItems.Read(MachineOverrides, BuildEngine.ProjectFileOfTaskNode));
+            MachineOverrideItems.Read(MachineOverrides, ProjectFile));
         EvaluationFiles.WriteEvaluation(EvaluationFile, evaluation);
         if (evaluation.Blueprint.Count == 0)
             Log.LogWarning(null, ErrorCodes.BlueprintEmpty, null, new FlakeReference(Flake).FlakeFile, 0, 0, 0, 0,

@@ -25,9 +25,6 @@ public sealed class GenerateDeploymentManifest : NixDeployTask
     /// <summary>@(NixDeployCache): recorded with their public keys (never a secret) in the manifest's caches section.</summary>
     public ITaskItem[] Caches { get; set; } = [];
 
-    /// <summary>The project, named in errors about its NixDeployCache items.</summary>
-    public string? ProjectFile { get; set; }
-
     /// <summary>Whether any machine's closure differs from the previous deployment: CI can skip the rest when false.</summary>
     [Output] public bool Changed { get; private set; }
 

@@ -13,6 +13,9 @@ public abstract class NixDeployTask : MSBuildTask, ICancelableTask
 {
     private readonly CancellationTokenSource _cancellation = new();
 
+    /// <summary>$(MSBuildProjectFullPath): the file errors about settings name (the task node's own file is Sdk.targets).</summary>
+    public string ProjectFile { get; set; } = "";
+
     public void Cancel() => _cancellation.Cancel();
 
     public sealed override bool Execute()

@@ -15,9 +15,6 @@ public sealed class PushCache : NixDeployTask
 {
     [Required] public string ManifestFile { get; set; } = "";
 
-    /// <summary>The project, named in errors as the file to fix.</summary>
-    [Required] public string ProjectFile { get; set; } = "";
-
     public ITaskItem[] Caches { get; set; } = [];
 
     /// <summary>Hostnames of cache servers (; or , separated): on those, nothing is pushed.</summary>

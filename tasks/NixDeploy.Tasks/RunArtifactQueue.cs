@@ -34,7 +34,7 @@ public sealed class RunArtifactQueue : NixDeployTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var project = BuildEngine.ProjectFileOfTaskNode;
+        var project = ProjectFile;
         var evaluation = EvaluationFiles.ReadEvaluation(EvaluationFile);
         var store = ArtifactIntermediateFiles.ReadStore(StoreFile);
         var regenerate = ArtifactSelection.Parse(Regenerate, project);

@@ -1,7 +1,6 @@
-using System.Text.Json;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
-using NixDeploy.Json;
+using NixDeploy.Manifest;
 using NixDeploy.Ssh;
 
 namespace NixDeploy.Cache;
@@ -18,19 +17,9 @@ public sealed class CacheSubstitutionTransport(IReadOnlyList<DeploymentCache> ca
     private static readonly string[] RefusalMarkers = ["lacks a valid signature", "hash mismatch", "is not signed", "untrusted"];
 
     /// <summary>The transport for the UseForDeploy caches in deployment.json, or null when it names none.</summary>
-    public static CacheSubstitutionTransport? ForManifest(string manifestPath)
+    public static CacheSubstitutionTransport? For(DeploymentManifest manifest, string manifestPath)
     {
-        IReadOnlyDictionary<string, DeploymentCache>? caches;
-        try
-        {
-            caches = JsonSerializer.Deserialize(File.ReadAllText(manifestPath), NixDeployJsonContext.Default.DeploymentManifest)?.Caches;
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            throw new NixDeployException(ErrorCodes.DeploymentManifestUnreadable,
-                $"The deployment manifest '{manifestPath}' cannot be read ({e.Message}). Run 'dotnet build' (GenerateArtifacts) to write it, then deploy.", manifestPath);
-        }
-        var forDeploy = (caches ?? new Dictionary<string, DeploymentCache>())
+        var forDeploy = (manifest.Caches ?? new Dictionary<string, DeploymentCache>())
             .Where(pair => pair.Value.UseForDeploy)
             .OrderBy(pair => pair.Key, StringComparer.Ordinal)
             .Select(pair => pair.Value with { PublicKey = pair.Value.PublicKey ?? throw new NixDeployException(ErrorCodes.CacheDeployKeyMissing,

@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using NixDeploy.Diagnostics;
 using NixDeploy.Processes;
+using NixDeploy.Progress;
 
 namespace NixDeploy.Deploy;
 
 /// <summary>
 /// Deploys machines in parallel (at most <see cref="DeploySettings.Parallelism"/> at once) and applies the failure
-/// policy: with halt, no machine starts after one failed, and those are reported skipped.
+/// policy: with halt, no machine starts after one failed, and those are reported skipped (in the report and as progress).
 /// </summary>
-public sealed class FleetDeployer(DeploySettings settings, MachineDeployer machines, ICommandLog log)
+public sealed class FleetDeployer(DeploySettings settings, MachineDeployer machines, ICommandLog log, ProgressWriter? progress = null)
 {
     public async Task<DeployReport> DeployAsync(IReadOnlyList<MachinePlan> plans, CancellationToken cancellationToken)
     {
@@ -62,6 +63,8 @@ public sealed class FleetDeployer(DeploySettings settings, MachineDeployer machi
     private MachineReport NotStarted(MachinePlan plan, string code, string message)
     {
         log.Info($"NixDeploy: {message}");
+        // A machine that never starts sends no step; without this event a live view would not list it at all.
+        progress?.Finished(plan.Name, MachineStatus.Skipped.ToReportName());
         return new MachineReport(MachineStatus.Skipped, plan.Deployment.Addr, null, plan.Closure, 0, [], code, message);
     }
 }

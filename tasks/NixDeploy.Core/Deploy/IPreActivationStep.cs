@@ -4,7 +4,9 @@ namespace NixDeploy.Deploy;
 
 /// <summary>
 /// Work a deploy does on a host under its deploy lock, before the live system is compared or changed, e.g. placing
-/// artifact files. A failure stops that machine's deploy before anything is activated.
+/// artifact files. A failure stops that machine's deploy before anything is activated. What a step replaces it keeps
+/// with <see cref="Remote.KeptFilesScript"/>, so that the host's rollback puts it back and a confirmation (or an
+/// unchanged system) keeps the new files.
 /// </summary>
 public interface IPreActivationStep
 {
@@ -12,7 +14,4 @@ public interface IPreActivationStep
     string Name { get; }
 
     Task RunAsync(MachinePlan plan, SshClient ssh, CancellationToken cancellationToken);
-
-    /// <summary>After a verified rollback: puts back what <see cref="RunAsync"/> replaced, for the previous system.</summary>
-    Task UndoAsync(MachinePlan plan, SshClient ssh, CancellationToken cancellationToken);
 }

@@ -42,7 +42,12 @@ public sealed class MachineDeployer(
             if (beforeActivation is not null)
                 await clock.TimeAsync(beforeActivation.Name, () => beforeActivation.RunAsync(plan, agent.Ssh, cancellationToken)).ConfigureAwait(false);
             if (previous == closure)
+            {
+                // Nothing is activated, so nothing can roll back: the placed files are the live system's now.
+                if (beforeActivation is not null)
+                    await clock.TimeAsync("keep-files", () => agent.KeepPlacedFilesAsync(cancellationToken)).ConfigureAwait(false);
                 return Report(plan, clock, MachineStatus.Unchanged, previous);
+            }
             await clock.TimeAsync("copy", () => transport.CopyAsync(agent.Ssh, closure, cancellationToken)).ConfigureAwait(false);
             hostLock.EnsureHeld(agent.Ssh.Target);
             return await ActivateAsync(plan, closure, agent, clock, cancellationToken).ConfigureAwait(false);
@@ -135,7 +140,7 @@ public sealed class MachineDeployer(
         var live = result.Value("current");
         if (result.ExitCode == RemoteExitCodes.Ok && result.Value("result") == "rolled-back" && live == previous)
             return Report(plan, clock, MachineStatus.RolledBack, previous, new NixDeployException(failure.Code,
-                $"{failure.Diagnostics[0].Message} Rolled back: the live system is {previous ?? "none (as before)"} again (verified).{await UndoBeforeActivationAsync(plan, agent, clock, cancellationToken).ConfigureAwait(false)}"));
+                $"{failure.Diagnostics[0].Message} Rolled back: the live system is {previous ?? "none (as before)"} again (verified)."));
         var why = result.ExitCode switch
         {
             RemoteExitCodes.Ok => $"the watchdog reports '{result.Value("result") ?? "nothing"}' and the live system is '{live ?? "none"}'",
@@ -145,22 +150,6 @@ public sealed class MachineDeployer(
         return Report(plan, clock, result.ExitCode == SshClient.UnreachableExitCode ? MachineStatus.Unreachable : MachineStatus.Failed, previous,
             new NixDeployException(ErrorCodes.RollbackFailed,
                 $"{failure.Diagnostics[0].Message} Rolling back to {previous ?? "no system"} failed: {why}. Inspect {plan.Name} (/run/nixdeploy/{token}/watchdog.log)."));
-    }
-
-    // The rolled-back system gets back what the step replaced for the new one (e.g. its previous artifact files).
-    private async Task<string> UndoBeforeActivationAsync(MachinePlan plan, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
-    {
-        if (beforeActivation is null)
-            return "";
-        try
-        {
-            await clock.TimeAsync($"{beforeActivation.Name}-undo", () => beforeActivation.UndoAsync(plan, agent.Ssh, cancellationToken)).ConfigureAwait(false);
-            return "";
-        }
-        catch (NixDeployException e)
-        {
-            return $" Restoring what '{beforeActivation.Name}' replaced failed ({e.Code}): {e.Diagnostics[0].Message}";
-        }
     }
 
     private static MachineStatus StatusOf(NixDeployException e) =>

@@ -5,7 +5,7 @@ using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Artifacts;
 
-public sealed class ArtifactDeployHosts() : TestHosts(first: 140, count: 6);
+public sealed class ArtifactDeployHosts() : TestHosts(first: 140, count: 7);
 
 /// <summary>
 /// Deploy places each machine's artifact files on real test hosts before activation, decrypted there with the host's
@@ -138,6 +138,59 @@ public sealed class ArtifactDeployTests(ArtifactDeployHosts hosts) : IClassFixtu
         Assert.Equal(firstSystem, await hosts.LiveSystemAsync(a[0]));
         Assert.Equal(first, await hosts.RunAsync(a[0], "cat /run/secrets/api-token"));
         Assert.Equal("root root 400", await hosts.RunAsync(a[0], "stat -c '%U %G %a' /run/secrets/api-token"));
+    }
+
+    [Fact]
+    public async Task A_host_whose_deployer_vanishes_after_activation_rolls_back_its_files_too()
+    {
+        var a = hosts.Lease(1);
+        var keys = await KeysOfAsync(("web-1", a[0]));
+        using var project = await ProjectAsync("cutofffiles", keys, """
+            { web-1.api = { file.token = { path = "/run/secrets/api-token"; owner = "daemon"; mode = "0440"; }; generator = "head -c 16 /dev/urandom | base64 > $out/token"; }; }
+            """, ("web-1", a[0]));
+        (await Deploy(project).BuildAsync()).AssertSucceeded();
+        var first = await hosts.RunAsync(a[0], "cat /run/secrets/api-token");
+        var firstSystem = await hosts.LiveSystemAsync(a[0]);
+        // The confirmed deploy kept no copies of what it replaced.
+        Assert.Equal("api-token", await hosts.RunAsync(a[0], "ls -A /run/secrets"));
+        // v2 regenerates the token and adds a file, which the rollback has to remove; a slow health check keeps the
+        // deployer busy after activation, long enough to cut it off.
+        project.WriteFile("artifacts.nix", ArtifactFleet.ArtifactsNix(keys, """
+            { web-1.api = {
+                file.token = { path = "/run/secrets/api-token"; owner = "root"; mode = "0400"; };
+                file.added = { path = "/run/secrets/added"; };
+                generator = "head -c 16 /dev/urandom | base64 > $out/token; echo new > $out/added";
+              }; }
+            """, ""));
+        var v1 = DeployFleet.Machine("web-1", a[0]);
+        var v2 = v1 with
+        {
+            Configuration = v1.Configuration + "\n  services.extra.enable = true;",
+            HealthChecksNix = """[ { command = "sleep 20"; timeout = 6; interval = 1; } ]""",
+        };
+        // Not TestFleet's flake.nix: it has no artifacts output.
+        foreach (var (path, content) in new TestFleet().Machine(v2).Files().Where(f => f.Key != "flake.nix"))
+            project.WriteFile(path, content);
+        await GitRepository.CommitAllAsync(project.Directory, "v2: new artifact, slow health check");
+
+        var deploy = Deploy(project).WithProperty("NixDeployRegenerateArtifacts", "api").BuildAsync();
+        await TestHosts.WaitUntilAsync(async () => deploy.IsCompleted || (await hosts.LiveSystemAsync(a[0])) is var live && live.Length > 0 && live != firstSystem,
+            TimeSpan.FromSeconds(120), "the new system to be activated");
+        Assert.False(deploy.IsCompleted, "the deploy ended before it could be cut off");
+        Assert.NotEqual(first, await hosts.RunAsync(a[0], "cat /run/secrets/api-token"));
+        Assert.Equal("root root 400", await hosts.RunAsync(a[0], "stat -c '%U %G %a' /run/secrets/api-token"));
+        Assert.Equal("new", await hosts.RunAsync(a[0], "cat /run/secrets/added"));
+        DeployerProcesses.KillAll(project.ProjectFile);
+        await deploy.ContinueWith(_ => { });
+
+        // Health-check budget (6 s) + NixDeployConfirmTimeout (3 s) after activation, plus slack.
+        await TestHosts.WaitUntilAsync(async () => !await hosts.WatchdogArmedAsync(a[0]), TimeSpan.FromSeconds(40), "the host to roll back by itself");
+        Assert.Equal(firstSystem, await hosts.LiveSystemAsync(a[0]));
+        Assert.Contains("rolled-back", await hosts.RunAsync(a[0], "cat /run/nixdeploy/*/watchdog.log"));
+        Assert.Equal(first, await hosts.RunAsync(a[0], "cat /run/secrets/api-token"));
+        Assert.Equal("daemon root 440", await hosts.RunAsync(a[0], "stat -c '%U %G %a' /run/secrets/api-token"));
+        // The file v2 added is gone, and no kept copies are left.
+        Assert.Equal("api-token", await hosts.RunAsync(a[0], "ls -A /run/secrets"));
     }
 
     private async Task<ArtifactKeys> KeysOfAsync(params (string Machine, string Address)[] machines)

@@ -69,15 +69,20 @@ public static class InstalledTool
         return await RunProcessAsync("script", ["-qec", command, "/dev/null"], directory);
     }
 
-    private static async Task<ToolResult> RunProcessAsync(string program, IReadOnlyList<string> arguments, string directory)
+    /// <summary>Runs any program with the tool's environment, plus <paramref name="overrides"/> (e.g. a private HOME).</summary>
+    public static async Task<ToolResult> RunProcessAsync(string program, IReadOnlyList<string> arguments, string directory,
+        IReadOnlyDictionary<string, string?>? overrides = null)
     {
+        var environment = Environment.ToDictionary(pair => pair.Key, pair => pair.Value);
+        foreach (var (name, value) in overrides ?? new Dictionary<string, string?>())
+            environment[name] = value;
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var result = await Cli.Wrap(program)
             .WithArguments(arguments)
             .WithWorkingDirectory(directory)
-            .WithEnvironmentVariables(Environment)
+            .WithEnvironmentVariables(environment)
             .WithStandardInputPipe(PipeSource.Null)
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))

@@ -68,7 +68,11 @@ public static class TargetCommand
             else if (target == "EvaluateBlueprint")
                 console.Line($"Evaluated {machines.Count} machine(s): {string.Join(", ", machines)}");
             else
+            {
                 Summarize(console, ManifestFile.ReadBuilt(settings.ManifestFile), settings.ManifestFile);
+                if (target == "PushCache")
+                    SummarizePush(console, outcome);
+            }
             return ExitCodes.Success;
         }));
         return command;
@@ -79,6 +83,16 @@ public static class TargetCommand
         console.Line($"{path}: {manifest.Closures.Count} closure(s){(manifest.Changed ? ", changed since the previous deployment" : "")}");
         foreach (var (machine, closure) in manifest.Closures)
             console.Line($"  {machine}: {closure} ({manifest.Changes.GetValueOrDefault(machine).ToString().ToLowerInvariant()})");
+    }
+
+    /// <summary>Each cache's upload counts; none when MSBuild skipped the push as up to date.</summary>
+    private static void SummarizePush(ToolConsole console, TargetOutcome outcome)
+    {
+        var caches = CachePushSummaries.In(outcome);
+        if (caches.Count == 0)
+            console.Line("Nothing uploaded: the caches already hold these closures (or the fleet has no NixDeployCache).");
+        foreach (var cache in caches)
+            console.Line(cache);
     }
 
     private static int Finish(ToolConsole console, TargetOutcome outcome, DeployReport report, string reportFile)

@@ -10,8 +10,8 @@ namespace NixDeploy.Artifacts.Delivery;
 /// <summary>
 /// The deploy step that places a machine's artifact files before activation, in one SSH session: secrets arrive as
 /// age ciphertext and are decrypted on the host with its SSH host key (agenix-style), so the deployer needs no key and
-/// no plaintext is on its disk or in any log. Files go outside the Nix store, atomically; after a rollback the files
-/// the previous system had are put back.
+/// no plaintext is on its disk or in any log. Files go outside the Nix store, atomically; the files they replace are
+/// kept on the host, and any rollback of the deploy (the host's watchdog's) puts them back.
 /// </summary>
 public sealed class ArtifactPlacement(ArtifactQueueResult result, ArtifactStore store, ArtifactPayloads payloads, string hostAgeExecutable = "age") : IPreActivationStep
 {
@@ -50,20 +50,6 @@ public sealed class ArtifactPlacement(ArtifactQueueResult result, ArtifactStore 
         if (!placed.Succeeded)
             throw new NixDeployException(ErrorCodes.ArtifactPlacementFailed,
                 $"Placing the artifacts of {plan.Name} failed, so it was not activated; its previous files are unchanged: {OneLine(placed.StandardError)}");
-    }
-
-    public async Task UndoAsync(MachinePlan plan, SshClient ssh, CancellationToken cancellationToken)
-    {
-        if (!result.Machines.TryGetValue(plan.Name, out var artifacts) || artifacts.Count == 0)
-            return;
-        var paths = artifacts.SelectMany(artifact => artifact.Files).Select(file => file.Path).ToList();
-        var restored = await ssh.RunAsync(["sh", "-c", PlacementScript.Undo, "nixdeploy-artifacts-undo", .. paths],
-            $"nixdeploy-artifacts-undo ({paths.Count} file(s))", Timeout, cancellationToken).ConfigureAwait(false);
-        if (restored.ExitCode == SshClient.UnreachableExitCode)
-            throw ssh.Unreachable(restored);
-        if (!restored.Succeeded)
-            throw new NixDeployException(ErrorCodes.ArtifactPlacementFailed,
-                $"Putting back the previous artifact files of {plan.Name} failed: {OneLine(restored.StandardError)}");
     }
 
     // One line, so that build logs show one error; age's "report unexpected errors" footer is no help here.

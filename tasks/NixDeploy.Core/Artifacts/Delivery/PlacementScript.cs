@@ -1,3 +1,5 @@
+using NixDeploy.Deploy.Remote;
+
 namespace NixDeploy.Artifacts.Delivery;
 
 /// <summary>
@@ -5,21 +7,22 @@ namespace NixDeploy.Artifacts.Delivery;
 /// <c>sh -c SCRIPT nixdeploy-artifacts IDENTITY AGE</c>). Reads one line per file from stdin,
 /// <c>KIND PATH OWNER GROUP MODE BASE64</c>, and stages every file beside its destination with umask 077, decrypting
 /// age payloads with the host's own key, then sets owner and mode. Only when all are staged are they renamed into
-/// place; any failure removes what was staged, so the previous files stay as they were. Each replaced file is kept
-/// (hard-linked) as <c>.NAME.nixdeploy-previous</c> beside it, or <c>.NAME.nixdeploy-absent</c> marks that there
-/// was none, for <see cref="Undo"/> after a rollback.
+/// place, each replaced file kept by <see cref="KeptFilesScript"/> so that a rollback puts it back; any failure
+/// removes what was staged and puts back what was already moved, so the previous files stay as they were.
 /// </summary>
 internal static class PlacementScript
 {
-    public const string Place = """
+    public const string Place = KeptFilesScript.Functions + """
 set -u
 umask 077
 identity=$1
 age=$2
 moves=''
+listed=0
 fail() {
   echo "$1" >&2
   for m in $moves; do rm -f "${m%%|*}"; done
+  [ "$listed" -eq 0 ] || restore_kept "$pending_kept" || echo "cannot put back the previous files listed in $pending_kept" >&2
   exit 70
 }
 while read -r kind path owner group mode payload; do
@@ -38,27 +41,15 @@ while read -r kind path owner group mode payload; do
   chown "$owner:$group" "$tmp" || fail "cannot give $path to $owner:$group (do they exist on this host?)"
   chmod "$mode" "$tmp" || fail "cannot set mode $mode on $path"
 done
+# The manifest comes first: whatever happens to this session from here on, a rollback knows what to put back.
+(umask 022; mkdir -p "${pending_kept%/*}") || fail "cannot create ${pending_kept%/*}"
+for m in $moves; do printf '%s\n' "${m#*|}"; done > "$pending_kept.tmp" && mv -f "$pending_kept.tmp" "$pending_kept" \
+  || fail "cannot write $pending_kept"
+listed=1
 for m in $moves; do
   path=${m#*|}
-  previous="${path%/*}/.${path##*/}.nixdeploy-previous"
-  absent="${path%/*}/.${path##*/}.nixdeploy-absent"
-  rm -f "$previous" "$absent"
-  if [ -e "$path" ]; then ln -f "$path" "$previous" || fail "cannot keep the previous $path"; else : > "$absent"; fi
+  keep_file "$path" || fail "cannot keep the previous $path"
   mv -f "${m%%|*}" "$path" || fail "cannot move $path into place"
-done
-""";
-
-    /// <summary>Puts back the files <see cref="Place"/> replaced (<c>sh -c SCRIPT nixdeploy-artifacts-undo PATH...</c>).</summary>
-    public const string Undo = """
-set -u
-for path in "$@"; do
-  previous="${path%/*}/.${path##*/}.nixdeploy-previous"
-  absent="${path%/*}/.${path##*/}.nixdeploy-absent"
-  if [ -e "$previous" ]; then
-    mv -f "$previous" "$path" || exit 70
-  elif [ -e "$absent" ]; then
-    rm -f "$path" "$absent" || exit 70
-  fi
 done
 """;
 }

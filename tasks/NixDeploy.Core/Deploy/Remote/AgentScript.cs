@@ -6,7 +6,7 @@ namespace NixDeploy.Deploy.Remote;
 /// </summary>
 internal static class AgentScript
 {
-    public const string Text = """
+    public const string Text = KeptFilesScript.Functions + """
 # NixDeploy's agent on a target host, run over SSH as: sh -c AGENT nixdeploy-agent COMMAND ARGS...
 # Every argument arrives shell-quoted by the deployer. Exit codes are the protocol (RemoteExitCodes.cs mirrors them):
 #   0 ok, 64 usage, 70 host-side failure, 75 deploy lock held, 76 an unconfirmed deploy's watchdog is pending,
@@ -77,6 +77,11 @@ case "$cmd" in
       echo "the watchdog of an unconfirmed deploy is still armed on this host; it rolls back or is confirmed within its deadline" >&2
       exit 76
     fi
+    # Files placed by a deploy that never activated belong to no system: the live one gets its own back.
+    if ! restore_kept "$pending_kept"; then
+      echo "cannot put back the files a deploy that was not activated replaced (listed in $pending_kept)" >&2
+      exit 70
+    fi
     printf 'locked\ncurrent=%s\n' "$(current_system)"
     exec cat > /dev/null
     ;;
@@ -86,6 +91,8 @@ case "$cmd" in
     state_dir "$1"
     closure=$2 timeout_s=$3 arm_s=$4 after_s=$5 watchdog=$6
     mkdir -p "$dir" || exit 70
+    # From here the files placed for this deploy are its own: its rollback restores them, its confirmation keeps them.
+    if [ -e "$pending_kept" ]; then mv -f "$pending_kept" "$dir/kept-files" || exit 70; fi
     previous=$(current_system)
     write "$dir/previous" "$previous" && write "$dir/previous-generation" "$(profile_generation)" || exit 70
     printf 'previous=%s\n' "$previous"
@@ -143,6 +150,7 @@ case "$cmd" in
       write "$dir/claim/owner" deployer
       wake_watchdog "$dir"
     fi
+    drop_kept "$dir/kept-files"
     printf 'current=%s\n' "$(current_system)"
     exec 7>&-
     rm -rf "$dir"
@@ -160,8 +168,13 @@ case "$cmd" in
     printf 'current=%s\n' "$(current_system)"
     ;;
 
+  keep-files) # the files placed under this lock stay though nothing is activated (the system is unchanged)
+    [ $# -eq 0 ] || exit 64
+    drop_kept "$pending_kept"
+    ;;
+
   *)
-    echo "usage: nixdeploy-agent status|lock|activate|finish|rollback ..." >&2
+    echo "usage: nixdeploy-agent status|lock|activate|finish|rollback|keep-files ..." >&2
     exit 64
     ;;
 esac

@@ -70,6 +70,14 @@ internal sealed class RemoteAgent(SshClient ssh)
             limits.RollbackWait + Overhead,
             cancellationToken);
 
+    /// <summary>Keeps the files placed under the lock when no activation follows: forgets their kept previous copies.</summary>
+    public async Task KeepPlacedFilesAsync(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["keep-files"], "keep-files", Overhead, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != RemoteExitCodes.Ok)
+            throw Failed("keep-files", result);
+    }
+
     public NixDeployException Failed(string command, AgentResult result) => result.ExitCode == SshClient.UnreachableExitCode
         ? Ssh.Unreachable(new ProcessResult(result.ExitCode, "", result.StandardError, TimeSpan.Zero))
         : new NixDeployException(ErrorCodes.RemoteAgentFailed,

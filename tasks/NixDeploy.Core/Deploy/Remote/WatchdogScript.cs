@@ -2,15 +2,18 @@ namespace NixDeploy.Deploy.Remote;
 
 /// <summary>
 /// The rollback watchdog the agent starts detached on a host (POSIX sh): it rolls the host back unless the deploy is
-/// confirmed before its deadline, so a deployer that vanishes after activation never leaves a host unconfirmed.
+/// confirmed before its deadline, so a deployer that vanishes after activation never leaves a host unconfirmed. It is
+/// the one rollback of a deploy (the deployer asks it to roll back now), so it also puts back the files a
+/// pre-activation step replaced (<see cref="KeptFilesScript"/>).
 /// </summary>
 internal static class WatchdogScript
 {
-    public const string Text = """
+    public const string Text = KeptFilesScript.Functions + """
 # NixDeploy's rollback watchdog, started detached by the agent: sh -c WATCHDOG nixdeploy-watchdog DIR ACTIVATION-TIMEOUT.
 # It sleeps until DIR/deadline; unless a confirmation (or a rollback request) claimed the deploy by then, it claims
-# it and returns the host to the previous generation: profile, live system and boot entry. SIGUSR1 wakes it to
-# re-read the deadline and the claim. It writes DIR/result (rolled-back | rollback-failed) and exits.
+# it and returns the host to the previous generation: the files placed before activation, profile, live system and
+# boot entry. SIGUSR1 wakes it to re-read the deadline and the claim. It writes DIR/result (rolled-back |
+# rollback-failed) and exits.
 set -u
 dir=$1 timeout_s=$2
 profile=/nix/var/nix/profiles/system
@@ -50,6 +53,10 @@ log "no confirmation before the deadline: rolling back"
 exec 7>>"$dir/step.lock"
 flock 7
 
+# The previous system's files are back before it is activated again, as they were before this deploy's activation.
+files=restored
+restore_kept "$dir/kept-files" || files=not-restored
+log "files placed before activation: $files"
 previous=$(cat "$dir/previous")
 previous_generation=$(cat "$dir/previous-generation")
 new_generation=$(cat "$dir/new-generation" 2>/dev/null || true)
@@ -74,7 +81,7 @@ else
   rm -f /run/current-system
   log "removed /run/current-system (no previous system)"
 fi
-if [ "$(current_system)" = "$previous" ]; then
+if [ "$(current_system)" = "$previous" ] && [ "$files" = restored ]; then
   printf 'rolled-back\n' > "$dir/result"
 else
   printf 'rollback-failed\n' > "$dir/result"

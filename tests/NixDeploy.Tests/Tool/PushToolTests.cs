@@ -1,0 +1,38 @@
+using NixDeploy.Tests.Cache;
+using NixDeploy.Tests.Deploy;
+using NixDeploy.Tests.Fleets;
+using NixDeploy.Tests.Infrastructure;
+
+namespace NixDeploy.Tests.Tool;
+
+/// <summary>`dotnet nixdeploy push` against a real file:// NixDeployCache: the cache holds the closure signed.</summary>
+public sealed class PushToolTests
+{
+    [Fact]
+    public async Task Push_uploads_the_closure_signed_to_a_file_cache_and_a_second_push_uploads_nothing()
+    {
+        var keys = TestRunDirectory.CreateFolder("tool-push-keys");
+        var (secretKey, publicKey) = await CacheNix.GenerateKeyAsync(keys, "tool-push-1");
+        var url = "file://" + Path.Combine(keys, "cache");
+        // The push never contacts the machine; its address is only in the blueprint.
+        using var project = await CacheProjects.CreateAsync("toolpush", p => p.Cache("local", ("Url", url), ("SecretKeyFile", secretKey)),
+            new TestFleet().Machine("web-1", "127.0.0.180", TestHosts.Port, "web"));
+
+        var first = await InstalledTool.RunAsync(project.Directory, "push");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var closure = CacheProjects.Closure(project);
+        var paths = await CacheNix.PathInfoAsync(url, closure);
+        Assert.Contains($"cache 'local' ({url}): uploaded {paths.Count} path(s)", first.StandardOutput);
+        Assert.All(paths, path => Assert.Contains(path!["signatures"]!.AsArray(), s => s!.GetValue<string>().StartsWith("tool-push-1:")));
+        Assert.True(await CacheNix.SignedByAsync(url, closure, publicKey));
+        Assert.DoesNotContain(File.ReadAllText(secretKey).Split(':')[1].Trim(), first.All);
+
+        var second = await InstalledTool.RunAsync(project.Directory, "push");
+
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("Nothing uploaded", second.StandardOutput);
+        Assert.DoesNotMatch(@"uploaded [1-9]", second.StandardOutput);
+        TestRunDirectory.Remove(keys);
+    }
+}
