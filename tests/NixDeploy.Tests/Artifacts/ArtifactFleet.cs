@@ -40,7 +40,6 @@ public static class ArtifactFleet
         string name, ArtifactKeys keys, string store, string extra = "", Action<ProjectXmlBuilder>? configure = null, string? admins = null, TestFleet? fleet = null)
     {
         var builder = (fleet ?? Fleet()).Project(name, configure);
-        builder.WithFile("flake.nix", FlakeNix);
         builder.WithFile("artifacts.nix", ArtifactsNix(keys, store, extra, admins));
         return builder;
     }
@@ -68,21 +67,4 @@ public static class ArtifactFleet
     public static Dictionary<string, JsonObject> ManifestArtifacts(JsonObject manifest, string machine) =>
         manifest["artifacts"]![machine]!.AsArray().Select(a => a!.AsObject())
             .ToDictionary(a => (a["shared"]!.GetValue<bool>() ? "shared/" : "") + a["name"]!.GetValue<string>());
-
-    // TestFleet's flake plus the artifacts output.
-    private const string FlakeNix = """
-        {
-          inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
-          outputs = { self, nixpkgs }:
-            let machines = import ./machines.nix;
-            in {
-              nixosConfigurations = builtins.mapAttrs (name: _: nixpkgs.lib.nixosSystem {
-                system = "x86_64-linux";
-                modules = [ ./machines/${name}.nix ];
-              }) machines;
-              blueprintJSON = import ./blueprint.nix { inherit machines; };
-              artifacts = import ./artifacts.nix { inherit machines; };
-            };
-        }
-        """;
 }

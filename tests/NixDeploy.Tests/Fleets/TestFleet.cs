@@ -68,7 +68,8 @@ public sealed class TestFleet
         return text.Append("}\n").ToString();
     }
 
-    private const string FlakeNix = """
+    /// <summary>The fleet's flake; an artifacts.nix beside it (ArtifactFleet writes one) becomes its artifacts output.</summary>
+    internal const string FlakeNix = """
         {
           # Never fetched here: every build overrides it with the local stand-in.
           inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
@@ -80,7 +81,7 @@ public sealed class TestFleet
                 modules = [ ./machines/${name}.nix ];
               }) machines;
               blueprintJSON = import ./blueprint.nix { inherit machines; };
-            };
+            } // (if builtins.pathExists ./artifacts.nix then { artifacts = import ./artifacts.nix { inherit machines; }; } else { });
         }
         """;
 
