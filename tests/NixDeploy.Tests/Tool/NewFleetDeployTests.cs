@@ -71,7 +71,8 @@ public sealed class NewFleetDeployTests(NewFleetHosts hosts) : IClassFixture<New
 
         // A change to web-2: plan shows it, deploy --on web-2 --json reports it, rollback takes it back.
         File.WriteAllText(Path.Combine(fleet, "machines.nix"), File.ReadAllText(Path.Combine(fleet, "machines.nix"))
-            .Replace("\"web-2\" = { profile = defaultProfile; };", "\"web-2\" = { profile = \"desktop\"; };"));
+            .Replace("\"web-2\" = { profile = defaultProfile; };",
+                "\"web-2\" = { profile = \"desktop\"; modules = [ ({ pkgs, ... }: { environment.systemPackages = [ (pkgs.writeShellScriptBin \"extratool\" \"echo extra\") ]; }) ]; };"));
         await GitRepository.CommitAllAsync(fleet, "web-2 becomes a desktop");
         var plan = await InstalledTool.RunAsync(fleet, "plan", "--json");
         Assert.True(plan.ExitCode == 0, plan.ToString());
@@ -79,6 +80,9 @@ public sealed class NewFleetDeployTests(NewFleetHosts hosts) : IClassFixture<New
             .ToDictionary(row => row.GetProperty("machine").GetString()!, row => row.GetProperty("action").GetString());
         Assert.Equal("unchanged", actions["web-1"]);
         Assert.Equal("change", actions["web-2"]);
+        // The package-level difference is nix store diff-closures' own: web-2 gains a package.
+        var web2 = JsonDocument.Parse(plan.StandardOutput).RootElement.EnumerateArray().Single(row => row.GetProperty("machine").GetString() == "web-2");
+        Assert.Contains(web2.GetProperty("packageChanges").EnumerateArray(), change => change.GetString()!.StartsWith("extratool: ", StringComparison.Ordinal));
 
         var second = await InstalledTool.RunAsync(fleet, "deploy", "--on", "web-2", "--json");
         Assert.True(second.ExitCode == 0, second.ToString());

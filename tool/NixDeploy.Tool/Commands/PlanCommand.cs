@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using NixDeploy.Manifest;
 using NixDeploy.Diagnostics;
 using NixDeploy.Live;
+using NixDeploy.Manifest;
 using NixDeploy.Nix;
 using NixDeploy.Processes;
 using NixDeploy.Tool.Cli;

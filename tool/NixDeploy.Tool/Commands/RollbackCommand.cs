@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using NixDeploy.Manifest;
 using NixDeploy.Diagnostics;
 using NixDeploy.Live;
+using NixDeploy.Manifest;
 using NixDeploy.Progress;
 using NixDeploy.Tool.Cli;
 using NixDeploy.Tool.Fleet;

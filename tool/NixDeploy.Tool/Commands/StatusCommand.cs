@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using NixDeploy.Manifest;
 using NixDeploy.Deploy;
 using NixDeploy.Live;
+using NixDeploy.Manifest;
 using NixDeploy.Tool.Cli;
 using NixDeploy.Tool.Fleet;
 using NixDeploy.Tool.Json;

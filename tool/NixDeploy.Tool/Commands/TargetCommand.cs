@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using NixDeploy.Manifest;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Live;
+using NixDeploy.Manifest;
 using NixDeploy.Progress;
 using NixDeploy.Tool.Cli;
 using NixDeploy.Tool.Fleet;
