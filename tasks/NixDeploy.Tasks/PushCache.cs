@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Build.Framework;
 using NixDeploy.Cache;
+using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Nix;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
@@ -40,8 +41,9 @@ public sealed class PushCache : NixDeployTask
     {
         var project = ProjectFile;
         var caches = PushCacheItems.Parse(Caches, project);
-        var retry = new RetryPolicy(Number(RetryCount, RetryPolicy.DefaultRetries, "NixDeployCacheRetryCount", project),
-            TimeSpan.FromMilliseconds(Number(RetryDelay, RetryPolicy.DefaultBaseDelayMilliseconds, "NixDeployCacheRetryDelay", project)))
+        var retry = new RetryPolicy(
+            SettingValues.Integer(RetryCount, RetryPolicy.DefaultRetries, "NixDeployCacheRetryCount", project, ErrorCodes.InvalidCacheSetting),
+            TimeSpan.FromMilliseconds(SettingValues.Integer(RetryDelay, RetryPolicy.DefaultBaseDelayMilliseconds, "NixDeployCacheRetryDelay", project, ErrorCodes.InvalidCacheSetting)))
             .Validate("NixDeployCacheRetryCount", "NixDeployCacheRetryDelay", project);
         var roots = ManifestClosures.Read(ManifestFile);
         var runner = CreateRunner();
@@ -82,9 +84,4 @@ public sealed class PushCache : NixDeployTask
         CachePushStatus.ReadOnly => "read-only",
         _ => "failed",
     };
-
-    private static int Number(string? value, int fallback, string property, string? file) =>
-        string.IsNullOrWhiteSpace(value) ? fallback
-        : int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number
-        : throw new NixDeployException(ErrorCodes.InvalidCacheSetting, $"{property} '{value}' is not a whole number.", file);
 }
