@@ -3,6 +3,7 @@ using Microsoft.Build.Framework;
 using NixDeploy.Cache;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
+using NixDeploy.IO;
 using NixDeploy.Nix;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
@@ -34,8 +35,12 @@ public sealed class PushCache : NixDeployTask
     /// <summary>Every cache with metadata Status (pushed, read-only, failed, skipped), UploadedPaths, UploadedBytes, PresentPaths.</summary>
     [Output] public ITaskItem[] PushedCaches { get; private set; } = [];
 
-    /// <summary>True when every writable cache holds the closures now (or this host is a cache server).</summary>
-    [Output] public bool Complete { get; private set; }
+    /// <summary>
+    /// Touched when every writable cache holds the closures now (or this host is a cache server): only a complete push
+    /// is up to date, so after an optional cache failed the next build tries it again. Written here rather than by a
+    /// Touch task because the push's own time is measured against one bare <c>nix copy</c> (bench/push).
+    /// </summary>
+    public string? StampFile { get; set; }
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -62,7 +67,8 @@ public sealed class PushCache : NixDeployTask
             else
                 Log.LogWarning(null, ErrorCodes.CachePushFailed, null, project, 0, 0, 0, 0, message);
         }
-        Complete = results.All(result => result.Status != CachePushStatus.Failed);
+        if (!string.IsNullOrEmpty(StampFile) && results.All(result => result.Status != CachePushStatus.Failed))
+            AtomicFile.Touch(StampFile);
         PushedCaches = results.Count == 0
             ? caches.Select(cache => Item(cache.Name, "skipped", 0, 0, 0)).ToArray()
             : results.Select(result => Item(result.Cache.Name, StatusName(result.Status), result.UploadedPaths, result.UploadedBytes, result.PresentPaths)).ToArray();

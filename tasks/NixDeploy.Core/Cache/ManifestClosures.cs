@@ -7,7 +7,7 @@ namespace NixDeploy.Cache;
 public static class ManifestClosures
 {
     public static IReadOnlyList<string> Read(string manifestPath) =>
-        ManifestFile.ReadBuilt(manifestPath).Closures.Values
+        ManifestFile.ReadBuiltClosures(manifestPath).Values
             .Select(closure => StorePath.Require(closure, "A closure in deployment.json", manifestPath))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)

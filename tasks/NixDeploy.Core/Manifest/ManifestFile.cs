@@ -51,8 +51,7 @@ public static class ManifestFile
     public static DeploymentManifest ReadBuilt(string path)
     {
         if (!File.Exists(path))
-            throw new NixDeployException(ErrorCodes.ManifestNotBuilt,
-                $"{path} does not exist: build the fleet first ('dotnet build', or 'dotnet nixdeploy build').", path);
+            throw NotBuilt(path);
         DeploymentManifest? manifest;
         try
         {
@@ -65,9 +64,42 @@ public static class ManifestFile
         return manifest is { Blueprint: not null, Closures: not null } ? manifest : throw Unreadable(path, "it has no blueprint or no closures");
     }
 
+    /// <summary>
+    /// Only the closures (machine → store path) of the deployment.json this fleet's build wrote, under
+    /// <see cref="ReadBuilt"/>'s rules. For a push, which needs nothing else: skipping the typed model keeps the
+    /// target's own time small next to the one <c>nix copy</c> it runs.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ReadBuiltClosures(string path)
+    {
+        if (!File.Exists(path))
+            throw NotBuilt(path);
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("blueprint", out var blueprint) || blueprint.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("closures", out var closures) || closures.ValueKind != JsonValueKind.Object)
+                throw Unreadable(path, "it has no blueprint or no closures");
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var machine in closures.EnumerateObject())
+                result[machine.Name] = machine.Value.ValueKind == JsonValueKind.String
+                    ? machine.Value.GetString()!
+                    : throw Unreadable(path, $"the closure of '{machine.Name}' is not a string");
+            return result;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw Unreadable(path, e.Message);
+        }
+    }
+
     /// <summary>Writes the manifest atomically; returns false when the file already held exactly this content.</summary>
     public static bool Write(string path, DeploymentManifest manifest) =>
         AtomicFile.WriteIfChanged(path, JsonSerializer.Serialize(manifest, NixDeployJsonContext.Default.DeploymentManifest) + "\n");
+
+    private static NixDeployException NotBuilt(string path) => new(ErrorCodes.ManifestNotBuilt,
+        $"{path} does not exist: build the fleet first ('dotnet build', or 'dotnet nixdeploy build').", path);
 
     private static NixDeployException Unreadable(string path, string why) => new(ErrorCodes.DeploymentManifestUnreadable,
         $"The deployment manifest '{path}' cannot be read ({why}). Build the fleet again ('dotnet build') to rewrite it.", path);
