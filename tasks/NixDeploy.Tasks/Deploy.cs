@@ -31,6 +31,9 @@ public sealed class Deploy : NixDeployTask
     // Empty means the default.
     public string? StrictHostKeyChecking { get; set; }
 
+    /// <summary>Seconds an idle connection to a host stays open for the next deploy, status or plan; 0 closes it with the deploy.</summary>
+    public string? SshControlPersist { get; set; }
+
     public string? Parallelism { get; set; }
 
     public string? OnFailure { get; set; }
@@ -66,7 +69,8 @@ public sealed class Deploy : NixDeployTask
         var project = ProjectFile;
         var settings = new DeploySettings(
             new SshOptions(NullIfEmpty(SshIdentityFile), NullIfEmpty(SshKnownHostsFile),
-                SettingValues.Boolean(StrictHostKeyChecking, true, "NixDeployStrictHostKeyChecking", project)),
+                SettingValues.Boolean(StrictHostKeyChecking, true, "NixDeployStrictHostKeyChecking", project),
+                ControlPersistSeconds: SettingValues.Integer(SshControlPersist, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", project, ErrorCodes.InvalidSshOption)),
             SettingValues.Integer(Parallelism, DeploySettings.DefaultParallelism, "NixDeployParallelism", project),
             NullIfEmpty(OnFailure) is { } onFailure ? FailurePolicies.Parse(onFailure, project) : FailurePolicy.Continue,
             SettingValues.Boolean(DryRun, false, "NixDeployDryRun", project),

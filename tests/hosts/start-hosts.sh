@@ -121,7 +121,8 @@ PermitTTY no
 PrintMotd no
 PrintLastLog no
 UseDNS no
-LogLevel ERROR
+# INFO logs one "Accepted publickey" line per connection, which tests count.
+LogLevel INFO
 # Parallel deploys open many connections and sessions at once.
 MaxStartups 100
 MaxSessions 100

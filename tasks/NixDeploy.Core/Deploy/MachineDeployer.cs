@@ -28,9 +28,7 @@ public sealed class MachineDeployer(
                 throw new NixDeployException(ErrorCodes.MachineNotBuilt,
                     $"{plan.Name} has no closure in deployment.json: its build failed or it was not selected when the manifest was written. Build it, then deploy.");
             var closure = StorePath.Require(plan.Closure, $"The closure of {plan.Name}");
-            // A dry run makes one call; a deploy runs every step over the lock session's connection.
-            using var share = settings.DryRun ? null : SshConnectionShare.TryCreate();
-            var agent = new RemoteAgent(new SshClient(settings.Ssh, SshTarget.From(plan.Name, plan.Deployment, null), log, share?.SocketPath));
+            var agent = new RemoteAgent(new SshClient(settings.Ssh, SshTarget.From(plan.Name, plan.Deployment, null), log));
             if (settings.DryRun)
             {
                 previous = await clock.TimeAsync("read", () => agent.ReadCurrentSystemAsync(cancellationToken)).ConfigureAwait(false);

@@ -10,10 +10,10 @@ public static class SshArguments
 {
     /// <summary>
     /// Options for one connection to <paramref name="target"/> (without the destination). With a
-    /// <paramref name="controlPath"/>, the connection is the master (<paramref name="master"/>) or reuses it, and
-    /// opens its own when the master is gone.
+    /// <paramref name="controlPath"/> (<see cref="SshControlSocket"/>), it runs over the host's shared connection,
+    /// which the first call opens (ssh removes a stale socket left by one that died).
     /// </summary>
-    public static IReadOnlyList<string> Options(SshOptions options, SshTarget target, string? controlPath = null, bool master = false)
+    public static IReadOnlyList<string> Options(SshOptions options, SshTarget target, string? controlPath = null)
     {
         var arguments = new List<string>
         {
@@ -34,8 +34,9 @@ public static class SshArguments
         if (!string.IsNullOrEmpty(options.IdentityFile))
             arguments.AddRange(["-i", options.IdentityFile, "-o", "IdentitiesOnly=yes"]);
         if (controlPath is not null)
-            // ControlPersist stays off: the master lives exactly as long as the session that opened it.
-            arguments.AddRange(["-o", $"ControlPath={controlPath}", "-o", master ? "ControlMaster=yes" : "ControlMaster=no"]);
+            // With ControlPersist off the connection lives exactly as long as the session that opened it (the lock's).
+            arguments.AddRange(["-o", $"ControlPath={controlPath}", "-o", "ControlMaster=auto", "-o",
+                options.ControlPersistSeconds > 0 ? $"ControlPersist={options.ControlPersistSeconds.ToString(CultureInfo.InvariantCulture)}s" : "ControlPersist=no"]);
         return arguments;
     }
 

@@ -8,8 +8,8 @@ namespace NixDeploy.Ssh;
 /// Runs commands on one host over ssh. A remote command is a list of words; this is the one place they become
 /// a command line, each word quoted for the remote POSIX shell.
 /// </summary>
-/// <remarks>With a <paramref name="controlPath"/>, calls share the connection of the session opened as master.</remarks>
-public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog log, string? controlPath = null)
+/// <remarks>Calls share the host's connection (<see cref="SshControlSocket"/>) where the machine allows it.</remarks>
+public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog log)
 {
     public ICommandLog Log { get; } = log;
 
@@ -23,7 +23,7 @@ public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog 
 
     public SshTarget Target { get; } = target;
 
-    public string? ControlPath { get; } = controlPath;
+    public string? ControlPath { get; } = SshControlSocket.PathFor(options, target);
 
     /// <summary>Runs <paramref name="words"/> on the host; <paramref name="display"/> is what the log shows of them.</summary>
     public async Task<ProcessResult> RunAsync(IReadOnlyList<string> words, string display, TimeSpan? timeout, CancellationToken cancellationToken)
@@ -39,9 +39,9 @@ public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog 
         }
     }
 
-    /// <summary>The full ssh argument list for <paramref name="words"/>; <paramref name="master"/> opens the shared connection.</summary>
-    public IReadOnlyList<string> Arguments(IReadOnlyList<string> words, bool master = false) =>
-        [.. SshArguments.Options(Options, Target, ControlPath, master), "--", Target.Destination, ShellQuote.Join(words)];
+    /// <summary>The full ssh argument list for <paramref name="words"/>.</summary>
+    public IReadOnlyList<string> Arguments(IReadOnlyList<string> words) =>
+        [.. SshArguments.Options(Options, Target, ControlPath), "--", Target.Destination, ShellQuote.Join(words)];
 
     public NixDeployException Unreachable(ProcessResult result) => new(ErrorCodes.HostUnreachable,
         $"{Target} cannot be reached over SSH: {FirstLine(result.StandardError)}. Check that the host is up, that its address and port in the blueprint are right, and that NixDeploySshIdentityFile and NixDeploySshKnownHostsFile match it.");

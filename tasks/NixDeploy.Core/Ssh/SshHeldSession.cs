@@ -25,7 +25,7 @@ public sealed class SshHeldSession : IAsyncDisposable
     {
         _readyPrefix = readyPrefix;
         _process = Cli.Wrap(client.Options.Executable)
-            .WithArguments(client.Arguments(words, master: true))
+            .WithArguments(client.Arguments(words))
             .WithStandardInputPipe(PipeSource.Create((_, cancellationToken) => _release.Task.WaitAsync(cancellationToken)))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(OnLine))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(_standardError))

@@ -11,8 +11,12 @@ public sealed record SshOptions(
     string? KnownHostsFile,
     bool StrictHostKeyChecking = true,
     int ConnectTimeoutSeconds = 10,
-    string Executable = "ssh")
+    string Executable = "ssh",
+    int ControlPersistSeconds = SshOptions.DefaultControlPersistSeconds)
 {
+    /// <summary>How long an idle shared connection to a host stays open for the next deploy, status or plan (Ansible's is 60 s too).</summary>
+    public const int DefaultControlPersistSeconds = 60;
+
     /// <summary>Fails with ND5012 naming the setting to fix when a file is missing or its path cannot be passed on.</summary>
     public SshOptions Validate(string? file)
     {
@@ -21,6 +25,9 @@ public sealed record SshOptions(
         if (ConnectTimeoutSeconds is < 1 or > 3600)
             throw new NixDeployException(ErrorCodes.InvalidSshOption,
                 $"The SSH connect timeout must be from 1 to 3600 seconds, not {ConnectTimeoutSeconds}.", file);
+        if (ControlPersistSeconds is < 0 or > 86400)
+            throw new NixDeployException(ErrorCodes.InvalidSshOption,
+                $"NixDeploySshControlPersist must be from 0 (close each host's connection with the deploy) to 86400 seconds, not {ControlPersistSeconds}.", file);
         return this;
     }
 

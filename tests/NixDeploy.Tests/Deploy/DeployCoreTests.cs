@@ -45,19 +45,39 @@ public sealed class DeployCoreTests : IDisposable
     }
 
     [Fact]
-    public void Every_step_of_a_machine_shares_the_connection_the_lock_session_opened_nix_copy_included()
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Every_call_to_a_host_shares_one_connection_nix_copy_included_kept_open_unless_persist_is_zero()
     {
-        var options = new SshOptions(null, null);
         var target = SshTarget.From("web-1", Spec(), null);
+        var client = new SshClient(new SshOptions(null, File("known_hosts")), target, NullCommandLog.Instance);
+        var socket = Assert.IsType<string>(client.ControlPath);
 
-        var master = SshArguments.Options(options, target, "/tmp/nixdeploy-ssh-x/s", master: true);
-        var step = SshArguments.Options(options, target, "/tmp/nixdeploy-ssh-x/s");
+        var step = SshArguments.Options(client.Options, target, socket);
+        var closing = SshArguments.Options(client.Options with { ControlPersistSeconds = 0 }, target, socket);
 
-        Assert.Contains("ControlMaster=yes", master);
-        Assert.Contains("ControlMaster=no", step);
-        Assert.Contains("ControlPath=/tmp/nixdeploy-ssh-x/s", step);
-        Assert.DoesNotContain(master, option => option.StartsWith("ControlPersist", StringComparison.Ordinal));
-        Assert.Contains("-o ControlPath=/tmp/nixdeploy-ssh-x/s -o ControlMaster=no", SshArguments.NixSshOpts(options, target, "/tmp/nixdeploy-ssh-x/s"));
+        Assert.Contains($"ControlPath={socket}", step);
+        Assert.Contains("ControlMaster=auto", step);
+        Assert.Contains("ControlPersist=60s", step);
+        Assert.Contains("ControlPersist=no", closing);
+        Assert.Contains($"-o ControlPath={socket} -o ControlMaster=auto -o ControlPersist=60s", SshArguments.NixSshOpts(client.Options, target, socket));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, System.IO.File.GetUnixFileMode(Path.GetDirectoryName(socket)!));
+    }
+
+    [Fact]
+    public void A_connection_is_shared_only_under_the_same_credentials_and_the_same_known_host_keys()
+    {
+        var target = SshTarget.From("web-1", Spec(), null);
+        var knownHosts = File("known_hosts");
+        string? Socket(SshOptions options) => new SshClient(options, target, NullCommandLog.Instance).ControlPath;
+        var first = Socket(new SshOptions(null, knownHosts));
+
+        Assert.Equal(first, Socket(new SshOptions(null, knownHosts)));
+        Assert.NotEqual(first, Socket(new SshOptions(File("id"), knownHosts)));
+        Assert.NotEqual(first, Socket(new SshOptions(null, knownHosts, StrictHostKeyChecking: false)));
+        Assert.NotEqual(first, new SshClient(new SshOptions(null, knownHosts), SshTarget.From("web-1", Spec(user: "deploy"), null), NullCommandLog.Instance).ControlPath);
+        // The host got a new key (reinstalled, or a fresh test host at the same address).
+        System.IO.File.WriteAllText(knownHosts, "[127.0.0.5]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtherKey\n");
+        Assert.NotEqual(first, Socket(new SshOptions(null, knownHosts)));
     }
 
     [Fact]

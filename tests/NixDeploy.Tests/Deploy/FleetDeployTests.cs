@@ -1,8 +1,11 @@
+using NixDeploy.Blueprint;
+using NixDeploy.Processes;
+using NixDeploy.Ssh;
 using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Deploy;
 
-public sealed class FleetDeployHosts() : TestHosts(first: 100, count: 5);
+public sealed class FleetDeployHosts() : TestHosts(first: 100, count: 7);
 
 /// <summary>Deploying a healthy fleet through dotnet build -t:Deploy, and the dry run, against real test hosts.</summary>
 public sealed class FleetDeployTests(FleetDeployHosts hosts) : IClassFixture<FleetDeployHosts>
@@ -46,6 +49,39 @@ public sealed class FleetDeployTests(FleetDeployHosts hosts) : IClassFixture<Fle
             Assert.Equal(["lock"], fleet.Steps(machine).Where(DeploySteps.Contains));
             Assert.Single(await hosts.ProfileGenerationsAsync(address));
         }
+    }
+
+    [Fact]
+    public async Task Every_step_runs_over_one_connection_that_the_next_deploy_reuses_unless_ControlPersist_is_0()
+    {
+        var addresses = hosts.Lease(2);
+        using var kept = await DeployFleet.CreateAsync("persist", hosts, DeployFleet.Machine("web-1", addresses[0]));
+        using var closed = await DeployFleet.CreateAsync("nopersist", hosts, DeployFleet.Machine("web-2", addresses[1]));
+        string? Socket(string address) => new SshClient(new SshOptions(hosts.IdentityFile, hosts.KnownHostsFile),
+            SshTarget.From("web", new DeploymentSpec(address, "ssh", "root", TestHosts.Port, [], AutoRollback: true), null), NullCommandLog.Instance).ControlPath;
+
+        // The harness's own login when it started the hosts.
+        var before = addresses.Select(hosts.ConnectionsAccepted).ToList();
+        int Handshakes(int host) => hosts.ConnectionsAccepted(addresses[host]) - before[host];
+
+        (await kept.Deploy().BuildAsync()).AssertSucceeded();
+        (await closed.Deploy(("NixDeploySshControlPersist", "0")).BuildAsync()).AssertSucceeded();
+
+        // Lock, nix copy, activation, health checks and confirmation: one handshake.
+        Assert.Equal(1, Handshakes(0));
+        Assert.Equal(1, Handshakes(1));
+        Assert.True(File.Exists(Socket(addresses[0])), "the connection to web-1 was not kept open");
+        Assert.False(File.Exists(Socket(addresses[1])), "the connection to web-2 outlived its deploy with ControlPersist 0");
+
+        var again = await kept.Deploy().BuildAsync();
+        var againClosed = await closed.Deploy(("NixDeploySshControlPersist", "0")).BuildAsync();
+
+        again.AssertSucceeded();
+        againClosed.AssertSucceeded();
+        Assert.Equal("unchanged", kept.Status("web-1"));
+        Assert.Equal("unchanged", closed.Status("web-2"));
+        Assert.Equal(1, Handshakes(0));
+        Assert.Equal(2, Handshakes(1));
     }
 
     [Fact]

@@ -68,6 +68,11 @@ public abstract class TestHosts : IAsyncLifetime
         return Enumerable.Range(_first + start, count).Select(i => $"127.0.0.{i}").ToList();
     }
 
+    /// <summary>How many SSH connections the host has accepted so far: its sshd logs a line for each.</summary>
+    public int ConnectionsAccepted(string address) =>
+        File.ReadLines(Path.Combine(Directory, $"host{int.Parse(address.Split('.')[3]) - _first + 1}", "sshd.log"))
+            .Count(line => line.Contains("Accepted publickey", StringComparison.Ordinal));
+
     /// <summary>Runs a shell command on a host (as root, through the harness's ssh_config) and returns its stdout.</summary>
     public async Task<string> RunAsync(string address, string command)
     {

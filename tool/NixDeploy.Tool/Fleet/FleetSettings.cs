@@ -8,7 +8,7 @@ public sealed record FleetSettings(string ManifestFile, string ReportFile, SshOp
     private static readonly string[] Names =
     [
         "NixDeployManifestFile", "NixDeployReportFile", "NixDeploySshIdentityFile", "NixDeploySshKnownHostsFile",
-        "NixDeployStrictHostKeyChecking", "NixDeployActivationTimeout",
+        "NixDeployStrictHostKeyChecking", "NixDeploySshControlPersist", "NixDeployActivationTimeout",
     ];
 
     public static async Task<FleetSettings> ReadAsync(FleetProject project, CancellationToken cancellationToken)
@@ -21,7 +21,8 @@ public sealed record FleetSettings(string ManifestFile, string ReportFile, SshOp
             new SshOptions(
                 project.Resolve(Value("NixDeploySshIdentityFile")),
                 project.Resolve(Value("NixDeploySshKnownHostsFile")),
-                !string.Equals(Value("NixDeployStrictHostKeyChecking"), "false", StringComparison.OrdinalIgnoreCase)).Validate(project.Path),
+                !string.Equals(Value("NixDeployStrictHostKeyChecking"), "false", StringComparison.OrdinalIgnoreCase),
+                ControlPersistSeconds: int.TryParse(Value("NixDeploySshControlPersist"), out var persist) ? persist : SshOptions.DefaultControlPersistSeconds).Validate(project.Path),
             int.TryParse(Value("NixDeployActivationTimeout"), out var seconds) && seconds > 0 ? seconds : 240);
     }
 }
