@@ -76,8 +76,9 @@ let
     configured=" ${toString serviceNames} "
 
     # Point a symlink at this toplevel atomically: a new link under a temporary name, renamed over the old.
+    # (Builtins where they do: a deploy runs this on many hosts at once.)
     point() {
-      /bin/mkdir -p "$(dirname "$1")"
+      [ -d "''${1%/*}" ] || /bin/mkdir -p "''${1%/*}"
       ln -sfn "$toplevel" "$1.tmp.$$"
       mv -T "$1.tmp.$$" "$1"
     }
@@ -88,7 +89,7 @@ let
     }
 
     activate() {
-      mkdir -p "$services_dir"
+      [ -d "$services_dir" ] || mkdir -p "$services_dir"
       ${lib.concatMapStringsSep "\n  " (n: "write_status ${n} ${services.${n}}") serviceNames}
       for f in "$services_dir"/*; do
         [ -e "$f" ] || continue

@@ -6,7 +6,7 @@ namespace NixDeploy.Deploy.Remote;
 /// </summary>
 internal static class AgentScript
 {
-    public const string Text = KeptFilesScript.Functions + """
+    public const string Text = KeptFilesScript.Functions + HostShell.Functions + """
 # NixDeploy's agent on a target host, run over SSH as: sh -c AGENT nixdeploy-agent COMMAND ARGS...
 # Every argument arrives shell-quoted by the deployer. Exit codes are the protocol (RemoteExitCodes.cs mirrors them):
 #   0 ok, 64 usage, 70 host-side failure, 75 deploy lock held, 76 an unconfirmed deploy's watchdog is pending,
@@ -16,10 +16,7 @@ set -u
 root=/run/nixdeploy
 profile=/nix/var/nix/profiles/system
 
-# readlink -f of a missing path prints the path and succeeds: test for existence first.
-current_system() {
-  if [ -e /run/current-system ]; then readlink -f /run/current-system; fi
-}
+# Builtins wherever they do: hosts run this many times per deploy, and starting a process costs more than the rest.
 
 # The profile's generation number (system -> system-7-link), or nothing when there is no profile.
 profile_generation() {
@@ -33,21 +30,32 @@ write() { # FILE VALUE: atomically, so the watchdog never reads half a value
 }
 
 set_deadline() { # DIR SECONDS-FROM-NOW
-  write "$1/deadline" $(( $(date +%s) + $2 ))
+  uptime_seconds
+  write "$1/deadline" $(( now + $2 ))
 }
 
 # Wakes the watchdog of DIR (it re-reads the deadline and the claim) until it has claimed the deploy or exited.
 # A wake-up can arrive just before the watchdog starts to sleep, so it is repeated.
 wake_watchdog() {
-  pid=$(cat "$1/watchdog.pid" 2>/dev/null) || return 0
+  read -r pid 2>/dev/null < "$1/watchdog.pid" || return 0
   i=0
   while [ "$i" -lt 100 ]; do
-    if flock -n "$root/watchdog.lock" true; then return 0; fi
-    if [ -d "$1/claim" ] && [ "$(cat "$1/claim/owner" 2>/dev/null)" = watchdog ]; then return 0; fi
+    if watchdog_gone 0; then return 0; fi
+    owner=
+    if [ -d "$1/claim" ] && read -r owner 2>/dev/null < "$1/claim/owner" && [ "$owner" = watchdog ]; then return 0; fi
     kill -USR1 "$pid" 2>/dev/null || return 0
-    flock -w 0.1 "$root/watchdog.lock" true && return 0
+    watchdog_gone 0.1 && return 0
     i=$((i + 1))
   done
+}
+
+# Whether no watchdog holds its lock, waiting up to SECONDS for it to let go (the lock is tried on fd 8, then closed).
+watchdog_gone() { # SECONDS
+  exec 8>>"$root/watchdog.lock"
+  if [ "$1" = 0 ]; then flock -n 8; else flock -w "$1" 8; fi
+  gone=$?
+  exec 8>&-
+  return $gone
 }
 
 state_dir() {
@@ -67,13 +75,13 @@ case "$cmd" in
   lock)
     # Held for as long as the deployer keeps this session's stdin open; the kernel drops the lock when the
     # session ends, however it ends, so it cannot go stale.
-    mkdir -p "$root" || exit 70
+    [ -d "$root" ] || mkdir -p "$root" || exit 70
     exec 9>>"$root/deploy.lock"
     if ! flock -n 9; then
       echo "another deploy to this host is running (it holds $root/deploy.lock)" >&2
       exit 75
     fi
-    if ! flock -n "$root/watchdog.lock" true; then
+    if ! watchdog_gone 0; then
       echo "the watchdog of an unconfirmed deploy is still armed on this host; it rolls back or is confirmed within its deadline" >&2
       exit 76
     fi
@@ -83,7 +91,7 @@ case "$cmd" in
       exit 70
     fi
     printf 'locked\ncurrent=%s\n' "$(current_system)"
-    exec cat > /dev/null
+    while read -r line; do :; done
     ;;
 
   activate) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARM-SECONDS AFTER-SECONDS WATCHDOG-SCRIPT (empty: no rollback)
@@ -130,7 +138,7 @@ case "$cmd" in
     if [ -n "$watchdog" ]; then
       # One wake-up is enough: a watchdog that misses it re-reads the deadline when its old one comes.
       set_deadline "$dir" "$after_s" || exit 70
-      kill -USR1 "$(cat "$dir/watchdog.pid")" 2>/dev/null
+      read -r pid < "$dir/watchdog.pid" && kill -USR1 "$pid" 2>/dev/null
     fi
     printf 'current=%s\n' "$(current_system)"
     ;;
@@ -163,8 +171,10 @@ case "$cmd" in
     [ -d "$dir" ] || { echo "no deploy $1 on this host" >&2; exit 70; }
     [ -d "$dir/claim" ] || write "$dir/deadline" 0
     wake_watchdog "$dir"
-    flock -w "$wait_s" "$root/watchdog.lock" true || exit 85
-    printf 'result=%s\n' "$(cat "$dir/result" 2>/dev/null)"
+    watchdog_gone "$wait_s" || exit 85
+    result=
+    read -r result 2>/dev/null < "$dir/result"
+    printf 'result=%s\n' "$result"
     printf 'current=%s\n' "$(current_system)"
     ;;
 

@@ -8,7 +8,7 @@ namespace NixDeploy.Deploy.Remote;
 /// </summary>
 internal static class WatchdogScript
 {
-    public const string Text = KeptFilesScript.Functions + """
+    public const string Text = KeptFilesScript.Functions + HostShell.Functions + """
 # NixDeploy's rollback watchdog, started detached by the agent: sh -c WATCHDOG nixdeploy-watchdog DIR ACTIVATION-TIMEOUT.
 # It sleeps until DIR/deadline; unless a confirmation (or a rollback request) claimed the deploy by then, it claims
 # it and returns the host to the previous generation: the files placed before activation, profile, live system and
@@ -18,23 +18,23 @@ set -u
 dir=$1 timeout_s=$2
 profile=/nix/var/nix/profiles/system
 
-log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
-
-current_system() {
-  if [ -e /run/current-system ]; then readlink -f /run/current-system; fi
-}
+# Stamped with seconds since boot, as the deadline is: no process per line.
+log() { uptime_seconds; printf '%s %s\n' "uptime=$now" "$*"; }
 
 # Before the pid is published: a wake-up must never find USR1's default action (terminate).
 trap ':' USR1
 printf '%s\n' "$$" > "$dir/watchdog.pid.tmp" && mv -f "$dir/watchdog.pid.tmp" "$dir/watchdog.pid"
-log "armed (deadline $(cat "$dir/deadline"))"
+read -r deadline < "$dir/deadline"
+log "armed (deadline uptime=$deadline)"
 
 while :; do
   if [ -d "$dir/claim" ]; then
     log "claimed by the deployer: disarmed"
     exit 0
   fi
-  left=$(( $(cat "$dir/deadline") - $(date +%s) ))
+  read -r deadline < "$dir/deadline"
+  uptime_seconds
+  left=$(( deadline - now ))
   [ "$left" -gt 0 ] || break
   # wait, unlike a foreground sleep, returns as soon as USR1 arrives.
   sleep "$left" &
