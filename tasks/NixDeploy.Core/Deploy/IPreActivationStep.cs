@@ -13,5 +13,6 @@ public interface IPreActivationStep
     /// <summary>The step's name in the deploy report's timings.</summary>
     string Name { get; }
 
-    Task RunAsync(MachinePlan plan, SshClient ssh, CancellationToken cancellationToken);
+    /// <summary>Runs the step; true when it replaced files on the host (which an unchanged system then keeps).</summary>
+    Task<bool> RunAsync(MachinePlan plan, SshClient ssh, CancellationToken cancellationToken);
 }

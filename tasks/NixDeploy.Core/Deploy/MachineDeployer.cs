@@ -37,12 +37,12 @@ public sealed class MachineDeployer(
             await using var hostLock = await clock.TimeAsync("lock", () => agent.LockAsync(cancellationToken)).ConfigureAwait(false);
             previous = hostLock.CurrentSystem;
             // Before the comparison: files such as artifacts can change while the closure stays the same.
-            if (beforeActivation is not null)
-                await clock.TimeAsync(beforeActivation.Name, () => beforeActivation.RunAsync(plan, agent.Ssh, cancellationToken)).ConfigureAwait(false);
+            var placed = beforeActivation is not null
+                && await clock.TimeAsync(beforeActivation.Name, () => beforeActivation.RunAsync(plan, agent.Ssh, cancellationToken)).ConfigureAwait(false);
             if (previous == closure)
             {
                 // Nothing is activated, so nothing can roll back: the placed files are the live system's now.
-                if (beforeActivation is not null)
+                if (placed)
                     await clock.TimeAsync("keep-files", () => agent.KeepPlacedFilesAsync(cancellationToken)).ConfigureAwait(false);
                 return Report(plan, clock, MachineStatus.Unchanged, previous);
             }

@@ -20,10 +20,10 @@ public sealed class ArtifactPlacement(ArtifactQueueResult result, ArtifactStore 
 
     public string Name => "artifacts";
 
-    public async Task RunAsync(MachinePlan plan, SshClient ssh, CancellationToken cancellationToken)
+    public async Task<bool> RunAsync(MachinePlan plan, SshClient ssh, CancellationToken cancellationToken)
     {
         if (!result.Machines.TryGetValue(plan.Name, out var artifacts) || artifacts.Count == 0)
-            return;
+            return false;
         var files = await payloads.ForMachineAsync(plan.Name, artifacts, cancellationToken).ConfigureAwait(false);
         var identity = store.Config.Age.Hosts.TryGetValue(plan.Name, out var key) ? key.IdentityFile : HostKey.DefaultIdentityFile;
         var input = new StringBuilder();
@@ -50,6 +50,7 @@ public sealed class ArtifactPlacement(ArtifactQueueResult result, ArtifactStore 
         if (!placed.Succeeded)
             throw new NixDeployException(ErrorCodes.ArtifactPlacementFailed,
                 $"Placing the artifacts of {plan.Name} failed, so it was not activated; its previous files are unchanged: {OneLine(placed.StandardError)}");
+        return true;
     }
 
     // One line, so that build logs show one error; age's "report unexpected errors" footer is no help here.
