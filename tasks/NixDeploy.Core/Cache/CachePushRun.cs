@@ -27,11 +27,9 @@ public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy r
             log.Info($"NixDeploy: not pushing to any cache: this machine ('{hostname}') is a cache server (it matches '{server}' in NixDeployCacheServerHostnames), and a cache server pushing to itself would loop.");
             return [];
         }
-        // Only the report needs the closure's sizes: list them locally on another thread while the caches are
-        // asked, so that starting this process does not delay the uploads.
-        var closure = caches.Any(cache => cache.Push) && roots.Count > 0
-            ? Task.Run(() => LocalClosureFile.ReadOrListAsync(closureListFile, nix, roots, file, cancellationToken), cancellationToken)
-            : Task.FromResult<IReadOnlyList<StorePathInfo>>([]);
+        // Only the report needs the closure's sizes: the first upload lists them once it has started, so that the
+        // listing runs beside the upload instead of before it.
+        var closure = new Lazy<Task<IReadOnlyList<StorePathInfo>>>(() => LocalClosureFile.ReadOrListAsync(closureListFile, nix, roots, file, cancellationToken));
         var pusher = new CachePusher(nix, runner, retry, log);
         return await Task.WhenAll(caches.Select(cache => cache.Push && roots.Count > 0
             ? pusher.PushAsync(cache, roots, closure, file, cancellationToken)

@@ -12,17 +12,19 @@ namespace NixDeploy.Cache;
 public sealed class CachePusher(NixCli nix, ProcessRunner runner, RetryPolicy retry, ICommandLog log)
 {
     public async Task<CachePushResult> PushAsync(
-        CacheDefinition cache, IReadOnlyCollection<string> roots, Task<IReadOnlyList<StorePathInfo>> localClosure, string? file, CancellationToken cancellationToken)
+        CacheDefinition cache, IReadOnlyCollection<string> roots, Lazy<Task<IReadOnlyList<StorePathInfo>>> localClosure, string? file, CancellationToken cancellationToken)
     {
         CheckCredentials(cache, file);
         var uploaded = new HashSet<string>(StringComparer.Ordinal);
         for (var attempt = 1; ; attempt++)
         {
-            var result = cache.Kind == CacheKind.Attic
-                ? await new AtticUploader(runner).UploadAsync(cache, roots, file, cancellationToken).ConfigureAwait(false)
-                : await new NixCopyUploader(nix).UploadAsync(cache, roots, cancellationToken).ConfigureAwait(false);
+            var upload = cache.Kind == CacheKind.Attic
+                ? new AtticUploader(runner).UploadAsync(cache, roots, file, cancellationToken)
+                : new NixCopyUploader(nix).UploadAsync(cache, roots, cancellationToken);
+            var listing = localClosure.Value;
+            var result = await upload.ConfigureAwait(false);
             uploaded.UnionWith(result.CopiedPaths);
-            var closure = await localClosure.ConfigureAwait(false);
+            var closure = await listing.ConfigureAwait(false);
             var bytes = closure.Where(path => uploaded.Contains(path.Path)).Sum(path => path.NarSize);
             if (result.Succeeded)
                 return new CachePushResult(cache, CachePushStatus.Pushed, uploaded.Count, bytes, Math.Max(0, closure.Count - uploaded.Count), attempt);
