@@ -1,4 +1,6 @@
+using NixDeploy.Diagnostics;
 using NixDeploy.IO;
+using NixDeploy.Manifest;
 using NixDeploy.Nix;
 using NixDeploy.Processes;
 
@@ -30,6 +32,31 @@ public sealed class SmallPiecesTests
     [InlineData("nix (Lix, like Nix) 2.91.1", "2.91.1")]
     public void Nix_versions_are_read_from_nix_version_output(string output, string version) =>
         Assert.Equal(version, NixVersion.Parse(output)!.ToNormalizedString());
+
+    [Theory]
+    [InlineData(null, "ND7003")]
+    [InlineData("{\"schemaVersion\": 1, \"blueprint\": {}}", "ND5016")]
+    [InlineData("{\"blueprint\": {}, \"closures\": {\"web-1\": 7}}", "ND5016")]
+    [InlineData("{\"blueprint\": {}, \"closures\": ", "ND5016")]
+    public void A_push_reads_only_the_closures_and_a_missing_or_broken_manifest_is_a_coded_error(string? content, string code)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"nixdeploy-manifest-{Guid.NewGuid():N}.json");
+        try
+        {
+            if (content is not null)
+                File.WriteAllText(path, content);
+            var e = Assert.Throws<NixDeployException>(() => ManifestFile.ReadBuiltClosures(path));
+            Assert.Equal(code, e.Code);
+            Assert.Equal(path, e.Diagnostics[0].File);
+
+            File.WriteAllText(path, "{\"blueprint\": {\"web-1\": {}}, \"closures\": {\"web-1\": \"/nix/store/0123456789abcdfghijklmnpqrsvwxyz-x\"}}");
+            Assert.Equal("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-x", ManifestFile.ReadBuiltClosures(path)["web-1"]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 
     [Fact]
     public void Writing_the_same_content_again_keeps_the_file_and_its_timestamp()

@@ -16,8 +16,6 @@ set -u
 root=/run/nixdeploy
 profile=/nix/var/nix/profiles/system
 
-# Builtins wherever they do: hosts run this many times per deploy, and starting a process costs more than the rest.
-
 # The profile's generation number (system -> system-7-link), or nothing when there is no profile.
 profile_generation() {
   link=$(readlink "$profile" 2>/dev/null) || return 0
