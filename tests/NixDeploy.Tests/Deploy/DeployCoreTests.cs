@@ -113,6 +113,20 @@ public sealed class DeployCoreTests : IDisposable
         Assert.Equal("flake.nix", e.Diagnostics[0].File);
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("86401")]
+    [InlineData("a minute")]
+    public void A_bad_NixDeploySshControlPersist_is_ND5012_naming_the_property(string value)
+    {
+        var e = Assert.Throws<NixDeployException>(() => new SshOptions(null, null,
+            ControlPersistSeconds: SettingValues.Integer(value, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", "x.nixdeploy", ErrorCodes.InvalidSshOption)).Validate("x.nixdeploy"));
+
+        Assert.Equal(ErrorCodes.InvalidSshOption, e.Code);
+        Assert.Contains("NixDeploySshControlPersist", e.Message);
+        Assert.Equal("x.nixdeploy", e.Diagnostics[0].File);
+    }
+
     [Fact]
     public void Ssh_files_must_exist_and_have_no_whitespace_that_NIX_SSHOPTS_would_split()
     {

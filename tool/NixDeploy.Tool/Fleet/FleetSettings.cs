@@ -1,3 +1,5 @@
+using NixDeploy.Deploy;
+using NixDeploy.Diagnostics;
 using NixDeploy.Ssh;
 
 namespace NixDeploy.Tool.Fleet;
@@ -22,7 +24,8 @@ public sealed record FleetSettings(string ManifestFile, string ReportFile, SshOp
                 project.Resolve(Value("NixDeploySshIdentityFile")),
                 project.Resolve(Value("NixDeploySshKnownHostsFile")),
                 !string.Equals(Value("NixDeployStrictHostKeyChecking"), "false", StringComparison.OrdinalIgnoreCase),
-                ControlPersistSeconds: int.TryParse(Value("NixDeploySshControlPersist"), out var persist) ? persist : SshOptions.DefaultControlPersistSeconds).Validate(project.Path),
+                ControlPersistSeconds: SettingValues.Integer(Value("NixDeploySshControlPersist"), SshOptions.DefaultControlPersistSeconds,
+                    "NixDeploySshControlPersist", project.Path, ErrorCodes.InvalidSshOption)).Validate(project.Path),
             int.TryParse(Value("NixDeployActivationTimeout"), out var seconds) && seconds > 0 ? seconds : 240);
     }
 }
