@@ -1,3 +1,5 @@
+using NixDeploy.Deploy.Remote;
+
 namespace NixDeploy.Live;
 
 /// <summary>
@@ -14,29 +16,25 @@ internal static class LiveScript
     public const int ActivationFailed = 81;
     public const int ActivationTimedOut = 82;
 
-    public const string Text = """
+    public const string Text = HostShell.Functions + """
 set -u
 root=/run/nixdeploy
 profile=/nix/var/nix/profiles/system
-# readlink -f of a missing path prints the path and succeeds: test for existence first.
-current_system() { if [ -e /run/current-system ]; then readlink -f /run/current-system; fi; }
-generation() { # the profile's generation number (system -> system-7-link), or nothing
-  link=$(readlink "$profile" 2>/dev/null) || return 0
-  link=${link#system-}
-  printf '%s\n' "${link%-link}"
-}
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
   state)
-    printf 'current=%s\ngeneration=%s\n' "$(current_system)" "$(generation)"
+    current_system
+    profile_generation
+    printf 'current=%s\ngeneration=%s\n' "$current" "$generation"
     ;;
   rollback) # ACTIVATION-TIMEOUT
     [ $# -eq 1 ] || exit 64
     mkdir -p "$root" || exit 70
     exec 9>>"$root/deploy.lock"
     flock -n 9 || { echo "a deploy to this host is running (it holds $root/deploy.lock)" >&2; exit 75; }
-    now=$(generation)
+    profile_generation
+    now=$generation
     [ -n "$now" ] || { echo "the host has no system profile ($profile)" >&2; exit 66; }
     earlier=
     for link in /nix/var/nix/profiles/system-*-link; do
@@ -55,8 +53,10 @@ case "$cmd" in
       nix-env -p "$profile" --switch-generation "$now" >&2
       case $status in 124 | 137) exit 82 ;; *) exit 81 ;; esac
     fi
-    live=$(current_system)
-    printf 'current=%s\ngeneration=%s\n' "$live" "$(generation)"
+    current_system
+    live=$current
+    profile_generation
+    printf 'current=%s\ngeneration=%s\n' "$live" "$generation"
     [ "$live" = "$target" ] || { echo "after switching, /run/current-system is '$live', not $target" >&2; exit 70; }
     ;;
   *)

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
 using NixDeploy.Diagnostics;
 using NixDeploy.Processes;
 
@@ -25,13 +27,21 @@ public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog 
 
     public string? ControlPath { get; } = SshControlSocket.PathFor(options, target);
 
-    /// <summary>Runs <paramref name="words"/> on the host; <paramref name="display"/> is what the log shows of them.</summary>
-    public async Task<ProcessResult> RunAsync(IReadOnlyList<string> words, string display, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="words"/> on the host, with <paramref name="standardInput"/> as its stdin;
+    /// <paramref name="display"/> is what the log shows of them. Over the host's shared connection when one is open.
+    /// </summary>
+    public async Task<ProcessResult> RunAsync(
+        IReadOnlyList<string> words, string display, TimeSpan? timeout, CancellationToken cancellationToken, string? standardInput = null)
     {
         Log.Command($"ssh {Target} {display}");
+        if (ControlPath is not null
+            && await SshMuxSession.TryOpenAsync(ControlPath, ShellQuote.Join(words), cancellationToken).ConfigureAwait(false) is { } session)
+            return await RunAsync(session, standardInput, timeout, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await _runner.RunAsync(Options.Executable, Arguments(words), timeout: timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await _runner.RunAsync(Options.Executable, Arguments(words), standardInput: standardInput, timeout: timeout, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (Win32Exception)
         {
@@ -48,6 +58,39 @@ public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog 
 
     public NixDeployException Missing() => new(ErrorCodes.InvalidSshOption,
         $"The ssh client '{Options.Executable}' was not found: install OpenSSH's client (on Debian: 'apt-get install openssh-client').");
+
+    /// <summary>What ssh would say when the connection under a session was lost.</summary>
+    public string ConnectionLost => $"the shared connection to {Target} closed before the command ended";
+
+    private async Task<ProcessResult> RunAsync(SshMuxSession session, string? standardInput, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        await using var _ = session.ConfigureAwait(false);
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout is { } limit)
+            timeoutSource.CancelAfter(limit);
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            if (standardInput is not null)
+                await session.WriteInputAsync(standardInput, timeoutSource.Token).ConfigureAwait(false);
+            session.CloseInput();
+            var output = ReadToEndAsync(session.StandardOutput, timeoutSource.Token);
+            var error = ReadToEndAsync(session.StandardError, timeoutSource.Token);
+            var exit = await session.Completion.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
+            return new ProcessResult(exit ?? UnreachableExitCode, await output.ConfigureAwait(false),
+                await error.ConfigureAwait(false) + (exit is null ? ConnectionLost : ""), stopwatch.Elapsed);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"'{Options.Executable}' did not finish within {timeout!.Value.TotalSeconds:0.#} s.");
+        }
+    }
+
+    private static async Task<string> ReadToEndAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
+        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private static string FirstLine(string text)
     {

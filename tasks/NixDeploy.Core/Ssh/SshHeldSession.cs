@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text;
 using CliWrap;
+using NixDeploy.Processes;
 
 namespace NixDeploy.Ssh;
 
@@ -19,19 +20,31 @@ public sealed class SshHeldSession : IAsyncDisposable
     private readonly List<string> _lines = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _readyPrefix;
-    private readonly Task<CommandResult> _process;
+    // The exit code once the session has ended and all it printed is read (ssh's 255 when the connection was lost).
+    private readonly Task<int> _exit;
 
+    // Over the host's shared connection.
+    private SshHeldSession(SshClient client, SshMuxSession session, string readyPrefix)
+    {
+        _readyPrefix = readyPrefix;
+        _kill.Token.Register(() => { _ = session.DisposeAsync(); });
+        _release.Task.ContinueWith(_ => session.CloseInput(), TaskScheduler.Default);
+        _exit = RunAsync(client, session);
+    }
+
+    // As an ssh process, which connects (and may become the shared connection).
     private SshHeldSession(SshClient client, IReadOnlyList<string> words, string readyPrefix)
     {
         _readyPrefix = readyPrefix;
-        _process = Cli.Wrap(client.Options.Executable)
+        _exit = Cli.Wrap(client.Options.Executable)
             .WithArguments(client.Arguments(words))
             .WithStandardInputPipe(PipeSource.Create((_, cancellationToken) => _release.Task.WaitAsync(cancellationToken)))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(OnLine))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(_standardError))
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync(_kill.Token)
-            .Task;
+            .Task
+            .ContinueWith(process => process.IsCompletedSuccessfully ? process.Result.ExitCode : SshClient.UnreachableExitCode, TaskScheduler.Default);
     }
 
     /// <summary>Lines the remote command printed so far.</summary>
@@ -45,7 +58,7 @@ public sealed class SshHeldSession : IAsyncDisposable
     }
 
     /// <summary>False once the session ended on its own (connection lost, remote side exited).</summary>
-    public bool IsAlive => !_process.IsCompleted;
+    public bool IsAlive => !_exit.IsCompleted;
 
     public string StandardError => _standardError.ToString();
 
@@ -55,21 +68,27 @@ public sealed class SshHeldSession : IAsyncDisposable
     /// </summary>
     public static async Task<SshHeldSession> StartAsync(SshClient client, IReadOnlyList<string> words, string display, string readyPrefix, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        client.Log.Command($"ssh {client.Target} {display}");
         SshHeldSession session;
-        try
+        if (client.ControlPath is not null
+            && await SshMuxSession.TryOpenAsync(client.ControlPath, ShellQuote.Join(words), cancellationToken).ConfigureAwait(false) is { } shared)
+            session = new SshHeldSession(client, shared, readyPrefix);
+        else
         {
-            client.Log.Command($"ssh {client.Target} {display}");
-            session = new SshHeldSession(client, words, readyPrefix);
-        }
-        catch (Win32Exception)
-        {
-            throw client.Missing();
+            try
+            {
+                session = new SshHeldSession(client, words, readyPrefix);
+            }
+            catch (Win32Exception)
+            {
+                throw client.Missing();
+            }
         }
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         try
         {
-            await Task.WhenAny(session._ready.Task, session._process).WaitAsync(timeoutSource.Token).ConfigureAwait(false);
+            await Task.WhenAny(session._ready.Task, session._exit).WaitAsync(timeoutSource.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -82,7 +101,7 @@ public sealed class SshHeldSession : IAsyncDisposable
     }
 
     /// <summary>The exit code when the session has ended, null while it is held.</summary>
-    public int? ExitCode => _process.IsCompletedSuccessfully ? _process.Result.ExitCode : _process.IsCompleted ? SshClient.UnreachableExitCode : null;
+    public int? ExitCode => _exit.IsCompleted ? _exit.Result : null;
 
     /// <summary>Closes the remote command's stdin, which ends it, and waits for ssh to exit (killing it if it will not).</summary>
     public async ValueTask DisposeAsync()
@@ -90,25 +109,40 @@ public sealed class SshHeldSession : IAsyncDisposable
         _release.TrySetResult();
         try
         {
-            await _process.WaitAsync(ExitGrace).ConfigureAwait(false);
+            await _exit.WaitAsync(ExitGrace).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             _kill.Cancel();
         }
-        catch (OperationCanceledException)
-        {
-            // Killed: nothing more to wait for.
-        }
+        await _exit.ConfigureAwait(false);
+        _kill.Dispose();
+    }
+
+    private async Task<int> RunAsync(SshClient client, SshMuxSession session)
+    {
+        var output = ReadAsync(session.StandardOutput, OnLine);
+        var error = ReadAsync(session.StandardError, line => _standardError.AppendLine(line));
+        var exit = await session.Completion.ConfigureAwait(false);
+        await Task.WhenAll(output, error).ConfigureAwait(false);
+        if (exit is null)
+            _standardError.Append(client.ConnectionLost);
+        await session.DisposeAsync().ConfigureAwait(false);
+        return exit ?? SshClient.UnreachableExitCode;
+    }
+
+    private static async Task ReadAsync(Stream stream, Action<string> onLine)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
         try
         {
-            await _process.ConfigureAwait(false);
+            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+                onLine(line);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            // The kill above.
+            // The session was killed.
         }
-        _kill.Dispose();
     }
 
     private void OnLine(string line)

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Text;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
@@ -16,7 +15,6 @@ namespace NixDeploy.Artifacts.Delivery;
 public sealed class ArtifactPlacement(ArtifactQueueResult result, ArtifactStore store, ArtifactPayloads payloads, string hostAgeExecutable = "age") : IPreActivationStep
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-    private readonly ProcessRunner _runner = new(NullCommandLog.Instance);
 
     public string Name => "artifacts";
 
@@ -30,16 +28,12 @@ public sealed class ArtifactPlacement(ArtifactQueueResult result, ArtifactStore 
         foreach (var file in files)
             input.Append($"{(file.Kind == HostFileKind.Age ? "age" : "plain")} {file.Path} {file.Owner} {file.Group} {file.Mode} {Convert.ToBase64String(file.Payload)}\n");
 
-        ssh.Log.Command($"ssh {ssh.Target} nixdeploy-artifacts ({files.Count} file(s) of {string.Join(", ", artifacts.Select(a => a.Name))})");
         ProcessResult placed;
         try
         {
-            placed = await _runner.RunAsync(ssh.Options.Executable, ssh.Arguments(["sh", "-c", PlacementScript.Place, "nixdeploy-artifacts", identity, hostAgeExecutable]),
-                standardInput: input.ToString(), timeout: Timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (Win32Exception)
-        {
-            throw ssh.Missing();
+            placed = await ssh.RunAsync(["sh", "-c", PlacementScript.Place, "nixdeploy-artifacts", identity, hostAgeExecutable],
+                $"nixdeploy-artifacts ({files.Count} file(s) of {string.Join(", ", artifacts.Select(a => a.Name))})",
+                Timeout, cancellationToken, standardInput: input.ToString()).ConfigureAwait(false);
         }
         catch (TimeoutException e)
         {

@@ -16,20 +16,15 @@ set -u
 root=/run/nixdeploy
 profile=/nix/var/nix/profiles/system
 
-# The profile's generation number (system -> system-7-link), or nothing when there is no profile.
-profile_generation() {
-  link=$(readlink "$profile" 2>/dev/null) || return 0
-  link=${link#system-}
-  printf '%s\n' "${link%-link}"
-}
-
-write() { # FILE VALUE: atomically, so the watchdog never reads half a value
-  printf '%s\n' "$2" > "$1.tmp.$$" && mv -f "$1.tmp.$$" "$1"
+# The watchdog reads its deadline at any time, so it is replaced atomically; the other state files are written
+# before the watchdog starts or under the step lock it takes before reading them.
+write_deadline() { # DIR SECONDS-SINCE-BOOT
+  printf '%s\n' "$2" > "$1/deadline.tmp.$$" && mv -f "$1/deadline.tmp.$$" "$1/deadline"
 }
 
 set_deadline() { # DIR SECONDS-FROM-NOW
   uptime_seconds
-  write "$1/deadline" $(( now + $2 ))
+  write_deadline "$1" $(( now + $2 ))
 }
 
 # Wakes the watchdog of DIR (it re-reads the deadline and the claim) until it has claimed the deploy or exited.
@@ -67,7 +62,8 @@ cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
   status)
-    printf 'current=%s\n' "$(current_system)"
+    current_system
+    printf 'current=%s\n' "$current"
     ;;
 
   lock)
@@ -79,7 +75,10 @@ case "$cmd" in
       echo "another deploy to this host is running (it holds $root/deploy.lock)" >&2
       exit 75
     fi
-    if ! watchdog_gone 0; then
+    # A watchdog lives only for a deploy whose state directory exists (a confirmation removes it), so without one
+    # there is no watchdog lock to probe.
+    set -- "$root"/*/
+    if [ -d "$1" ] && ! watchdog_gone 0; then
       echo "the watchdog of an unconfirmed deploy is still armed on this host; it rolls back or is confirmed within its deadline" >&2
       exit 76
     fi
@@ -88,7 +87,8 @@ case "$cmd" in
       echo "cannot put back the files a deploy that was not activated replaced (listed in $pending_kept)" >&2
       exit 70
     fi
-    printf 'locked\ncurrent=%s\n' "$(current_system)"
+    current_system
+    printf 'locked\ncurrent=%s\n' "$current"
     while read -r line; do :; done
     ;;
 
@@ -99,8 +99,10 @@ case "$cmd" in
     mkdir -p "$dir" || exit 70
     # From here the files placed for this deploy are its own: its rollback restores them, its confirmation keeps them.
     if [ -e "$pending_kept" ]; then mv -f "$pending_kept" "$dir/kept-files" || exit 70; fi
-    previous=$(current_system)
-    write "$dir/previous" "$previous" && write "$dir/previous-generation" "$(profile_generation)" || exit 70
+    current_system
+    previous=$current
+    profile_generation
+    printf '%s\n' "$previous" > "$dir/previous" && printf '%s\n' "$generation" > "$dir/previous-generation" || exit 70
     printf 'previous=%s\n' "$previous"
     # The watchdog waits for a step in progress before it rolls back.
     exec 7>>"$dir/step.lock"
@@ -125,7 +127,8 @@ case "$cmd" in
       echo "nix-env -p $profile --set $closure failed" >&2
       exit 80
     fi
-    write "$dir/new-generation" "$(profile_generation)" || exit 70
+    profile_generation
+    printf '%s\n' "$generation" > "$dir/new-generation" || exit 70
     timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" test >&2
     status=$?
     case $status in
@@ -138,7 +141,8 @@ case "$cmd" in
       set_deadline "$dir" "$after_s" || exit 70
       read -r pid < "$dir/watchdog.pid" && kill -USR1 "$pid" 2>/dev/null
     fi
-    printf 'current=%s\n' "$(current_system)"
+    current_system
+    printf 'current=%s\n' "$current"
     ;;
 
   finish) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARMED(0|1): boot entry, then the confirmation that disarms the watchdog
@@ -153,11 +157,12 @@ case "$cmd" in
     if [ "$armed" = 1 ]; then
       # mkdir is atomic: either this confirmation or the watchdog's rollback claims the deploy, never both.
       mkdir "$dir/claim" 2>/dev/null || exit 84
-      write "$dir/claim/owner" deployer
+      printf 'deployer\n' > "$dir/claim/owner"
       wake_watchdog "$dir"
     fi
     drop_kept "$dir/kept-files"
-    printf 'current=%s\n' "$(current_system)"
+    current_system
+    printf 'current=%s\n' "$current"
     exec 7>&-
     rm -rf "$dir"
     ;;
@@ -167,13 +172,14 @@ case "$cmd" in
     state_dir "$1"
     wait_s=$2
     [ -d "$dir" ] || { echo "no deploy $1 on this host" >&2; exit 70; }
-    [ -d "$dir/claim" ] || write "$dir/deadline" 0
+    [ -d "$dir/claim" ] || write_deadline "$dir" 0
     wake_watchdog "$dir"
     watchdog_gone "$wait_s" || exit 85
     result=
     read -r result 2>/dev/null < "$dir/result"
     printf 'result=%s\n' "$result"
-    printf 'current=%s\n' "$(current_system)"
+    current_system
+    printf 'current=%s\n' "$current"
     ;;
 
   keep-files) # the files placed under this lock stay though nothing is activated (the system is unchanged)

@@ -57,9 +57,10 @@ flock 7
 files=restored
 restore_kept "$dir/kept-files" || files=not-restored
 log "files placed before activation: $files"
-previous=$(cat "$dir/previous")
-previous_generation=$(cat "$dir/previous-generation")
-new_generation=$(cat "$dir/new-generation" 2>/dev/null || true)
+previous= previous_generation= new_generation=
+read -r previous < "$dir/previous"
+read -r previous_generation < "$dir/previous-generation"
+read -r new_generation 2>/dev/null < "$dir/new-generation"
 if [ -n "$new_generation" ] && [ "$new_generation" != "$previous_generation" ]; then
   if [ -n "$previous_generation" ]; then
     nix-env -p "$profile" --switch-generation "$previous_generation" && nix-env -p "$profile" --delete-generations "$new_generation"
@@ -81,11 +82,13 @@ else
   rm -f /run/current-system
   log "removed /run/current-system (no previous system)"
 fi
-if [ "$(current_system)" = "$previous" ] && [ "$files" = restored ]; then
-  printf 'rolled-back\n' > "$dir/result"
+current_system
+if [ "$current" = "$previous" ] && [ "$files" = restored ]; then
+  result=rolled-back
 else
-  printf 'rollback-failed\n' > "$dir/result"
+  result=rollback-failed
 fi
-log "$(cat "$dir/result"): live system is '$(current_system)', expected '$previous'"
+printf '%s\n' "$result" > "$dir/result"
+log "$result: live system is '$current', expected '$previous'"
 """;
 }
