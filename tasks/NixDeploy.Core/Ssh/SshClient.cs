@@ -35,8 +35,7 @@ public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog 
         IReadOnlyList<string> words, string display, TimeSpan? timeout, CancellationToken cancellationToken, string? standardInput = null)
     {
         Log.Command($"ssh {Target} {display}");
-        if (ControlPath is not null
-            && await SshMuxSession.TryOpenAsync(ControlPath, ShellQuote.Join(words), cancellationToken).ConfigureAwait(false) is { } session)
+        if (await OpenSharedSessionAsync(words, cancellationToken).ConfigureAwait(false) is { } session)
             return await RunAsync(session, standardInput, timeout, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -48,6 +47,10 @@ public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog 
             throw Missing();
         }
     }
+
+    /// <summary><paramref name="words"/> started over the host's open connection, or null when there is none to share.</summary>
+    internal async Task<SshMuxSession?> OpenSharedSessionAsync(IReadOnlyList<string> words, CancellationToken cancellationToken) =>
+        ControlPath is null ? null : await SshMuxSession.TryOpenAsync(ControlPath, ShellQuote.Join(words), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The full ssh argument list for <paramref name="words"/>.</summary>
     public IReadOnlyList<string> Arguments(IReadOnlyList<string> words) =>

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Text;
 using CliWrap;
-using NixDeploy.Processes;
 
 namespace NixDeploy.Ssh;
 
@@ -70,8 +69,7 @@ public sealed class SshHeldSession : IAsyncDisposable
     {
         client.Log.Command($"ssh {client.Target} {display}");
         SshHeldSession session;
-        if (client.ControlPath is not null
-            && await SshMuxSession.TryOpenAsync(client.ControlPath, ShellQuote.Join(words), cancellationToken).ConfigureAwait(false) is { } shared)
+        if (await client.OpenSharedSessionAsync(words, cancellationToken).ConfigureAwait(false) is { } shared)
             session = new SshHeldSession(client, shared, readyPrefix);
         else
         {
@@ -103,7 +101,7 @@ public sealed class SshHeldSession : IAsyncDisposable
     /// <summary>The exit code when the session has ended, null while it is held.</summary>
     public int? ExitCode => _exit.IsCompleted ? _exit.Result : null;
 
-    /// <summary>Closes the remote command's stdin, which ends it, and waits for ssh to exit (killing it if it will not).</summary>
+    /// <summary>Closes the remote command's stdin, which ends it, and waits for the session to end (ending it if it will not).</summary>
     public async ValueTask DisposeAsync()
     {
         _release.TrySetResult();
