@@ -36,4 +36,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # Single-user nix as root creates the store itself, but only if /nix exists and is writable.
-mkdir -p /nix
+# Debian's nix-bin does not create /etc/nix; the test hosts mount their own nix.conf over it.
+mkdir -p /nix /etc/nix

@@ -24,7 +24,9 @@ public abstract class TestHosts : IAsyncLifetime
         Directory = TestRunDirectory.CreateFolder($"hosts-{first}");
     }
 
-    public const int Port = 2222;
+    /// <summary>The hosts' SSH port: 2222, or NIXDEPLOY_TEST_HOST_PORT, so two checkouts' suites can run side by side.</summary>
+    public static int Port { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("NIXDEPLOY_TEST_HOST_PORT"), out var port) ? port : 2222;
 
     public string Directory { get; }
 
