@@ -1,5 +1,3 @@
-using CliWrap;
-using CliWrap.Buffered;
 using NixDeploy.Tests.Fleets;
 using NixDeploy.Tests.Infrastructure;
 
@@ -11,10 +9,10 @@ public sealed class SolutionAndSampleTests
     public async Task Dotnet_sln_add_accepts_a_fleet_and_the_solution_restores_and_builds_it()
     {
         using var project = await new TestFleet().Machine("web-1", "127.0.0.11", 2222, "web").Project("insln").CreateAsync();
-        var newSolution = await Dotnet(project.Directory, "new", "sln", "--name", "fleet", "--format", "slnx");
+        var newSolution = await DotnetCommand.RunAsync(project.Directory, "new", "sln", "--name", "fleet", "--format", "slnx");
         Assert.True(newSolution.ExitCode == 0, newSolution.StandardOutput + newSolution.StandardError);
 
-        var add = await Dotnet(project.Directory, "sln", "fleet.slnx", "add", Path.GetFileName(project.ProjectFile));
+        var add = await DotnetCommand.RunAsync(project.Directory, "sln", "fleet.slnx", "add", Path.GetFileName(project.ProjectFile));
 
         Assert.True(add.ExitCode == 0, add.StandardOutput + add.StandardError);
         Assert.Contains("insln.nixdeploy", File.ReadAllText(project.PathOf("fleet.slnx")));
@@ -42,10 +40,4 @@ public sealed class SolutionAndSampleTests
         Assert.Equal(["db-1", "web-1", "web-2"], manifest["closures"]!.AsObject().Select(p => p.Key).Order());
         TestRunDirectory.Remove(output);
     }
-
-    private static Task<BufferedCommandResult> Dotnet(string directory, params string[] arguments) =>
-        Cli.Wrap("dotnet").WithArguments(arguments).WithWorkingDirectory(directory)
-            .WithEnvironmentVariables(e => e.Set("DOTNET_NOLOGO", "1").Set("NUGET_PACKAGES", TestRunDirectory.PackagesFolder))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync();
 }
