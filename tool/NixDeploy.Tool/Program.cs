@@ -4,7 +4,8 @@ using NixDeploy.Tool;
 using NixDeploy.Tool.Cli;
 
 var root = RootCommandFactory.Create();
-var parse = root.Parse(args);
+// No response files: "@label" is a selection (--on @web), never a file of arguments.
+var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 // Usage errors get their own exit code: System.CommandLine would return 1, the code of a failed deploy.
 if (parse.Errors.Count > 0)
 {

@@ -35,6 +35,19 @@ public sealed class ToolUsageTests
         TestRunDirectory.Remove(folder);
     }
 
+    [Theory]
+    [InlineData("status", "--on", "@server")]
+    [InlineData("deploy", "--on", "@web")]
+    public async Task An_at_sign_selection_is_a_label_not_a_response_file(params string[] arguments)
+    {
+        var folder = TestRunDirectory.CreateFolder("tool-at-label");
+        var result = await InstalledTool.RunAsync(folder, arguments);
+        // It gets as far as looking for the project: the command line itself was accepted.
+        Assert.DoesNotContain("Response file", result.All);
+        Assert.Contains("error ND7001:", result.StandardError);
+        TestRunDirectory.Remove(folder);
+    }
+
     [Fact]
     public async Task Help_lists_every_command()
     {
