@@ -22,25 +22,17 @@ public sealed class NewFleetDeployTests(NewFleetHosts hosts) : IClassFixture<New
         var addresses = hosts.Lease(2);
         var folder = TestRunDirectory.CreateFolder("new-fleet");
         var fleet = Path.Combine(folder, "fleet");
-        var created = await TemplateHive.NewAsync(fleet, "nixfleet", "-n", "fleet", "--machines", "web-1,web-2", "--profile", "server");
-        Assert.True(created.ExitCode == 0, created.StandardOutput + created.StandardError);
-        File.WriteAllText(Path.Combine(fleet, "NuGet.config"),
-            $"<configuration><packageSources><clear /><add key=\"local\" value=\"{SdkFeed.Current.Directory}\" /></packageSources></configuration>");
         // The blueprint says addr = the machine's name; only the local layer points the machines at the test hosts.
-        File.WriteAllText(Path.Combine(fleet, "fleet.nixdeploy.user"), $"""
-            <Project>
+        await NewFleet.CreateAsync(fleet, $"""
               <PropertyGroup>
                 <NixDeploySshIdentityFile>{hosts.IdentityFile}</NixDeploySshIdentityFile>
                 <NixDeploySshKnownHostsFile>{hosts.KnownHostsFile}</NixDeploySshKnownHostsFile>
               </PropertyGroup>
               <ItemGroup>
-                <NixDeployOverrideInput Include="nixpkgs" Url="path:{Path.Combine(RepositoryRoot.Path, "samples", "nixos-standin")}" />
                 <NixDeployMachineOverride Include="web-1" Addr="{addresses[0]}" SshPort="{TestHosts.Port}" />
                 <NixDeployMachineOverride Include="web-2" Addr="{addresses[1]}" SshPort="{TestHosts.Port}" />
               </ItemGroup>
-            </Project>
-            """);
-        await GitRepository.CommitAllAsync(fleet, "dotnet new nixfleet");
+            """, "--machines", "web-1,web-2", "--profile", "server");
 
         // Redirected (CI): plain lines, no escape codes.
         var deployed = await InstalledTool.RunAsync(fleet, "deploy");
@@ -70,10 +62,8 @@ public sealed class NewFleetDeployTests(NewFleetHosts hosts) : IClassFixture<New
         }
 
         // A change to web-2: plan shows it, deploy --on web-2 --json reports it, rollback takes it back.
-        File.WriteAllText(Path.Combine(fleet, "machines.nix"), File.ReadAllText(Path.Combine(fleet, "machines.nix"))
-            .Replace("\"web-2\" = { profile = defaultProfile; };",
-                "\"web-2\" = { profile = \"desktop\"; modules = [ ({ pkgs, ... }: { environment.systemPackages = [ (pkgs.writeShellScriptBin \"extratool\" \"echo extra\") ]; }) ]; };"));
-        await GitRepository.CommitAllAsync(fleet, "web-2 becomes a desktop");
+        await NewFleet.EditMachineAsync(fleet, "web-2",
+            "{ profile = \"desktop\"; modules = [ ({ pkgs, ... }: { environment.systemPackages = [ (pkgs.writeShellScriptBin \"extratool\" \"echo extra\") ]; }) ]; }");
         var plan = await InstalledTool.RunAsync(fleet, "plan", "--json");
         Assert.True(plan.ExitCode == 0, plan.ToString());
         var actions = JsonDocument.Parse(plan.StandardOutput).RootElement.EnumerateArray()

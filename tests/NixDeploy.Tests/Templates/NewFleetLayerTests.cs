@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using NixDeploy.Tests.Infrastructure;
+
+namespace NixDeploy.Tests.Templates;
+
+/// <summary>The scaffolded fleet's configuration layers: each overrides only what it sets.</summary>
+public sealed class NewFleetLayerTests
+{
+    [Fact]
+    public async Task An_override_of_the_address_alone_keeps_the_ssh_user_from_machines_nix()
+    {
+        var folder = TestRunDirectory.CreateFolder("new-fleet-layers");
+        var fleet = Path.Combine(folder, "fleet");
+        await NewFleet.CreateAsync(fleet, """
+              <ItemGroup>
+                <NixDeployMachineOverride Include="web-1" Addr="127.0.0.201" />
+              </ItemGroup>
+            """, "--machines", "web-1,web-2");
+        await NewFleet.EditMachineAsync(fleet, "web-1", "{ profile = defaultProfile; sshUser = \"deploy\"; }");
+
+        var result = await new DotnetBuild(Path.Combine(fleet, "fleet.nixdeploy"), Path.Combine(folder, "logs"))
+            .WithTargets("EvaluateBlueprint").WithArgument("-getItem:NixDeployMachine").WithVerbosity("q").MsbuildAsync();
+
+        result.AssertSucceeded();
+        var machines = JsonNode.Parse(result.StandardOutput)!["Items"]!["NixDeployMachine"]!.AsArray()
+            .ToDictionary(m => m!["Identity"]!.GetValue<string>(), m => m!);
+        Assert.Equal("127.0.0.201", machines["web-1"]["Addr"]!.GetValue<string>());
+        Assert.Equal("deploy", machines["web-1"]["SshUser"]!.GetValue<string>());
+        Assert.Equal("root", machines["web-2"]["SshUser"]!.GetValue<string>());
+        TestRunDirectory.Remove(folder);
+    }
+}
