@@ -29,11 +29,15 @@ public static partial class BuildDiagnostics
             file.Length == 0 || file.StartsWith("MSBUILD", StringComparison.Ordinal) ? null : file);
     }
 
-    /// <summary>The diagnostics in order; MSBuild prints each line of a multi-line message as its own line, rejoined here.</summary>
+    /// <summary>
+    /// The diagnostics in order; MSBuild prints each line of a multi-line message as its own line, rejoined here.
+    /// `dotnet build` asks for the closing summary whatever -clp says, and it repeats every diagnostic: it is not read.
+    /// </summary>
     public static IReadOnlyList<BuildDiagnostic> Parse(string output)
     {
         var diagnostics = new List<BuildDiagnostic>();
-        foreach (var diagnostic in output.Split('\n').Select(line => ParseLine(line.TrimEnd('\r'))).OfType<BuildDiagnostic>())
+        var beforeSummary = output.Split('\n').Select(line => line.TrimEnd('\r')).TakeWhile(line => !IsSummaryHeading(line));
+        foreach (var diagnostic in beforeSummary.Select(ParseLine).OfType<BuildDiagnostic>())
         {
             if (diagnostics.Count > 0 && diagnostics[^1] is var last && last.IsError == diagnostic.IsError && last.Code == diagnostic.Code && last.File == diagnostic.File)
                 diagnostics[^1] = last with { Message = last.Message + Environment.NewLine + diagnostic.Message };
@@ -42,4 +46,6 @@ public static partial class BuildDiagnostics
         }
         return diagnostics;
     }
+
+    private static bool IsSummaryHeading(string line) => line.Trim() is "Build FAILED." or "Build succeeded.";
 }
