@@ -15,6 +15,9 @@ public static class ExitCodes
     /// <summary>A deploy failed on a machine and rolled it back to its previous system; no machine failed otherwise.</summary>
     public const int RolledBack = 3;
 
+    /// <summary><c>plan --exit-code</c>: the plan has changes (as terraform plan -detailed-exitcode's 2, which is taken here).</summary>
+    public const int ChangesPending = 4;
+
     /// <summary>A bug in the tool or the SDK (ND9001).</summary>
     public const int InternalError = 70;
 }

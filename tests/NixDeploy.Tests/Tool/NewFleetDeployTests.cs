@@ -51,6 +51,9 @@ public sealed class NewFleetDeployTests(NewFleetHosts hosts) : IClassFixture<New
         Assert.Matches(@"│ web-1\s+│ .*unchanged", again.StandardOutput);
         Assert.Contains("2 unchanged", again.StandardOutput);
 
+        var nothingToDo = await InstalledTool.RunAsync(fleet, "plan", "--exit-code");
+        Assert.True(nothingToDo.ExitCode == 0, nothingToDo.ToString());
+
         var status = await InstalledTool.RunAsync(fleet, "status", "--json");
         Assert.True(status.ExitCode == 0, status.ToString());
         foreach (var machine in JsonDocument.Parse(status.StandardOutput).RootElement.EnumerateArray())
@@ -73,6 +76,12 @@ public sealed class NewFleetDeployTests(NewFleetHosts hosts) : IClassFixture<New
         // The package-level difference is nix store diff-closures' own: web-2 gains a package.
         var web2 = JsonDocument.Parse(plan.StandardOutput).RootElement.EnumerateArray().Single(row => row.GetProperty("machine").GetString() == "web-2");
         Assert.Contains(web2.GetProperty("packageChanges").EnumerateArray(), change => change.GetString()!.StartsWith("extratool: ", StringComparison.Ordinal));
+
+        // Text: Nix's "extratool: ∅ → ε" in words; --exit-code says there is something to deploy.
+        var pending = await InstalledTool.RunAsync(fleet, "plan", "--exit-code");
+        Assert.True(pending.ExitCode == 4, pending.ToString());
+        Assert.Contains("    extratool: added", pending.StandardOutput);
+        Assert.DoesNotContain("∅", pending.StandardOutput);
 
         var second = await InstalledTool.RunAsync(fleet, "deploy", "--on", "web-2", "--json");
         Assert.True(second.ExitCode == 0, second.ToString());

@@ -20,9 +20,10 @@ public static class PlanCommand
         var project = ToolOptions.Project();
         var json = ToolOptions.Json();
         var on = ToolOptions.On();
+        var exitCode = new Option<bool>("--exit-code") { Description = "Exit 4 when a machine would change (0: nothing to deploy), as terraform plan -detailed-exitcode" };
         var command = new Command("plan", "Build, then show per machine what a deploy would change: live vs desired closure and the package differences")
         {
-            project, on, json,
+            project, on, json, exitCode,
         };
         command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(parse.GetValue(json), async console =>
         {
@@ -54,7 +55,9 @@ public static class PlanCommand
                     changes is null ? $"{state.Closure} is not in this machine's Nix store, so its packages cannot be compared." : null);
             });
             Print(console, rows);
-            return rows.Any(row => row.Action == "unknown") ? ExitCodes.Failed : ExitCodes.Success;
+            if (rows.Any(row => row.Action == "unknown"))
+                return ExitCodes.Failed;
+            return parse.GetValue(exitCode) && rows.Any(row => row.Action != "unchanged") ? ExitCodes.ChangesPending : ExitCodes.Success;
         }));
         return command;
     }
@@ -81,7 +84,9 @@ public static class PlanCommand
             });
             if (row.Action == "change")
             {
-                var lines = row.PackageChanges is null ? [row.Error!] : row.PackageChanges.Count == 0 ? ["(no package-level difference)"] : row.PackageChanges;
+                var lines = row.PackageChanges is null ? [row.Error!]
+                    : row.PackageChanges.Count == 0 ? ["(no package-level difference)"]
+                    : row.PackageChanges.Select(PackageChange.Describe).ToList();
                 foreach (var line in lines)
                     console.Out.WriteLine($"    {line}");
             }
