@@ -6,9 +6,10 @@ namespace NixDeploy.Ssh;
 /// <summary>
 /// Where one host's shared ssh connection listens (ssh's ControlPath): every step of a deploy, and the next deploy,
 /// status or plan while the connection persists, runs over one authenticated connection instead of a handshake each.
-/// The name hashes everything that decided how that connection was authenticated (user, address, port, identity,
-/// the known host keys themselves, strictness), so a host with a new key, or other credentials, never gets a
-/// connection made under different ones.
+/// The name hashes everything that decides which connection ssh would open now: the deployer's settings (user,
+/// address, port, identity, known hosts, strictness) and the contents of every file ssh reads for it
+/// (<see cref="SshReadFiles"/>: its config files, the known host keys, the identities). A host replaced at the same
+/// address with a new key, a changed config or other credentials never get a connection made under the old ones.
 /// </summary>
 public static class SshControlSocket
 {
@@ -52,15 +53,22 @@ public static class SshControlSocket
 
     private static string Key(SshOptions options, SshTarget target)
     {
-        var knownHosts = options.KnownHostsFile
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
-        var identity = string.Join('\n', target.User, target.Address, target.Port, options.IdentityFile ?? "", knownHosts,
-            Convert.ToHexString(SHA256.HashData(Contents(knownHosts))), options.StrictHostKeyChecking);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..24];
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(string.Join('\n', target.User, target.Address, target.Port, options.IdentityFile ?? "",
+            options.KnownHostsFile ?? "", options.StrictHostKeyChecking)));
+        foreach (var file in new SshReadFiles(LocalUser.Current()).For(options, target))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"\n{file}\n"));
+            hash.AppendData(SHA256.HashData(Contents(file)));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..24];
     }
 
+    // An absent or unreadable file reads as empty, as it does to ssh.
     private static byte[] Contents(string path)
     {
+        if (!File.Exists(path))
+            return [];
         try
         {
             return File.ReadAllBytes(path);
