@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -15,6 +17,9 @@ public static class SshControlSocket
 {
     // A unix socket's path holds at most 107 bytes; NIX_SSHOPTS cannot carry whitespace.
     private const int MaxPathLength = 100;
+
+    // A deploy, status or plan makes its SshOptions once: all its hosts share one reading of ssh's files.
+    private static readonly ConditionalWeakTable<SshOptions, ReadFiles> Runs = new();
 
     /// <summary>The socket for <paramref name="target"/>, or null when none can be had here (then every call connects anew).</summary>
     public static string? PathFor(SshOptions options, SshTarget target)
@@ -56,12 +61,22 @@ public static class SshControlSocket
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(string.Join('\n', target.User, target.Address, target.Port, options.IdentityFile ?? "",
             options.KnownHostsFile ?? "", options.StrictHostKeyChecking)));
-        foreach (var file in new SshReadFiles(LocalUser.Current()).For(options, target))
+        var run = Runs.GetValue(options, _ => new ReadFiles());
+        foreach (var file in run.Files.For(options, target))
         {
             hash.AppendData(Encoding.UTF8.GetBytes($"\n{file}\n"));
-            hash.AppendData(SHA256.HashData(Contents(file)));
+            hash.AppendData(run.Digest(file));
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..24];
+    }
+
+    private sealed class ReadFiles
+    {
+        private readonly ConcurrentDictionary<string, byte[]> _digests = new(StringComparer.Ordinal);
+
+        public SshReadFiles Files { get; } = new(LocalUser.Current());
+
+        public byte[] Digest(string path) => _digests.GetOrAdd(path, file => SHA256.HashData(Contents(file)));
     }
 
     // An absent or unreadable file reads as empty, as it does to ssh.

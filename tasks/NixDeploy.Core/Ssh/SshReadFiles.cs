@@ -9,9 +9,10 @@ namespace NixDeploy.Ssh;
 /// process per host costs more than the rest of a no-op deploy): the user's and the system's config files with their
 /// Includes, the known-hosts files, identities and certificates they or the deployer's settings name, and ssh's
 /// defaults for those. Host and Match blocks are not evaluated: a file that any block names counts, so no change
-/// that could matter to the target is missed (one that could not costs only a new connection).
+/// that could matter to the target is missed (one that could not costs only a new connection). The config files are
+/// read once, for every target.
 /// </summary>
-internal sealed class SshReadFiles(LocalUser user, string systemDirectory = "/etc/ssh")
+internal sealed class SshReadFiles
 {
     // readconf.c's limit on nested Includes.
     private const int MaxIncludeDepth = 16;
@@ -20,16 +21,24 @@ internal sealed class SshReadFiles(LocalUser user, string systemDirectory = "/et
 
     private static readonly string[] NamedFileKeywords = ["userknownhostsfile", "globalknownhostsfile", "identityfile", "certificatefile"];
 
-    private string UserDirectory => Path.Combine(user.Home, ".ssh");
+    private readonly LocalUser _user;
+    private readonly string _systemDirectory;
+    private readonly List<string> _configs = [];
+    private readonly List<(string Keyword, string Path)> _named = [];
+
+    public SshReadFiles(LocalUser user, string systemDirectory = "/etc/ssh")
+    {
+        _user = user;
+        _systemDirectory = systemDirectory;
+        var userDirectory = Path.Combine(_user.Home, ".ssh");
+        Read(Path.Combine(userDirectory, "config"), userDirectory, 0);
+        Read(Path.Combine(systemDirectory, "ssh_config"), systemDirectory, 0);
+    }
 
     /// <summary>The files' full paths, config files first, whether they exist or not (creating one matters too).</summary>
     public IReadOnlyList<string> For(SshOptions options, SshTarget target)
     {
-        var files = new List<string>();
-        var named = new List<(string Keyword, string Path)>();
-        Read(Path.Combine(UserDirectory, "config"), UserDirectory, 0, files, named);
-        Read(Path.Combine(systemDirectory, "ssh_config"), systemDirectory, 0, files, named);
-        IEnumerable<string> Named(string keyword) => named.Where(entry => entry.Keyword == keyword).Select(entry => entry.Path);
+        IEnumerable<string> Named(string keyword) => _named.Where(entry => entry.Keyword == keyword).Select(entry => entry.Path);
 
         // The command line's UserKnownHostsFile overrides the config's; identities from both are offered.
         IEnumerable<string> userKnownHosts = options.KnownHostsFile is { } knownHosts ? [knownHosts]
@@ -37,19 +46,18 @@ internal sealed class SshReadFiles(LocalUser user, string systemDirectory = "/et
         IEnumerable<string> paths =
         [
             .. userKnownHosts,
-            .. Named("globalknownhostsfile"), Path.Combine(systemDirectory, "ssh_known_hosts"), Path.Combine(systemDirectory, "ssh_known_hosts2"),
+            .. Named("globalknownhostsfile"), Path.Combine(_systemDirectory, "ssh_known_hosts"), Path.Combine(_systemDirectory, "ssh_known_hosts2"),
             .. options.IdentityFile is { } identity ? [identity] : Array.Empty<string>(),
             .. Named("identityfile"), .. Named("certificatefile"), .. DefaultIdentities.Select(name => $"~/.ssh/{name}"),
         ];
-        files.AddRange(paths.Where(path => !path.Equals("none", StringComparison.OrdinalIgnoreCase))
-            .Select(path => Path.GetFullPath(Expand(path, target))));
-        return files.Distinct(StringComparer.Ordinal).ToList();
+        return _configs.Concat(paths.Where(path => !path.Equals("none", StringComparison.OrdinalIgnoreCase))
+            .Select(path => Path.GetFullPath(Expand(path, target)))).Distinct(StringComparer.Ordinal).ToList();
     }
 
     // Include paths are relative to ~/.ssh in the user's config and to /etc/ssh in the system's, as in readconf.c.
-    private void Read(string file, string relativeTo, int depth, List<string> files, List<(string Keyword, string Path)> named)
+    private void Read(string file, string relativeTo, int depth)
     {
-        files.Add(file);
+        _configs.Add(file);
         if (depth > MaxIncludeDepth || !File.Exists(file))
             return;
         string[] lines;
@@ -71,10 +79,10 @@ internal sealed class SshReadFiles(LocalUser user, string systemDirectory = "/et
             {
                 foreach (var pattern in words.Skip(1))
                     foreach (var included in Glob(Path.Combine(relativeTo, Tilde(pattern))))
-                        Read(included, relativeTo, depth + 1, files, named);
+                        Read(included, relativeTo, depth + 1);
             }
             else if (NamedFileKeywords.Contains(keyword))
-                named.AddRange(words.Skip(1).Select(path => (keyword, path)));
+                _named.AddRange(words.Skip(1).Select(path => (keyword, path)));
         }
     }
 
@@ -154,9 +162,9 @@ internal sealed class SshReadFiles(LocalUser user, string systemDirectory = "/et
                 expanded.Append(path[i] switch
                 {
                     '%' => "%",
-                    'd' => user.Home,
-                    'u' => user.Name,
-                    'i' => user.Id.ToString(CultureInfo.InvariantCulture),
+                    'd' => _user.Home,
+                    'u' => _user.Name,
+                    'i' => _user.Id.ToString(CultureInfo.InvariantCulture),
                     // The address is the host name too unless the config gives another HostName (its file is hashed then).
                     'h' or 'n' or 'k' => target.Address,
                     'p' => target.Port.ToString(CultureInfo.InvariantCulture),
@@ -172,5 +180,5 @@ internal sealed class SshReadFiles(LocalUser user, string systemDirectory = "/et
     }
 
     private string Tilde(string path) =>
-        path == "~" ? user.Home : path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(user.Home, path[2..]) : path;
+        path == "~" ? _user.Home : path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(_user.Home, path[2..]) : path;
 }
