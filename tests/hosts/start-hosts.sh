@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts N local test hosts that look like separate NixOS machines to a deployer:
-#   start-hosts.sh --dir DIR --count N [--first 11] [--port 2222] [--timeout 30]
+#   start-hosts.sh --dir DIR --count N [--first 11] [--port 2222] [--timeout 30] [--replace]
 # Host i is an OpenSSH sshd on 127.0.0.(first+i-1):PORT, running in its own mount namespace where
 #   /nix      = DIR/hostI/nix      (its own empty store, own /nix/var/nix/profiles)
 #   /run      = DIR/hostI/run      (so its own /run/current-system; run/sshd for privilege separation)
@@ -16,13 +16,18 @@
 #   hostI/sshd.pid, hostI/sshd.log, hostI/sshd_config
 # Returns once every host accepts an SSH login (or fails, stopping what it started).
 # Stop with stop-hosts.sh --dir DIR.
+# --replace replaces DIR's running hosts as a reinstalled machine at the same address would be: it stops
+# only their listening sshd (their open connections and sessions live on), moves each hostI aside to
+# hostI.replacedN (where stop-hosts.sh still finds and stops what lives in it) and starts new, empty
+# hosts with new host keys. The deployer's key stays authorised; known_hosts gets the new keys.
 set -euo pipefail
 
-usage() { echo "usage: start-hosts.sh --dir DIR --count N [--first 11] [--port 2222] [--timeout 30]" >&2; exit 2; }
+usage() { echo "usage: start-hosts.sh --dir DIR --count N [--first 11] [--port 2222] [--timeout 30] [--replace]" >&2; exit 2; }
 die() { echo "start-hosts.sh: $*" >&2; exit 1; }
 
-dir='' count='' first=11 port=2222 timeout=30
+dir='' count='' first=11 port=2222 timeout=30 replace=''
 while [ $# -gt 0 ]; do
+  if [ "$1" = --replace ]; then replace=1; shift; continue; fi
   [ $# -ge 2 ] || usage
   case "$1" in
     --dir) dir=$2 ;;
@@ -64,7 +69,11 @@ mkdir -p "$dir"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=host-processes.sh
 . "$here/host-processes.sh"
-[ -z "$(host_processes "$dir")" ] || die "hosts are already running in $dir: run stop-hosts.sh --dir $dir first"
+if [ -n "$replace" ]; then
+  [ -f "$dir/deployer_ed25519" ] || die "--replace: no hosts were started in $dir"
+else
+  [ -z "$(host_processes "$dir")" ] || die "hosts are already running in $dir: run stop-hosts.sh --dir $dir first"
+fi
 
 # From here on, a failure (or Ctrl-C) stops whatever was started.
 started_ok=
@@ -72,10 +81,21 @@ cleanup() { [ -n "$started_ok" ] || "$here/stop-hosts.sh" --dir "$dir" >/dev/nul
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Fresh hosts every run (also drops hosts of an earlier, larger run).
-rm -rf "$dir"/host[0-9]* "$dir"/deployer_ed25519 "$dir"/deployer_ed25519.pub "$dir"/hosts.json
-ssh-keygen -q -t ed25519 -N '' -C deployer -f "$dir/deployer_ed25519"
-cp "$dir/deployer_ed25519.pub" "$dir/authorized_keys"
+if [ -n "$replace" ]; then
+  "$here/stop-hosts.sh" --dir "$dir" --listeners-only
+  for h in "$dir"/host[0-9]*; do
+    [[ "$h" =~ /host[0-9]+$ ]] || continue
+    n=1
+    while [ -e "$h.replaced$n" ]; do n=$((n + 1)); done
+    mv "$h" "$h.replaced$n"
+  done
+  rm -f "$dir"/hosts.json
+else
+  # Fresh hosts every run (also drops hosts of an earlier, larger run).
+  rm -rf "$dir"/host[0-9]* "$dir"/deployer_ed25519 "$dir"/deployer_ed25519.pub "$dir"/hosts.json
+  ssh-keygen -q -t ed25519 -N '' -C deployer -f "$dir/deployer_ed25519"
+  cp "$dir/deployer_ed25519.pub" "$dir/authorized_keys"
+fi
 cat > "$dir/ssh_config" <<CONF
 Host *
   User root

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -6,14 +8,18 @@ namespace NixDeploy.Ssh;
 /// <summary>
 /// Where one host's shared ssh connection listens (ssh's ControlPath): every step of a deploy, and the next deploy,
 /// status or plan while the connection persists, runs over one authenticated connection instead of a handshake each.
-/// The name hashes everything that decided how that connection was authenticated (user, address, port, identity,
-/// the known host keys themselves, strictness), so a host with a new key, or other credentials, never gets a
-/// connection made under different ones.
+/// The name hashes everything that decides which connection ssh would open now: the deployer's settings (user,
+/// address, port, identity, known hosts, strictness) and the contents of every file ssh reads for it
+/// (<see cref="SshReadFiles"/>: its config files, the known host keys, the identities). A host replaced at the same
+/// address with a new key, a changed config or other credentials never get a connection made under the old ones.
 /// </summary>
 public static class SshControlSocket
 {
     // A unix socket's path holds at most 107 bytes; NIX_SSHOPTS cannot carry whitespace.
     private const int MaxPathLength = 100;
+
+    // A deploy, status or plan makes its SshOptions once: all its hosts share one reading of ssh's files.
+    private static readonly ConditionalWeakTable<SshOptions, ReadFiles> Runs = new();
 
     /// <summary>The socket for <paramref name="target"/>, or null when none can be had here (then every call connects anew).</summary>
     public static string? PathFor(SshOptions options, SshTarget target)
@@ -52,15 +58,32 @@ public static class SshControlSocket
 
     private static string Key(SshOptions options, SshTarget target)
     {
-        var knownHosts = options.KnownHostsFile
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
-        var identity = string.Join('\n', target.User, target.Address, target.Port, options.IdentityFile ?? "", knownHosts,
-            Convert.ToHexString(SHA256.HashData(Contents(knownHosts))), options.StrictHostKeyChecking);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..24];
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(string.Join('\n', target.User, target.Address, target.Port, options.IdentityFile ?? "",
+            options.KnownHostsFile ?? "", options.StrictHostKeyChecking)));
+        var run = Runs.GetValue(options, _ => new ReadFiles());
+        foreach (var file in run.Files.For(options, target))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"\n{file}\n"));
+            hash.AppendData(run.Digest(file));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..24];
     }
 
+    private sealed class ReadFiles
+    {
+        private readonly ConcurrentDictionary<string, byte[]> _digests = new(StringComparer.Ordinal);
+
+        public SshReadFiles Files { get; } = new(LocalUser.Current());
+
+        public byte[] Digest(string path) => _digests.GetOrAdd(path, file => SHA256.HashData(Contents(file)));
+    }
+
+    // An absent or unreadable file reads as empty, as it does to ssh.
     private static byte[] Contents(string path)
     {
+        if (!File.Exists(path))
+            return [];
         try
         {
             return File.ReadAllBytes(path);

@@ -39,11 +39,22 @@ public abstract class TestHosts : IAsyncLifetime
 
     private static string Script(string name) => Path.Combine(RepositoryRoot.Path, "tests", "hosts", name);
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         NixEnvironment.RequireNix();
+        return StartAsync();
+    }
+
+    /// <summary>
+    /// Replaces every host as a reinstalled machine at the same address would be (start-hosts.sh --replace): new,
+    /// empty hosts with new host keys (in <see cref="KnownHostsFile"/>), while the old hosts' open connections live on.
+    /// </summary>
+    public Task ReplaceAsync() => StartAsync("--replace");
+
+    private async Task StartAsync(params string[] options)
+    {
         var result = await Cli.Wrap("bash")
-            .WithArguments([Script("start-hosts.sh"), "--dir", Directory, "--count", _count.ToString(), "--first", _first.ToString(), "--port", Port.ToString()])
+            .WithArguments([Script("start-hosts.sh"), "--dir", Directory, "--count", _count.ToString(), "--first", _first.ToString(), "--port", Port.ToString(), .. options])
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync();
         if (result.ExitCode != 0)
@@ -71,9 +82,15 @@ public abstract class TestHosts : IAsyncLifetime
     }
 
     /// <summary>How many SSH connections the host has accepted so far: its sshd logs a line for each.</summary>
-    public int ConnectionsAccepted(string address) =>
-        File.ReadLines(Path.Combine(Directory, $"host{int.Parse(address.Split('.')[3]) - _first + 1}", "sshd.log"))
-            .Count(line => line.Contains("Accepted publickey", StringComparison.Ordinal));
+    public int ConnectionsAccepted(string address) => LogLines(address, "", "Accepted publickey");
+
+    /// <summary>Connections the host that the first <see cref="ReplaceAsync"/> replaced still has open, by its sshd log.</summary>
+    public int ConnectionsOpenAtReplacedHost(string address) =>
+        LogLines(address, ".replaced1", "Accepted publickey") - LogLines(address, ".replaced1", "Disconnected from user");
+
+    private int LogLines(string address, string hostSuffix, string text) =>
+        File.ReadLines(Path.Combine(Directory, $"host{int.Parse(address.Split('.')[3]) - _first + 1}{hostSuffix}", "sshd.log"))
+            .Count(line => line.Contains(text, StringComparison.Ordinal));
 
     /// <summary>Runs a shell command on a host (as root, through the harness's ssh_config) and returns its stdout.</summary>
     public async Task<string> RunAsync(string address, string command)

@@ -34,6 +34,10 @@ public sealed class DotnetBuild
         ["_MSBUILDTLENABLED"] = null,
     };
 
+    // Mounts a test folder over a path of the real machine for this build alone; "$@" is the dotnet command.
+    private const string BindMountScript = "mkdir -p \"$2\" && mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"";
+
+    private (string Source, string Target)? _bindMount;
     private string _verbosity = "n";
     private bool _writeBinaryLog;
     private TimeSpan _timeout = DefaultTimeout;
@@ -95,6 +99,17 @@ public sealed class DotnetBuild
         return this;
     }
 
+    /// <summary>
+    /// Runs the build in a private mount namespace (as root) where <paramref name="source"/> is mounted over
+    /// <paramref name="target"/>: a file of the real machine that only this build sees otherwise, such as the user's
+    /// ~/.ssh, which ssh finds through the password database and not through $HOME. Creates an absent target.
+    /// </summary>
+    public DotnetBuild WithBindMount(string source, string target)
+    {
+        _bindMount = (source, target);
+        return this;
+    }
+
     public DotnetBuild WithTimeout(TimeSpan timeout)
     {
         _timeout = timeout;
@@ -125,8 +140,10 @@ public sealed class DotnetBuild
         try
         {
             // The working directory decides which global.json (and so which .NET SDK) the dotnet host picks.
-            result = await Cli.Wrap("dotnet")
-                .WithArguments(arguments)
+            var command = _bindMount is var (source, target)
+                ? Cli.Wrap("unshare").WithArguments(["--mount", "--propagation", "private", "sh", "-c", BindMountScript, "sh", source, target, "dotnet", .. arguments])
+                : Cli.Wrap("dotnet").WithArguments(arguments);
+            result = await command
                 .WithWorkingDirectory(Path.GetDirectoryName(Path.GetFullPath(_projectFile))!)
                 .WithEnvironmentVariables(_environment)
                 .WithStandardOutputPipe(PipeTarget.ToStringBuilder(standardOutput))
