@@ -54,7 +54,7 @@ dotnet tool install NixDeploy.Tool --tool-path "$tools" --add-source "$root/arti
 dotnet new install "$root"/artifacts/feed/NixDeploy.Templates.*.nupkg --debug:custom-hive "$tools/hive"
 fleet="$hosts/quickstart"
 mkdir -p "$fleet" && cd "$fleet"
-dotnet new nixfleet --debug:custom-hive "$tools/hive" --machines web-1,web-2 --profile server
+dotnet new nixfleet --debug:custom-hive "$tools/hive" -n fleet --machines web-1,web-2 --profile server
 # No internet here: the SDK comes from the local feed, nixpkgs from the stand-in. The git-ignored local layer
 # (fleet.nixdeploy.user) points the machines at the test hosts and holds the deployer's key.
 cat > NuGet.config <<CONF

@@ -1,10 +1,10 @@
-# A NixOS fleet deployed with NixDeploy.Sdk: `dotnet nixdeploy deploy` (or `dotnet build fleet.nixdeploy -t:Deploy`).
+# A NixOS fleet deployed with NixDeploy.Sdk: `dotnet nixdeploy deploy` (or `dotnet build NixFleet.nixdeploy -t:Deploy`).
 #
 # Configuration layers, each overriding the one before:
 #   modules/base.nix         every machine (base defaults)
 #   profiles/<profile>.nix   the machine's profile: laptop, desktop or server (default services)
 #   machines.nix             per machine: profile, address, own modules; `dotnet new nixmachine -n NAME` adds machines/NAME.nix
-#   fleet.nixdeploy.user     git-ignored, outside Nix: how to reach the machines from here, and secrets
+#   NixFleet.nixdeploy.user     git-ignored, outside Nix: how to reach the machines from here, and secrets
 {
   description = "FLEET_TITLE: a NixOS fleet deployed with NixDeploy.Sdk";
 
@@ -18,7 +18,12 @@
       added = builtins.listToAttrs (map
         (file: { name = builtins.head (builtins.match "(.*)\\.nix" file); value = import (./machines + "/${file}"); })
         (builtins.filter (file: builtins.match ".*\\.nix" file != null) (builtins.attrNames (builtins.readDir ./machines))));
-      machines = import ./machines.nix // added;
+      listed = import ./machines.nix;
+      # `//` would let machines/NAME.nix silently replace a machine of machines.nix: a name is defined once.
+      twice = builtins.filter (name: listed ? ${name}) (builtins.attrNames added);
+      machines =
+        if twice == [ ] then listed // added
+        else throw "machine '${builtins.head twice}' is defined twice, in machines.nix and in machines/${builtins.head twice}.nix: remove one of them (or pick another name for dotnet new nixmachine -n)";
 
       # The blueprint NixDeploy.Sdk reads (nix eval --json .#blueprintJSON): plain attribute sets, so NixOS modules
       # can read their machine's entry too (the `fleet` module argument below).

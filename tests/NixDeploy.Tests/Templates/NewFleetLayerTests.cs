@@ -29,4 +29,25 @@ public sealed class NewFleetLayerTests
         Assert.Equal("root", machines["web-2"]["SshUser"]!.GetValue<string>());
         TestRunDirectory.Remove(folder);
     }
+
+    [Fact]
+    public async Task A_machine_added_under_a_name_the_fleet_has_is_an_error_naming_both_files()
+    {
+        var folder = TestRunDirectory.CreateFolder("new-fleet-twice");
+        var fleet = Path.Combine(folder, "fleet");
+        await NewFleet.CreateAsync(fleet, "", "--machines", "web-1,web-2");
+        var added = await TemplateHive.NewAsync(fleet, "nixmachine", "-n", "web-1", "--addr", "127.0.0.202");
+        Assert.True(added.ExitCode == 0, added.StandardOutput + added.StandardError);
+        await GitRepository.CommitAllAsync(fleet, "dotnet new nixmachine -n web-1");
+
+        var result = await new DotnetBuild(Path.Combine(fleet, "fleet.nixdeploy"), Path.Combine(folder, "logs"))
+            .WithTargets("EvaluateBlueprint").BuildAsync();
+
+        result.AssertFailed();
+        // One error; the console shows each line of its message (Nix's own) as a line of its own.
+        Assert.All(result.Errors, error => Assert.Equal("ND1101", error.Code));
+        Assert.Contains("machine 'web-1' is defined twice, in machines.nix and in machines/web-1.nix",
+            string.Join('\n', result.Errors.Select(error => error.Message)));
+        TestRunDirectory.Remove(folder);
+    }
 }
