@@ -15,6 +15,7 @@ public static class RootCommandFactory
         PlanCommand.Create(),
         StatusCommand.Create(),
         RollbackCommand.Create(),
+        ExecCommand.Create(),
         CacheCommand.Create(),
         PostBuildHookCommand.Create(),
         ArtifactsCommand.Create(),

@@ -33,7 +33,7 @@ public static class RollbackCommand
             var timeout = TimeSpan.FromSeconds(settings.ActivationTimeoutSeconds);
 
             var rows = await console.ProgressView().ShowAsync($"dotnet nixdeploy rollback ({Path.GetFileName(fleet.Path)})", show =>
-                LiveFleet.ForEachAsync(hosts, async host =>
+                LiveFleet.ForEachAsync(hosts, settings.Parallelism, async host =>
                 {
                     show(new ProgressEvent(host.Machine, "rollback", null, DateTimeOffset.UtcNow));
                     try

@@ -5,12 +5,12 @@ using NixDeploy.Ssh;
 namespace NixDeploy.Tool.Fleet;
 
 /// <summary>The project's settings the tool itself needs, after all configuration layers were applied by MSBuild.</summary>
-public sealed record FleetSettings(string ManifestFile, string ReportFile, SshOptions Ssh, int ActivationTimeoutSeconds)
+public sealed record FleetSettings(string ManifestFile, string ReportFile, SshOptions Ssh, int ActivationTimeoutSeconds, int Parallelism)
 {
     private static readonly string[] Names =
     [
         "NixDeployManifestFile", "NixDeployReportFile", "NixDeploySshIdentityFile", "NixDeploySshKnownHostsFile",
-        "NixDeployStrictHostKeyChecking", "NixDeploySshControlPersist", "NixDeployActivationTimeout",
+        "NixDeployStrictHostKeyChecking", "NixDeploySshControlPersist", "NixDeployActivationTimeout", "NixDeployParallelism",
     ];
 
     public static async Task<FleetSettings> ReadAsync(FleetProject project, CancellationToken cancellationToken)
@@ -26,6 +26,12 @@ public sealed record FleetSettings(string ManifestFile, string ReportFile, SshOp
                 !string.Equals(Value("NixDeployStrictHostKeyChecking"), "false", StringComparison.OrdinalIgnoreCase),
                 ControlPersistSeconds: SettingValues.Integer(Value("NixDeploySshControlPersist"), SshOptions.DefaultControlPersistSeconds,
                     "NixDeploySshControlPersist", project.Path, ErrorCodes.InvalidSshOption)).Validate(project.Path),
-            int.TryParse(Value("NixDeployActivationTimeout"), out var seconds) && seconds > 0 ? seconds : 240);
+            int.TryParse(Value("NixDeployActivationTimeout"), out var seconds) && seconds > 0 ? seconds : 240,
+            ParallelismSetting(Value("NixDeployParallelism"), project.Path));
     }
+
+    private static int ParallelismSetting(string value, string project) =>
+        SettingValues.Integer(value, DeploySettings.DefaultParallelism, "NixDeployParallelism", project) is var parallelism and >= 1
+            ? parallelism
+            : throw new NixDeployException(ErrorCodes.InvalidDeploySetting, $"NixDeployParallelism '{value}' must be at least 1.", project);
 }

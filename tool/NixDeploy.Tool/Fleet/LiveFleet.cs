@@ -9,8 +9,6 @@ namespace NixDeploy.Tool.Fleet;
 /// <summary>The selected machines of a built fleet as live hosts, reached with the project's SSH settings.</summary>
 public static class LiveFleet
 {
-    private const int Parallelism = 10;
-
     public static IReadOnlyList<LiveHost> Hosts(DeploymentManifest manifest, FleetSettings settings, IReadOnlyList<string> machines) =>
         machines.Select(machine => manifest.Blueprint.TryGetValue(machine, out var spec)
                 ? new LiveHost(machine, spec.Deployment, settings.Ssh, NullCommandLog.Instance)
@@ -22,10 +20,10 @@ public static class LiveFleet
     public static IReadOnlyList<string> Select(DeploymentManifest manifest, string? selection) =>
         MachineSelector.Select(manifest.Blueprint, selection);
 
-    /// <summary>Runs <paramref name="action"/> for every host, at most <see cref="Parallelism"/> at once, results in host order.</summary>
-    public static async Task<IReadOnlyList<T>> ForEachAsync<T>(IReadOnlyList<LiveHost> hosts, Func<LiveHost, Task<T>> action)
+    /// <summary>Runs <paramref name="action"/> for every host, at most <paramref name="parallelism"/> at once, results in host order.</summary>
+    public static async Task<IReadOnlyList<T>> ForEachAsync<T>(IReadOnlyList<LiveHost> hosts, int parallelism, Func<LiveHost, Task<T>> action)
     {
-        using var slots = new SemaphoreSlim(Parallelism);
+        using var slots = new SemaphoreSlim(parallelism);
         return await Task.WhenAll(hosts.Select(async host =>
         {
             await slots.WaitAsync();

@@ -19,3 +19,6 @@ public sealed record MachinePlanDocument(
 
 /// <summary>--json of <c>rollback</c>, one per machine.</summary>
 public sealed record MachineRollbackDocument(string Machine, bool RolledBack, string? LiveClosure, int? Generation, string? ErrorCode, string? Error);
+
+/// <summary>--json of <c>exec</c>, one per machine: its exit code and output, or why the command did not run.</summary>
+public sealed record MachineExecDocument(string Machine, int? ExitCode, string StandardOutput, string StandardError, string? ErrorCode, string? Error);

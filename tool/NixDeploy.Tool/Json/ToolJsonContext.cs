@@ -9,4 +9,5 @@ namespace NixDeploy.Tool.Json;
 [JsonSerializable(typeof(IReadOnlyList<MachineStatusDocument>))]
 [JsonSerializable(typeof(IReadOnlyList<MachinePlanDocument>))]
 [JsonSerializable(typeof(IReadOnlyList<MachineRollbackDocument>))]
+[JsonSerializable(typeof(IReadOnlyList<MachineExecDocument>))]
 internal sealed partial class ToolJsonContext : JsonSerializerContext;
