@@ -88,7 +88,9 @@ case "$cmd" in
       exit 70
     fi
     current_system
-    printf 'locked\ncurrent=%s\n' "$current"
+    # For a deploy that finds its closure live already (nothing else runs then).
+    reboot_required "$current" "$current"
+    printf 'locked\nreboot=%s\ncurrent=%s\n' "$reboot" "$current"
     while read -r line; do :; done
     ;;
 
@@ -141,8 +143,10 @@ case "$cmd" in
       set_deadline "$dir" "$after_s" || exit 70
       read -r pid < "$dir/watchdog.pid" && kill -USR1 "$pid" 2>/dev/null
     fi
+    reboot_required "$closure" "$previous"
     current_system
-    printf 'current=%s\n' "$current"
+    # The deployer confirms only when this is the closure: switch-to-configuration can exit 0 without switching.
+    printf 'reboot=%s\ncurrent=%s\n' "$reboot" "$current"
     ;;
 
   finish) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARMED(0|1): boot entry, then the confirmation that disarms the watchdog
@@ -180,6 +184,8 @@ case "$cmd" in
     printf 'result=%s\n' "$result"
     current_system
     printf 'current=%s\n' "$current"
+    # A rolled-back deploy is over; the state of a failed rollback stays for inspection (watchdog.log).
+    if [ "$result" = rolled-back ]; then rm -rf "$dir"; fi
     ;;
 
   keep-files) # the files placed under this lock stay though nothing is activated (the system is unchanged)
