@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using NixDeploy.Tests.Fleets;
 using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Deploy;

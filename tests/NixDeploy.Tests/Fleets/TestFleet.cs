@@ -89,7 +89,7 @@ public sealed class TestFleet
         { machines }: builtins.mapAttrs (name: m: {
           role = if builtins.elem "db" m.labels then "db" else "web";
           inherit (m) labels;
-          deployment = { inherit (m) addr healthChecks backend; sshPort = m.port; };
+          deployment = { inherit (m) addr healthChecks; sshPort = m.port; backend = m.backend or "ssh"; };
         }) machines
         """;
 }

@@ -51,6 +51,28 @@ watchdog_gone() { # SECONDS
   return $gone
 }
 
+# Sets reboot to 1 when SYSTEM boots another kernel, initrd or kernel command line than the host runs (comin's
+# need_to_reboot), else 0. What runs is /run/booted-system, which NixOS links at boot; on a host without it, REFERENCE
+# (the live system before a deploy). A host with neither runs no kernel of SYSTEM's. Builtins only: test -ef (POSIX
+# since 2024; dash, bash and busybox have it) compares the files the links resolve to; kernel-params is one line.
+# shellcheck disable=SC3013
+reboot_required() { # SYSTEM REFERENCE
+  reboot=1
+  booted=$2
+  [ -e /run/booted-system ] && booted=/run/booted-system
+  [ -n "$booted" ] || return 0
+  for boot_file in kernel initrd; do
+    if [ -e "$booted/$boot_file" ] || [ -e "$1/$boot_file" ]; then
+      [ "$booted/$boot_file" -ef "$1/$boot_file" ] || return 0
+    fi
+  done
+  booted_params= system_params=
+  read -r booted_params 2>/dev/null < "$booted/kernel-params"
+  read -r system_params 2>/dev/null < "$1/kernel-params"
+  [ "$booted_params" = "$system_params" ] || return 0
+  reboot=0
+}
+
 state_dir() {
   case "$1" in
     '' | *[!A-Za-z0-9-]*) echo "nixdeploy-agent: bad deploy token '$1'" >&2; exit 64 ;;

@@ -25,27 +25,6 @@ profile_generation() {
   generation=${link%-link}
 }
 
-# Sets reboot to 1 when SYSTEM boots another kernel, initrd or kernel command line than the host runs (comin's
-# need_to_reboot), else 0. What runs is /run/booted-system, which NixOS links at boot; on a host without it, REFERENCE
-# (the live system before a deploy). A host with neither runs no kernel of SYSTEM's. Builtins only: test -ef compares
-# the files the links resolve to; kernel-params is one line, without a newline in a NixOS toplevel.
-reboot_required() { # SYSTEM REFERENCE
-  reboot=1
-  booted=$2
-  [ -e /run/booted-system ] && booted=/run/booted-system
-  [ -n "$booted" ] || return 0
-  for boot_file in kernel initrd; do
-    if [ -e "$booted/$boot_file" ] || [ -e "$1/$boot_file" ]; then
-      [ "$booted/$boot_file" -ef "$1/$boot_file" ] || return 0
-    fi
-  done
-  booted_params= system_params=
-  read -r booted_params 2>/dev/null < "$booted/kernel-params"
-  read -r system_params 2>/dev/null < "$1/kernel-params"
-  [ "$booted_params" = "$system_params" ] || return 0
-  reboot=0
-}
-
 # Sets now to the whole seconds since boot: deadlines are compared on one boot only, as /run is emptied by the next.
 uptime_seconds() {
   read -r now _ < /proc/uptime
