@@ -2,7 +2,7 @@
 # them) and system.build.{etc,sw,toplevel}.
 #
 # Fault injection is configuration, so a test changes a machine's config, never the product:
-#   nixdeploy.standin.activation = "ok" | "fail" | "hang";   # what switch-to-configuration test/switch does
+#   nixdeploy.standin.activation = "ok" | "fail" | "hang" | "noop";   # what switch-to-configuration test/switch does
 #   nixdeploy.standin.services.<name>.healthy = true | false; # /run/standin/services/<name> after activation
 #   nixdeploy.standin.buildFails = true;                      # the toplevel's build fails
 { config, lib, pkgs, ... }:
@@ -13,8 +13,8 @@ let
   system = pkgs.system;
 
   activation =
-    if builtins.elem standin.activation [ "ok" "fail" "hang" ] then standin.activation
-    else throw "${hostName}: nixdeploy.standin.activation must be \"ok\", \"fail\" or \"hang\", not ${lib.toJSON standin.activation}";
+    if builtins.elem standin.activation [ "ok" "fail" "hang" "noop" ] then standin.activation
+    else throw "${hostName}: nixdeploy.standin.activation must be \"ok\", \"fail\", \"hang\" or \"noop\", not ${lib.toJSON standin.activation}";
 
   services = lib.mapAttrs
     (name: s:
@@ -89,6 +89,9 @@ let
     }
 
     activate() {
+      ${lib.optionalString (activation == "noop") ''
+      echo "switch-to-configuration: ${hostName} activates nothing (stand-in fault: nixdeploy.standin.activation = \"noop\")" >&2
+      return 0''}
       [ -d "$services_dir" ] || mkdir -p "$services_dir"
       ${lib.concatMapStringsSep "\n  " (n: "write_status ${n} ${services.${n}}") serviceNames}
       for f in "$services_dir"/*; do
@@ -107,6 +110,7 @@ let
         hang = ''
           echo "switch-to-configuration: activation of ${hostName} hangs (stand-in fault: nixdeploy.standin.activation = \"hang\")" >&2
           exec sleep infinity'';
+        noop = "";
       }.${activation}}
     }
 
@@ -145,9 +149,32 @@ let
     exec /bin/grep -qx healthy "/run/standin/services/$1"
   '';
 
+  # What a boot loader (or a VM monitor such as cloud-hypervisor) starts: one kernel and initrd for every machine,
+  # so only boot.kernelParams tells two systems' boot apart. A container (boot.isContainer) has none of them.
+  kernel = derivation {
+    name = "linux-${kernelVersion}";
+    inherit system;
+    version = kernelVersion;
+    builder = "/bin/sh";
+    args = [ "-c" ''/bin/mkdir -p "$out" && printf 'stand-in kernel %s\n' "$version" > "$out/bzImage"'' ];
+  };
+  initrd = derivation {
+    name = "initrd-linux-${kernelVersion}";
+    inherit system kernel;
+    builder = "/bin/sh";
+    args = [ "-c" ''/bin/mkdir -p "$out" && printf 'stand-in initrd for %s\n' "$kernel" > "$out/initrd"'' ];
+  };
+  kernelVersion = "6.6.0-standin";
+  bootFiles = lib.optionalString (!config.boot.isContainer) ''
+    /bin/ln -s ${kernel}/bzImage "$out/kernel"
+    /bin/ln -s ${initrd}/initrd "$out/initrd"
+    printf '%s' "$kernelParams" > "$out/kernel-params"
+  '';
+
   toplevel = derivation {
     name = "nixos-system-${hostName}-${version}";
     inherit system etc sw version switchScript healthScript;
+    kernelParams = lib.concatStringsSep " " config.boot.kernelParams;
     builder = "/bin/sh";
     passAsFile = [ "switchScript" "healthScript" ];
     args = [ "-c" (if standin.buildFails then ''
@@ -159,6 +186,7 @@ let
       /bin/ln -s "$etc/etc" "$out/etc"
       /bin/ln -s "$sw" "$out/sw"
       printf '%s\n' "$version" > "$out/nixos-version"
+      ${bootFiles}
       { printf '#!/bin/sh\ntoplevel=%s\n' "$out"; /bin/cat "$switchScriptPath"; } > "$out/bin/switch-to-configuration"
       /bin/cp "$healthScriptPath" "$out/bin/standin-health"
       /bin/chmod 555 "$out/bin/switch-to-configuration" "$out/bin/standin-health"
@@ -169,6 +197,8 @@ in
   networking.hostName = lib.mkDefault "nixos";
   system.nixos.version = lib.mkDefault "24.05.standin";
   environment.systemPackages = [ ];
+  boot.isContainer = lib.mkDefault false;
+  boot.kernelParams = [ ];
   nixdeploy.standin = {
     activation = lib.mkDefault "ok";
     buildFails = lib.mkDefault false;

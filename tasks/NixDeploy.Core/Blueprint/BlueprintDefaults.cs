@@ -9,6 +9,9 @@ public static class BlueprintDefaults
     public const string MemoryUnit = "GB";
     public const int Replicas = 1;
     public const string Backend = "ssh";
+
+    /// <summary>A cloud-hypervisor VM: a NixOS guest deployed over SSH like <c>ssh</c>, whose worker (re)starts it.</summary>
+    public const string CloudHypervisorBackend = "cloud-hypervisor";
     public const string SshUser = "root";
     public const int SshPort = 22;
     public const bool AutoRollback = true;
@@ -17,7 +20,7 @@ public static class BlueprintDefaults
     public const int HttpExpectedStatus = 200;
 
     /// <summary>Backends this SDK can deploy with. Others are rejected rather than silently skipped.</summary>
-    public static readonly IReadOnlyList<string> Backends = ["ssh"];
+    public static readonly IReadOnlyList<string> Backends = [Backend, CloudHypervisorBackend];
 
     public static readonly IReadOnlyList<string> MemoryUnits = ["KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB"];
 }

@@ -17,9 +17,11 @@ public sealed record DeployReport(
 }
 
 /// <summary>
-/// One machine's outcome. <see cref="PreviousClosure"/> is the live system found before the deploy (null: none),
-/// <see cref="NewClosure"/> the desired one; <see cref="ErrorCode"/> and <see cref="ErrorMessage"/> are set whenever
-/// the machine did not reach its desired state (also when it was rolled back).
+/// One machine's outcome. <see cref="PreviousClosure"/> is the live system found before the deploy (null: none;
+/// <see cref="UnknownPreviousClosure"/> when it could not be read), <see cref="NewClosure"/> the desired one;
+/// <see cref="ErrorCode"/> and <see cref="ErrorMessage"/> are set whenever the machine did not reach its desired state
+/// (also when it was rolled back). <see cref="RebootRequired"/>: whether the system now live boots another kernel,
+/// initrd or kernel command line than the host runs (null: not known, the deploy did not get that far).
 /// </summary>
 public sealed record MachineReport(
     MachineStatus Status,
@@ -30,7 +32,12 @@ public sealed record MachineReport(
     double DurationSeconds,
     IReadOnlyList<StepDuration> Steps,
     string? ErrorCode,
-    string? ErrorMessage);
+    string? ErrorMessage,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? RebootRequired = null)
+{
+    /// <summary>The previous closure of a host whose live system was not read (unreachable, locked, not started).</summary>
+    public const string UnknownPreviousClosure = "unknown";
+}
 
 /// <summary>How long one step of a machine's deploy took (lock, copy, activate, health-checks, confirm, rollback).</summary>
 public sealed record StepDuration(string Step, double Seconds);

@@ -65,6 +65,6 @@ public sealed class FleetDeployer(DeploySettings settings, MachineDeployer machi
         log.Info($"NixDeploy: {message}");
         // A machine that never starts sends no step; without this event a live view would not list it at all.
         progress?.Finished(plan.Name, MachineStatus.Skipped.ToReportName());
-        return new MachineReport(MachineStatus.Skipped, plan.Deployment.Addr, null, plan.Closure, 0, [], code, message);
+        return new MachineReport(MachineStatus.Skipped, plan.Deployment.Addr, MachineReport.UnknownPreviousClosure, plan.Closure, 0, [], code, message);
     }
 }

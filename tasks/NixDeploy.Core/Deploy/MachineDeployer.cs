@@ -21,7 +21,7 @@ public sealed class MachineDeployer(
     public async Task<MachineReport> DeployAsync(MachinePlan plan, CancellationToken cancellationToken)
     {
         var clock = new StepClock(step => progress?.Step(plan.Name, step));
-        string? previous = null;
+        string? previous = MachineReport.UnknownPreviousClosure;
         try
         {
             if (plan.Closure is null)
@@ -44,11 +44,11 @@ public sealed class MachineDeployer(
                 // Nothing is activated, so nothing can roll back: the placed files are the live system's now.
                 if (placed)
                     await clock.TimeAsync("keep-files", () => agent.KeepPlacedFilesAsync(cancellationToken)).ConfigureAwait(false);
-                return Report(plan, clock, MachineStatus.Unchanged, previous);
+                return Report(plan, clock, MachineStatus.Unchanged, previous, rebootRequired: hostLock.RebootRequired);
             }
             await clock.TimeAsync("copy", () => transport.CopyAsync(agent.Ssh, closure, cancellationToken)).ConfigureAwait(false);
             hostLock.EnsureHeld(agent.Ssh.Target);
-            return await ActivateAsync(plan, closure, agent, clock, cancellationToken).ConfigureAwait(false);
+            return await ActivateAsync(plan, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false);
         }
         catch (NixDeployException e)
         {
@@ -61,7 +61,8 @@ public sealed class MachineDeployer(
         }
     }
 
-    private async Task<MachineReport> ActivateAsync(MachinePlan plan, string closure, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+    private async Task<MachineReport> ActivateAsync(
+        MachinePlan plan, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
     {
         var rollback = plan.Deployment.AutoRollback;
         var limits = new ActivationLimits(_activationTimeout, _confirmTimeout, HealthCheckRunner.Budget(plan.Deployment.HealthChecks));
@@ -69,10 +70,14 @@ public sealed class MachineDeployer(
 
         var activation = await clock.TimeAsync("activate", () => agent.ActivateAsync(token, closure, limits, rollback, cancellationToken)).ConfigureAwait(false);
         // The agent read the live system again under the lock, just before changing anything.
-        var previous = activation.Printed("previous") ? activation.Value("previous") : null;
+        var previous = activation.Printed("previous") ? activation.Value("previous") : lockedPrevious;
+        var live = activation.Value("current");
         var failure = activation.ExitCode switch
         {
-            RemoteExitCodes.Ok => null,
+            RemoteExitCodes.Ok when live == closure => null,
+            // switch-to-configuration can exit 0 without switching: found before the confirmation, so the watchdog rolls back.
+            RemoteExitCodes.Ok => new NixDeployException(previous is null ? ErrorCodes.FirstActivationDidNotTake : ErrorCodes.ActivationDidNotTake,
+                $"Activating {closure} on {plan.Name} did not take: switch-to-configuration test exited 0, but the live system is '{live ?? "none"}'."),
             RemoteExitCodes.ActivationFailed => new NixDeployException(ErrorCodes.ActivationFailed,
                 $"Activating {closure} on {plan.Name} failed: {activation.StandardError}"),
             RemoteExitCodes.ActivationTimedOut => new NixDeployException(ErrorCodes.ActivationTimedOut,
@@ -113,7 +118,7 @@ public sealed class MachineDeployer(
                 _ => agent.Failed("finish", finish),
             };
             if (failure is null)
-                return Report(plan, clock, MachineStatus.Deployed, previous);
+                return Report(plan, clock, MachineStatus.Deployed, previous, rebootRequired: activation.Value("reboot") == "1");
         }
         return await RollBackAsync(plan, agent, token, limits, previous, failure, clock, cancellationToken).ConfigureAwait(false);
     }
@@ -137,8 +142,12 @@ public sealed class MachineDeployer(
         }
         var live = result.Value("current");
         if (result.ExitCode == RemoteExitCodes.Ok && result.Value("result") == "rolled-back" && live == previous)
-            return Report(plan, clock, MachineStatus.RolledBack, previous, new NixDeployException(failure.Code,
-                $"{failure.Diagnostics[0].Message} Rolled back: the live system is {previous ?? "none (as before)"} again (verified)."));
+            return failure.Code == ErrorCodes.FirstActivationDidNotTake
+                // Back to nothing is no working system to report as rolled back to.
+                ? Report(plan, clock, MachineStatus.Failed, previous, new NixDeployException(failure.Code,
+                    $"{failure.Diagnostics[0].Message} {plan.Name} had no system before this deploy and has none now: no live system and no system profile (verified)."))
+                : Report(plan, clock, MachineStatus.RolledBack, previous, new NixDeployException(failure.Code,
+                    $"{failure.Diagnostics[0].Message} Rolled back: the live system is {previous ?? "none (as before)"} again (verified)."));
         var why = result.ExitCode switch
         {
             RemoteExitCodes.Ok => $"the watchdog reports '{result.Value("result") ?? "nothing"}' and the live system is '{live ?? "none"}'",
@@ -153,10 +162,11 @@ public sealed class MachineDeployer(
     private static MachineStatus StatusOf(NixDeployException e) =>
         e.Code == ErrorCodes.HostUnreachable ? MachineStatus.Unreachable : MachineStatus.Failed;
 
-    private MachineReport Report(MachinePlan plan, StepClock clock, MachineStatus status, string? previous, NixDeployException? error = null)
+    private MachineReport Report(
+        MachinePlan plan, StepClock clock, MachineStatus status, string? previous, NixDeployException? error = null, bool? rebootRequired = null)
     {
         var report = new MachineReport(status, plan.Deployment.Addr, previous, plan.Closure, clock.TotalSeconds, clock.Steps, error?.Code,
-            error is null ? null : string.Join(Environment.NewLine, error.Diagnostics.Select(d => d.Message)));
+            error is null ? null : string.Join(Environment.NewLine, error.Diagnostics.Select(d => d.Message)), rebootRequired);
         log.Info($"NixDeploy: {plan.Name}: {status.ToReportName()} ({clock.TotalSeconds:0.0} s)");
         progress?.Finished(plan.Name, status.ToReportName());
         return report;

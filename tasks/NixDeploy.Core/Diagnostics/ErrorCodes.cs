@@ -25,6 +25,7 @@ public static class ErrorCodes
     public const string SelectionMatchesNothing = "ND1112";
     // A warning: an empty fleet builds (nothing) and deploys nothing.
     public const string BlueprintEmpty = "ND1113";
+    public const string VmSystemNotBootable = "ND1140";
 
     // ND12xx: building closures.
     public const string ClosureBuildFailed = "ND1201";
@@ -70,6 +71,8 @@ public static class ErrorCodes
     public const string MachineSkipped = "ND5014";
     public const string DeployCancelled = "ND5015";
     public const string DeploymentManifestUnreadable = "ND5016";
+    public const string ActivationDidNotTake = "ND5020";
+    public const string FirstActivationDidNotTake = "ND5021";
 
     // ND60xx: artifacts.
     public const string ArtifactDeclarationInvalid = "ND6001";

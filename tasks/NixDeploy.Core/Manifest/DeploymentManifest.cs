@@ -21,7 +21,9 @@ public sealed record DeploymentManifest(
     IReadOnlyDictionary<string, DeploymentCache>? Caches = null,
     // Optional (absent when no selected machine has any): each machine's artifacts, as names, target paths and
     // content hashes only.
-    IReadOnlyDictionary<string, IReadOnlyList<ManifestArtifact>>? Artifacts = null)
+    IReadOnlyDictionary<string, IReadOnlyList<ManifestArtifact>>? Artifacts = null,
+    // Optional (absent without cloud-hypervisor machines): what each VM's worker needs to (re)start it.
+    IReadOnlyDictionary<string, VmBoot>? Vms = null)
 {
     public const int CurrentSchemaVersion = 1;
 }

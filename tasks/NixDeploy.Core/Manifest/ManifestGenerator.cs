@@ -34,6 +34,7 @@ public static class ManifestGenerator
             changes.Values.Any(change => change != ClosureChange.Unchanged),
             changes,
             caches is { Count: > 0 } ? caches : null,
-            manifestArtifacts);
+            manifestArtifacts,
+            VmBoot.ReadAll(evaluation.Blueprint, closures, Directory.Exists(flakeDirectory) ? Path.Combine(flakeDirectory, "flake.nix") : null));
     }
 }

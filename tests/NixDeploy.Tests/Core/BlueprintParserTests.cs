@@ -10,7 +10,7 @@ public sealed class BlueprintParserTests
     {
         var machines = BlueprintParser.Parse("""
             { "worker-1": { "role": "worker", "cpu": 2.0, "memory": { "amount": 2.0, "unit": "GB" }, "labels": ["worker", "compute"],
-              "replicas": 1, "deployment": { "addr": "192.168.1.11", "backend": "ssh", "sshUser": "root", "sshPort": 22,
+              "replicas": 1, "deployment": { "addr": "192.168.1.11", "backend": "cloud-hypervisor", "sshUser": "root", "sshPort": 22,
               "healthChecks": [ { "enabled": true, "command": "systemctl is-active nginx", "timeout": 60, "interval": 10 } ], "autoRollback": true } } }
             """, "flake.nix");
 
@@ -18,6 +18,7 @@ public sealed class BlueprintParserTests
         Assert.Equal(new MemorySpec(2, "GB"), worker.Memory);
         Assert.Equal(["worker", "compute"], worker.Labels);
         Assert.Equal("192.168.1.11", worker.Deployment.Addr);
+        Assert.Equal("cloud-hypervisor", worker.Deployment.Backend);
         var check = Assert.Single(worker.Deployment.HealthChecks);
         Assert.Equal(("systemctl is-active nginx", 60, 10), (check.Command, check.Timeout, check.Interval));
     }
@@ -31,6 +32,20 @@ public sealed class BlueprintParserTests
         Assert.Equal((BlueprintDefaults.Role, 1.0, 1, "ssh", "root", 22, true), (m.Role, m.Cpu, m.Replicas, m.Deployment.Backend, m.Deployment.SshUser, m.Deployment.SshPort, m.Deployment.AutoRollback));
         var check = Assert.Single(m.Deployment.HealthChecks);
         Assert.Equal((200, 60, 10, true), (check.ExpectedStatus!.Value, check.Timeout, check.Interval, check.Enabled));
+    }
+
+    [Theory]
+    [InlineData("qemu")]
+    [InlineData("Cloud-Hypervisor")]
+    [InlineData("")]
+    public void Other_backends_are_refused(string backend)
+    {
+        var failure = Assert.Throws<NixDeployException>(() => BlueprintParser.Parse(
+            $$"""{ "m": { "deployment": { "addr": "m.example", "backend": "{{backend}}" } } }""", "flake.nix"));
+
+        var error = Assert.Single(failure.Diagnostics);
+        Assert.Equal("ND1105", error.Code);
+        Assert.Contains("ssh, cloud-hypervisor", error.Message);
     }
 
     [Fact]

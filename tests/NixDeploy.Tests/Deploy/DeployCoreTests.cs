@@ -230,6 +230,7 @@ public sealed class DeployCoreTests : IDisposable
             new Dictionary<string, MachineReport>
             {
                 ["web-1"] = new(MachineStatus.RolledBack, "127.0.0.5", null, "/nix/store/x", 1.2, [new StepDuration("activate", 0.5)], "ND5004", "failed"),
+                ["web-2"] = new(MachineStatus.Unreachable, "127.0.0.6", MachineReport.UnknownPreviousClosure, "/nix/store/y", 1, [], "ND5001", "gone"),
             });
 
         DeployReportFile.Write(path, report);
@@ -239,6 +240,8 @@ public sealed class DeployCoreTests : IDisposable
         Assert.Equal("halt", json.RootElement.GetProperty("onFailure").GetString());
         Assert.Equal("rolled-back", machine.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, machine.GetProperty("previousClosure").ValueKind);
+        Assert.Equal("unknown", json.RootElement.GetProperty("machines").GetProperty("web-2").GetProperty("previousClosure").GetString());
+        Assert.Equal(JsonValueKind.Null, machine.GetProperty("rebootRequired").ValueKind);
         Assert.Equal("ND5004", machine.GetProperty("errorCode").GetString());
         Assert.Equal("activate", machine.GetProperty("steps")[0].GetProperty("step").GetString());
         Assert.Equal(report.Machines["web-1"].Status, DeployReportFile.Read(path).Machines["web-1"].Status);

@@ -25,6 +25,8 @@ public sealed class FailurePolicyTests(FailurePolicyHosts hosts) : IClassFixture
         result.AssertFailed();
         result.AssertNoStackTrace();
         Assert.Equal("unreachable", fleet.Status("a-gone"));
+        // Not "had no system": nothing could be read.
+        Assert.Equal("unknown", fleet.MachineReport("a-gone")["previousClosure"]!.GetValue<string>());
         var error = Assert.Single(result.Errors);
         Assert.Equal("ND5001", error.Code);
         Assert.StartsWith("a-gone (unreachable)", error.Message);
@@ -49,6 +51,7 @@ public sealed class FailurePolicyTests(FailurePolicyHosts hosts) : IClassFixture
         Assert.Equal("unreachable", fleet.Status("a-gone"));
         Assert.Equal("skipped", fleet.Status("web-1"));
         Assert.Equal("skipped", fleet.Status("web-2"));
+        Assert.Equal("unknown", fleet.MachineReport("web-2")["previousClosure"]!.GetValue<string>());
         Assert.Equal(["ND5001", "ND5014", "ND5014"], result.Errors.Select(e => e.Code).Order());
         Assert.Equal("", await hosts.LiveSystemAsync(a[0]));
         Assert.Equal("", await hosts.LiveSystemAsync(a[1]));
@@ -81,6 +84,7 @@ public sealed class FailurePolicyTests(FailurePolicyHosts hosts) : IClassFixture
         var second = secondReport.Machines["web-1"];
         Assert.Equal(MachineStatus.Failed, second.Status);
         Assert.Equal("ND5002", second.ErrorCode);
+        Assert.Equal(MachineReport.UnknownPreviousClosure, second.PreviousClosure);
         firstResult.AssertSucceeded();
         Assert.Equal(web1, await hosts.LiveSystemAsync(a[0]));
         Assert.Equal([$"1:{web1}"], await hosts.ProfileGenerationsAsync(a[0]));

@@ -39,6 +39,7 @@ public sealed class RollbackTests(RollbackHosts hosts) : IClassFixture<RollbackH
             Assert.Equal([$"1:{previous[machine]}"], await hosts.ProfileGenerationsAsync(address));
             Assert.Equal(previous[machine], await hosts.BootEntryAsync(address));
             Assert.False(await hosts.WatchdogArmedAsync(address));
+            Assert.Empty(await hosts.DeployStateDirectoriesAsync(address));
         }
         Assert.Equal("healthy", await hosts.RunAsync(a[2], "cat /run/standin/services/web"));
         // The hanging activation was killed on the host, not only abandoned by the deployer.

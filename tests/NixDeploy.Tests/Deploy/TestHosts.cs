@@ -135,6 +135,11 @@ public abstract class TestHosts : IAsyncLifetime
     public async Task<bool> WatchdogArmedAsync(string address) =>
         await RunAsync(address, "mkdir -p /run/nixdeploy; if flock -n /run/nixdeploy/watchdog.lock true; then echo free; fi") != "free";
 
+    /// <summary>The state directories deploys left under /run/nixdeploy (one per deploy token, which starts with its date), as paths.</summary>
+    public async Task<IReadOnlyList<string>> DeployStateDirectoriesAsync(string address) =>
+        (await RunAsync(address, "for d in /run/nixdeploy/[0-9]*/; do if [ -d \"$d\" ]; then echo \"$d\"; fi; done"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>Polls until <paramref name="condition"/> holds, failing after <paramref name="timeout"/>.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {

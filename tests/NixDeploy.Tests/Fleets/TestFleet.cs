@@ -64,7 +64,7 @@ public sealed class TestFleet
     {
         var text = new StringBuilder("{\n");
         foreach (var m in _machines.Values)
-            text.Append($"  {m.Name} = {{ addr = \"{m.Addr}\"; port = {m.Port}; labels = [ {string.Join(' ', m.Labels.Select(l => $"\"{l}\""))} ]; healthChecks = {m.HealthChecksNix}; }};\n");
+            text.Append($"  {m.Name} = {{ addr = \"{m.Addr}\"; port = {m.Port}; labels = [ {string.Join(' ', m.Labels.Select(l => $"\"{l}\""))} ]; healthChecks = {m.HealthChecksNix}; backend = \"{m.Backend}\"; }};\n");
         return text.Append("}\n").ToString();
     }
 
@@ -89,7 +89,7 @@ public sealed class TestFleet
         { machines }: builtins.mapAttrs (name: m: {
           role = if builtins.elem "db" m.labels then "db" else "web";
           inherit (m) labels;
-          deployment = { inherit (m) addr healthChecks; sshPort = m.port; };
+          deployment = { inherit (m) addr healthChecks; sshPort = m.port; backend = m.backend or "ssh"; };
         }) machines
         """;
 }
@@ -99,6 +99,9 @@ public sealed record TestMachine(string Name, string Addr, int Port, IReadOnlyLi
 {
     /// <summary>Extra lines for the machine's module, e.g. <c>nixdeploy.standin.activation = "fail";</c>.</summary>
     public string Configuration { get; init; } = "";
+
+    /// <summary>The blueprint's deployment backend.</summary>
+    public string Backend { get; init; } = "ssh";
 
     /// <summary>The blueprint's healthChecks list, as Nix.</summary>
     public string HealthChecksNix { get; init; } = "[ ]";

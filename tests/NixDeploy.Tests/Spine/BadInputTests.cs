@@ -25,7 +25,7 @@ public sealed class BadInputTests
         new("missing deployment", "ND1103", Flake, Blueprint: """{ machines }: builtins.mapAttrs (name: m: { role = "web"; }) machines"""),
         new("missing addr", "ND1103", Flake, Blueprint: """{ machines }: builtins.mapAttrs (name: m: { role = "web"; deployment = { sshPort = 22; }; }) machines"""),
         new("wrong type", "ND1104", Flake, Blueprint: Deployed("""sshPort = "22";""")),
-        new("unknown backend", "ND1105", Flake, Blueprint: Deployed("""backend = "cloud-hypervisor";""")),
+        new("unknown backend", "ND1105", Flake, Blueprint: Deployed("""backend = "qemu";""")),
         new("machine without configuration", "ND1106", Flake,
             Blueprint: """{ machines }: builtins.mapAttrs (name: m: { deployment = { inherit (m) addr; }; }) (machines // { mail-1 = { addr = "127.0.0.20"; }; })"""),
         new("configuration without machine", "ND1107", Flake,

@@ -51,6 +51,28 @@ watchdog_gone() { # SECONDS
   return $gone
 }
 
+# Sets reboot to 1 when SYSTEM boots another kernel, initrd or kernel command line than the host runs (comin's
+# need_to_reboot), else 0. What runs is /run/booted-system, which NixOS links at boot; on a host without it, REFERENCE
+# (the live system before a deploy). A host with neither runs no kernel of SYSTEM's. Builtins only: test -ef (POSIX
+# since 2024; dash, bash and busybox have it) compares the files the links resolve to; kernel-params is one line.
+# shellcheck disable=SC3013
+reboot_required() { # SYSTEM REFERENCE
+  reboot=1
+  booted=$2
+  [ -e /run/booted-system ] && booted=/run/booted-system
+  [ -n "$booted" ] || return 0
+  for boot_file in kernel initrd; do
+    if [ -e "$booted/$boot_file" ] || [ -e "$1/$boot_file" ]; then
+      [ "$booted/$boot_file" -ef "$1/$boot_file" ] || return 0
+    fi
+  done
+  booted_params= system_params=
+  read -r booted_params 2>/dev/null < "$booted/kernel-params"
+  read -r system_params 2>/dev/null < "$1/kernel-params"
+  [ "$booted_params" = "$system_params" ] || return 0
+  reboot=0
+}
+
 state_dir() {
   case "$1" in
     '' | *[!A-Za-z0-9-]*) echo "nixdeploy-agent: bad deploy token '$1'" >&2; exit 64 ;;
@@ -88,7 +110,9 @@ case "$cmd" in
       exit 70
     fi
     current_system
-    printf 'locked\ncurrent=%s\n' "$current"
+    # For a deploy that finds its closure live already (nothing else runs then).
+    reboot_required "$current" "$current"
+    printf 'locked\nreboot=%s\ncurrent=%s\n' "$reboot" "$current"
     while read -r line; do :; done
     ;;
 
@@ -141,8 +165,10 @@ case "$cmd" in
       set_deadline "$dir" "$after_s" || exit 70
       read -r pid < "$dir/watchdog.pid" && kill -USR1 "$pid" 2>/dev/null
     fi
+    reboot_required "$closure" "$previous"
     current_system
-    printf 'current=%s\n' "$current"
+    # The deployer confirms only when this is the closure: switch-to-configuration can exit 0 without switching.
+    printf 'reboot=%s\ncurrent=%s\n' "$reboot" "$current"
     ;;
 
   finish) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARMED(0|1): boot entry, then the confirmation that disarms the watchdog
@@ -180,6 +206,8 @@ case "$cmd" in
     printf 'result=%s\n' "$result"
     current_system
     printf 'current=%s\n' "$current"
+    # A rolled-back deploy is over; the state of a failed rollback stays for inspection (watchdog.log).
+    if [ "$result" = rolled-back ]; then rm -rf "$dir"; fi
     ;;
 
   keep-files) # the files placed under this lock stay though nothing is activated (the system is unchanged)

@@ -7,10 +7,13 @@ namespace NixDeploy.Deploy.Remote;
 /// A host's deploy lock (<c>flock</c> on the host), held by an ssh session that lives exactly as long as this
 /// object, or as the deployer process: the lock cannot go stale.
 /// </summary>
-internal sealed class DeployLock(SshHeldSession session, string? currentSystem) : IAsyncDisposable
+internal sealed class DeployLock(SshHeldSession session, string? currentSystem, bool rebootRequired) : IAsyncDisposable
 {
     /// <summary>The live system read under the lock, null when the host has none.</summary>
     public string? CurrentSystem { get; } = currentSystem;
+
+    /// <summary>Whether the live system boots otherwise than the host runs (see HostShell's <c>reboot_required</c>).</summary>
+    public bool RebootRequired { get; } = rebootRequired;
 
     /// <summary>Fails when the session holding the lock ended (the connection dropped): nothing may change then.</summary>
     public void EnsureHeld(SshTarget target)

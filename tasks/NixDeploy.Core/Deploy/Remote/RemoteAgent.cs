@@ -31,7 +31,10 @@ internal sealed class RemoteAgent(SshClient ssh)
         var session = await SshHeldSession.StartAsync(Ssh, Words(["lock"]), "nixdeploy-agent lock", "current=",
             TimeSpan.FromSeconds(Ssh.Options.ConnectTimeoutSeconds) + Overhead, cancellationToken).ConfigureAwait(false);
         if (session.ExitCode is not { } exitCode)
-            return new DeployLock(session, CurrentFrom(session.Lines));
+        {
+            var values = KeyValues.Parse(string.Join('\n', session.Lines));
+            return new DeployLock(session, NullIfEmpty(values["current"]), values.GetValueOrDefault("reboot") == "1");
+        }
         await session.DisposeAsync().ConfigureAwait(false);
         var why = session.StandardError.Trim();
         throw exitCode switch
@@ -97,11 +100,7 @@ internal sealed class RemoteAgent(SshClient ssh)
 
     private static string[] Words(IReadOnlyList<string> arguments) => ["sh", "-c", AgentScript.Text, "nixdeploy-agent", .. arguments];
 
-    private static string? CurrentFrom(IReadOnlyList<string> lines)
-    {
-        var value = lines.Last(line => line.StartsWith("current=", StringComparison.Ordinal))["current=".Length..];
-        return value.Length > 0 ? value : null;
-    }
+    private static string? NullIfEmpty(string value) => value.Length > 0 ? value : null;
 
     private static string Seconds(TimeSpan span) => ((long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }
