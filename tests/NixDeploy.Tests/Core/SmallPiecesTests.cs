@@ -19,6 +19,17 @@ public sealed class SmallPiecesTests
         Assert.Equal(quoted, ShellQuote.Quote(word));
 
     [Theory]
+    [InlineData("autoRolback", "autoRollback")]
+    [InlineData("deploymnet", "deployment")]
+    [InlineData("healtChecks", "healthChecks")]
+    [InlineData("AUTOROLLBACK", "autoRollback")]
+    [InlineData("files", "file")]
+    [InlineData("xyzzy", null)]
+    [InlineData("a", null)]
+    public void The_nearest_known_name_is_suggested_only_when_it_is_close(string unknown, string? nearest) =>
+        Assert.Equal(nearest, NearestName.Of(unknown, ["addr", "backend", "sshUser", "healthChecks", "autoRollback", "deployment", "file"]));
+
+    [Theory]
     [InlineData("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-nixos-system-web-1-24.05", true)]
     [InlineData("/nix/store/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-x", false)]
     [InlineData("/nix/store/0123456789abcdfghijklmnpqrsvwxyz", false)]
