@@ -91,6 +91,21 @@ public sealed class BadInputTests
             Assert.Contains(@case.MessagePart, result.StandardOutput);
     }
 
+    [Fact]
+    public async Task An_unforeseen_failure_is_ND9001_in_one_line_naming_the_project_not_the_sdk()
+    {
+        using var project = await new TestFleet().Machine("web-1", "127.0.0.11", 2222, "web").Project("bug").CreateAsync();
+        // A folder where EvaluateBlueprint writes its result: a failure no check of the SDK foresees.
+        Directory.CreateDirectory(project.PathOf("obj/nixdeploy/evaluation.json"));
+
+        var result = await project.Dotnet().BuildAsync();
+
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        var error = Assert.Single(result.Errors, e => e.Code == "ND9001");
+        Assert.EndsWith("bug.nixdeploy", error.File);
+    }
+
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static string ResolveValue(TestProject project, Case @case)
     {
