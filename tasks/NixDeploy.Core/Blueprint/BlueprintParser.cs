@@ -62,7 +62,7 @@ public sealed class BlueprintParser
             if (!seen.Add(machine.Name))
             {
                 Error(ErrorCodes.BlueprintDuplicateKey,
-                    $"The blueprint declares machine {Identifiers.Show(machine.Name)} more than once: keep one entry per machine (the blueprint string is JSON, as builtins.toJSON writes it).");
+                    $"The blueprint string declares machine {Identifiers.Show(machine.Name)} more than once: keep one entry per machine.");
                 machines.Remove(machine.Name);
                 continue;
             }
@@ -113,7 +113,7 @@ public sealed class BlueprintParser
         var backend = OneOf(value, path, "backend", BlueprintDefaults.Backends, BlueprintDefaults.Backend, ErrorCodes.BlueprintUnknownBackend);
         var portText = Optional(value, path, "sshPort", JsonValueKind.Number)?.GetRawText();
         _errors.AddRange(SshEndpointValidator.Check(SshEndpointValidator.Fields.Blueprint(machine), addr, user, portText, _file));
-        var port = portText is null ? BlueprintDefaults.SshPort : SshEndpointValidator.ParsePort(portText) ?? BlueprintDefaults.SshPort;
+        var port = (portText is null ? null : SshEndpointValidator.ParsePort(portText)) ?? BlueprintDefaults.SshPort;
         var checks = new List<HealthCheckSpec>();
         if (Optional(value, path, "healthChecks", JsonValueKind.Array) is { } array)
         {

@@ -32,5 +32,5 @@ public static class MachineSelector
             : Glob(term).IsMatch(name);
 
     private static Regex Glob(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.CultureInvariant);
+        new(@"\A" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + @"\z", RegexOptions.CultureInvariant);
 }
