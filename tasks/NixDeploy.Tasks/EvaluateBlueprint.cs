@@ -26,8 +26,8 @@ public sealed class EvaluateBlueprint : NixDeployTask
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var nix = new NixCli(CreateRunner(), NixOptionsFactory.Create(NixExecutable, OverrideInputs));
-        var evaluation = await new BlueprintEvaluator(nix).EvaluateAsync(new FlakeReference(Flake), Attribute, Selection, cancellationToken,
-            MachineOverrideItems.Read(MachineOverrides, ProjectFile));
+        var evaluation = await new BlueprintEvaluator(nix).EvaluateAsync(new FlakeReference(Flake), Attribute, Selection,
+            MachineOverrideItems.Read(MachineOverrides), ProjectFile, cancellationToken);
         EvaluationFiles.WriteEvaluation(EvaluationFile, evaluation);
         if (evaluation.Blueprint.Count == 0)
             Log.LogWarning(null, ErrorCodes.BlueprintEmpty, null, new FlakeReference(Flake).FlakeFile, 0, 0, 0, 0,

@@ -7,7 +7,8 @@ namespace NixDeploy.Tasks;
 
 /// <summary>
 /// Base of every NixDeploy task: runs the async core, reports coded failures as MSBuild errors with their file
-/// (never a stack trace), and stops external commands when the build is cancelled.
+/// (never a stack trace), and stops external commands when the build is cancelled. An error without a file of its
+/// own names the project, never the SDK's targets file.
 /// </summary>
 public abstract class NixDeployTask : MSBuildTask, ICancelableTask
 {
@@ -36,7 +37,7 @@ public abstract class NixDeployTask : MSBuildTask, ICancelableTask
         catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException))
         {
             LogError(new Diagnostic(ErrorCodes.InternalError,
-                $"NixDeploy.Sdk failed unexpectedly ({e.GetType().Name}: {e.Message}). This is a bug: please report it with the build log (-v:diag)."));
+                $"NixDeploy.Sdk failed unexpectedly ({e.GetType().Name}: {e.Message}). This is a bug: please report it with the build log (-v:diag).", ProjectFile));
             Log.LogMessage(MessageImportance.Low, e.ToString());
         }
         return !Log.HasLoggedErrors;
@@ -47,5 +48,7 @@ public abstract class NixDeployTask : MSBuildTask, ICancelableTask
     protected ProcessRunner CreateRunner() => new(new TaskCommandLog(Log));
 
     protected void LogError(Diagnostic diagnostic) =>
-        Log.LogError(null, diagnostic.Code, null, diagnostic.File, 0, 0, 0, 0, diagnostic.Message);
+        Log.LogError(null, diagnostic.Code, null, diagnostic.File ?? NullIfEmpty(ProjectFile), 0, 0, 0, 0, diagnostic.Message);
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

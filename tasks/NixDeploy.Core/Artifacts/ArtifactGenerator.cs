@@ -6,9 +6,10 @@ namespace NixDeploy.Artifacts;
 
 /// <summary>
 /// Runs an artifact's generator in a private folder (0700): the answers as <c>$prompt/NAME</c>, an empty
-/// <c>$out</c>, stdin closed. Exactly the declared files must come out: a missing or an extra one is an error.
+/// <c>$out</c>, stdin closed. Exactly the declared files must come out: a missing or an extra one is an error, naming
+/// <paramref name="declarationFile"/>, where the generator is declared.
 /// </summary>
-public sealed class ArtifactGenerator(ArtifactScriptRunner runner)
+public sealed class ArtifactGenerator(ArtifactScriptRunner runner, string? declarationFile)
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -52,8 +53,8 @@ public sealed class ArtifactGenerator(ArtifactScriptRunner runner)
             var result = await runner.RunAsync(artifact.Generator, $"generator of {artifact.Key}", environment, folder, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
                 throw new NixDeployException(ErrorCodes.ArtifactGeneratorFailed,
-                    $"The generator of {artifact.Key} failed (exit {result.ExitCode}); nothing was stored. Its error output:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}");
-            CheckOutput(artifact, outFolder);
+                    $"The generator of {artifact.Key} failed (exit {result.ExitCode}); nothing was stored. Its error output:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}", declarationFile);
+            CheckOutput(artifact, outFolder, declarationFile);
             return generated;
         }
         catch
@@ -63,7 +64,7 @@ public sealed class ArtifactGenerator(ArtifactScriptRunner runner)
         }
     }
 
-    private static void CheckOutput(ArtifactDeclaration artifact, string outFolder)
+    private static void CheckOutput(ArtifactDeclaration artifact, string outFolder, string? file)
     {
         var entries = Directory.EnumerateFileSystemEntries(outFolder).Select(Path.GetFileName).Select(name => name!).ToHashSet(StringComparer.Ordinal);
         var missing = artifact.Files.Keys.Where(name => !entries.Contains(name)).ToList();
@@ -80,7 +81,7 @@ public sealed class ArtifactGenerator(ArtifactScriptRunner runner)
             problems.Add($"{string.Join(", ", notFiles.Select(n => "$out/" + n))} {(notFiles.Count == 1 ? "is" : "are")} not a regular file");
         if (problems.Count > 0)
             throw new NixDeployException(ErrorCodes.ArtifactGeneratorOutputMismatch,
-                $"The generator of {artifact.Key} must write exactly its declared files ({string.Join(", ", artifact.Files.Keys)}), but {string.Join("; ", problems)}. Nothing was stored: fix the generator or the file declarations.");
+                $"The generator of {artifact.Key} must write exactly its declared files ({string.Join(", ", artifact.Files.Keys)}), but {string.Join("; ", problems)}. Nothing was stored: fix the generator or the file declarations.", file);
     }
 
     // In memory when the machine offers it, so plaintext does not reach a disk: the user's runtime folder or /dev/shm.

@@ -8,18 +8,18 @@ namespace NixDeploy.Artifacts;
 /// </summary>
 public static partial class ArtifactNames
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    [GeneratedRegex("\\A[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\z")]
     private static partial Regex NamePattern();
 
     // A user or group name as useradd takes it, or a numeric id.
-    [GeneratedRegex("^([a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})$")]
+    [GeneratedRegex("\\A([a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})\\z")]
     private static partial Regex AccountPattern();
 
-    [GeneratedRegex("^0?[0-7]{3}$")]
+    [GeneratedRegex("\\A0?[0-7]{3}\\z")]
     private static partial Regex ModePattern();
 
     // Absolute, plain segments only: no "." or "..", no empty segments, nothing a remote shell would need quoted twice.
-    [GeneratedRegex(@"^(/[A-Za-z0-9_@%+=:,.-]+)+$")]
+    [GeneratedRegex(@"\A(/[A-Za-z0-9_@%+=:,.-]+)+\z")]
     private static partial Regex PathPattern();
 
     public static bool IsName(string name) => NamePattern().IsMatch(name) && !name.EndsWith('.');

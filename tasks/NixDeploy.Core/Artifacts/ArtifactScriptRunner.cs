@@ -8,9 +8,10 @@ namespace NixDeploy.Artifacts;
 /// <summary>
 /// Runs a script from the flake with <c>/bin/sh -e</c>: first builds the store derivations it refers to, then runs it
 /// with stdin closed (a script waiting for input fails instead of hanging the build). Its output is captured and
-/// never logged: generators and backends handle secrets.
+/// never logged: generators and backends handle secrets. Its errors name <paramref name="declarationFile"/>, where the
+/// scripts are declared.
 /// </summary>
-public sealed class ArtifactScriptRunner(NixCli nix, ICommandLog log)
+public sealed class ArtifactScriptRunner(NixCli nix, ICommandLog log, string? declarationFile)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
     private readonly ProcessRunner _runner = new(NullCommandLog.Instance);
@@ -31,11 +32,11 @@ public sealed class ArtifactScriptRunner(NixCli nix, ICommandLog log)
         catch (TimeoutException)
         {
             throw new NixDeployException(ErrorCodes.ArtifactGeneratorFailed,
-                $"The {display} did not finish within {Timeout.TotalMinutes:0} minutes and was stopped. It runs with stdin closed: it must not wait for input (prompts come as $prompt/NAME files).");
+                $"The {display} did not finish within {Timeout.TotalMinutes:0} minutes and was stopped. It runs with stdin closed: it must not wait for input (prompts come as $prompt/NAME files).", declarationFile);
         }
         catch (Win32Exception e)
         {
-            throw new NixDeployException(ErrorCodes.ArtifactGeneratorFailed, $"/bin/sh could not be started for the {display}: {e.Message}");
+            throw new NixDeployException(ErrorCodes.ArtifactGeneratorFailed, $"/bin/sh could not be started for the {display}: {e.Message}", declarationFile);
         }
     }
 
@@ -47,7 +48,7 @@ public sealed class ArtifactScriptRunner(NixCli nix, ICommandLog log)
         var result = await nix.BuildAsync(missing, keepGoing: false, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
             throw new NixDeployException(ErrorCodes.ArtifactGeneratorFailed,
-                $"Building what the {display} refers to failed. Nix said:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}");
+                $"Building what the {display} refers to failed. Nix said:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}", declarationFile);
         _built.UnionWith(missing);
     }
 }

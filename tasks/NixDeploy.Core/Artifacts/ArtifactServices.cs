@@ -20,10 +20,10 @@ public sealed class ArtifactServices
         _store = store;
         _log = runner.Log;
         Age = new AgeCli(runner, ageExecutable);
-        var scripts = new ArtifactScriptRunner(nix, runner.Log);
+        var scripts = new ArtifactScriptRunner(nix, runner.Log, store.DeclarationFile);
         Repository = new ArtifactRepository(Path.GetFullPath(artifactsRoot));
         Backends = new ArtifactBackends(store, Repository, Age, scripts);
-        Generator = new ArtifactGenerator(scripts);
+        Generator = new ArtifactGenerator(scripts, store.DeclarationFile);
     }
 
     public AgeCli Age { get; }

@@ -4,14 +4,16 @@ namespace NixDeploy.Artifacts;
 
 /// <summary>
 /// Every artifact the flake declares, its config and its command backends: what EvaluateArtifacts leaves under obj/
-/// for the queue. A flake without an artifacts output has an empty store.
+/// for the queue. A flake without an artifacts output has an empty store. <see cref="DeclarationFile"/> (the flake's
+/// flake.nix; null for a remote flake) is what errors about its scripts name.
 /// </summary>
 public sealed record ArtifactStore(
     IReadOnlyList<ArtifactDeclaration> Artifacts,
     ArtifactConfig Config,
-    IReadOnlyDictionary<string, CommandBackendScripts> Backends)
+    IReadOnlyDictionary<string, CommandBackendScripts> Backends,
+    string? DeclarationFile)
 {
-    public static readonly ArtifactStore Empty = new([], ArtifactConfig.Default, new Dictionary<string, CommandBackendScripts>());
+    public static readonly ArtifactStore Empty = new([], ArtifactConfig.Default, new Dictionary<string, CommandBackendScripts>(), null);
 
     /// <summary>The artifacts the given machines use: their own, and each shared one once.</summary>
     public IReadOnlyList<ArtifactDeclaration> UsedBy(IEnumerable<string> machines)

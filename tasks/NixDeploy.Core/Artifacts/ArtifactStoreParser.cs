@@ -69,7 +69,7 @@ public sealed class ArtifactStoreParser
         var artifacts = MergeShared(declared);
         CheckTargetPaths(artifacts);
         CheckRecipients(artifacts, config);
-        return new ArtifactStore(artifacts, config, backends);
+        return new ArtifactStore(artifacts, config, backends, _file);
     }
 
     private ArtifactDeclaration? ParseArtifact(string machine, string name, JsonElement json, ArtifactConfig config, IReadOnlyDictionary<string, CommandBackendScripts> backends)
@@ -380,7 +380,7 @@ public sealed class ArtifactStoreParser
     private void Unknown(JsonElement json, string where, string[] known)
     {
         foreach (var property in json.EnumerateObject().Where(p => !known.Contains(p.Name)))
-            Error(ErrorCodes.ArtifactDeclarationInvalid, $"{where}.{property.Name} is not an option: use {string.Join(", ", known)}.");
+            Error(ErrorCodes.ArtifactDeclarationInvalid, $"{where}.{property.Name} is not an option: {NearestName.Hint(property.Name, known)}.");
     }
 
     private static string Canonical(JsonElement json) => json.ValueKind switch

@@ -9,6 +9,11 @@ namespace NixDeploy.Blueprint;
 /// </summary>
 public sealed class BlueprintParser
 {
+    private static readonly string[] MachineFields = ["role", "cpu", "memory", "labels", "replicas", "deployment"];
+    private static readonly string[] MemoryFields = ["amount", "unit"];
+    private static readonly string[] DeploymentFields = ["addr", "backend", "sshUser", "sshPort", "healthChecks", "autoRollback"];
+    private static readonly string[] HealthCheckFields = ["enabled", "command", "url", "expectedStatus", "timeout", "interval"];
+
     private readonly List<Diagnostic> _errors = [];
     private readonly string? _file;
 
@@ -51,12 +56,20 @@ public sealed class BlueprintParser
             Error(ErrorCodes.BlueprintWrongType, $"The blueprint must be an attribute set of machines, but it is {Describe(root)}.");
             return machines;
         }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var machine in root.EnumerateObject())
         {
+            if (!seen.Add(machine.Name))
+            {
+                Error(ErrorCodes.BlueprintDuplicateKey,
+                    $"The blueprint string declares machine {Identifiers.Show(machine.Name)} more than once: keep one entry per machine.");
+                machines.Remove(machine.Name);
+                continue;
+            }
             if (!Identifiers.IsMachineName(machine.Name))
             {
                 Error(ErrorCodes.UnsafeMachineName,
-                    $"Machine name '{machine.Name}' is not allowed: use letters, digits, '-' and '_' (at most 63, starting with a letter or digit).");
+                    $"Machine name {Identifiers.Show(machine.Name)} is not allowed: use letters, digits, '-' and '_' (at most 63, starting with a letter or digit).");
                 continue;
             }
             if (ParseMachine(machine.Name, machine.Value) is { } spec)
@@ -69,10 +82,8 @@ public sealed class BlueprintParser
     {
         if (!ExpectObject(value, name))
             return null;
-        var memory = Optional(value, name, "memory", JsonValueKind.Object) is { } m
-            ? new MemorySpec(
-                PositiveNumber(m, $"{name}.memory", "amount") ?? BlueprintDefaults.MemoryAmount,
-                OneOf(m, $"{name}.memory", "unit", BlueprintDefaults.MemoryUnits, BlueprintDefaults.MemoryUnit, ErrorCodes.InvalidValue))
+        CheckFields(value, name, MachineFields);
+        var memory = Optional(value, name, "memory", JsonValueKind.Object) is { } m ? ParseMemory($"{name}.memory", m)
             : new MemorySpec(BlueprintDefaults.MemoryAmount, BlueprintDefaults.MemoryUnit);
         var deployment = Required(value, name, "deployment", JsonValueKind.Object) is { } d ? ParseDeployment(name, d) : null;
         var spec = new MachineSpec(
@@ -85,17 +96,24 @@ public sealed class BlueprintParser
         return deployment is null ? null : spec;
     }
 
+    private MemorySpec ParseMemory(string path, JsonElement value)
+    {
+        CheckFields(value, path, MemoryFields);
+        return new MemorySpec(
+            PositiveNumber(value, path, "amount") ?? BlueprintDefaults.MemoryAmount,
+            OneOf(value, path, "unit", BlueprintDefaults.MemoryUnits, BlueprintDefaults.MemoryUnit, ErrorCodes.InvalidValue));
+    }
+
     private DeploymentSpec? ParseDeployment(string machine, JsonElement value)
     {
         var path = $"{machine}.deployment";
+        CheckFields(value, path, DeploymentFields);
         var addr = Required(value, path, "addr", JsonValueKind.String)?.GetString();
-        if (addr is not null && !Identifiers.IsAddress(addr))
-            Error(ErrorCodes.UnsafeAddress, $"{path}.addr '{addr}' is not a hostname or IP address: use letters, digits, '.', '-' (or an IPv6 address).");
         var user = String(value, path, "sshUser") ?? BlueprintDefaults.SshUser;
-        if (!Identifiers.IsUser(user))
-            Error(ErrorCodes.UnsafeUser, $"{path}.sshUser '{user}' is not a valid user name: use lower-case letters, digits, '_' and '-'.");
         var backend = OneOf(value, path, "backend", BlueprintDefaults.Backends, BlueprintDefaults.Backend, ErrorCodes.BlueprintUnknownBackend);
-        var port = Integer(value, path, "sshPort", 1, 65535) ?? BlueprintDefaults.SshPort;
+        var portText = Optional(value, path, "sshPort", JsonValueKind.Number)?.GetRawText();
+        _errors.AddRange(SshEndpointValidator.Check(SshEndpointValidator.Fields.Blueprint(machine), addr, user, portText, _file));
+        var port = (portText is null ? null : SshEndpointValidator.ParsePort(portText)) ?? BlueprintDefaults.SshPort;
         var checks = new List<HealthCheckSpec>();
         if (Optional(value, path, "healthChecks", JsonValueKind.Array) is { } array)
         {
@@ -114,6 +132,7 @@ public sealed class BlueprintParser
     {
         if (!ExpectObject(value, path))
             return null;
+        CheckFields(value, path, HealthCheckFields);
         var command = String(value, path, "command");
         var url = String(value, path, "url");
         if ((command is null) == (url is null))
@@ -133,6 +152,19 @@ public sealed class BlueprintParser
             url is null ? null : Integer(value, path, "expectedStatus", 100, 599) ?? BlueprintDefaults.HttpExpectedStatus,
             timeout,
             interval);
+    }
+
+    // A field given twice, or one the SDK does not know, would silently change or lose what the user meant.
+    private void CheckFields(JsonElement value, string path, IReadOnlyCollection<string> known)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in value.EnumerateObject())
+        {
+            if (!seen.Add(property.Name))
+                Error(ErrorCodes.BlueprintDuplicateKey, $"{path}.{property.Name} is given more than once: keep one.");
+            else if (!known.Contains(property.Name))
+                Error(ErrorCodes.BlueprintUnknownField, $"{path}.{property.Name} is not a field the blueprint knows, and would be ignored: {NearestName.Hint(property.Name, known)}.");
+        }
     }
 
     private JsonElement? Required(JsonElement parent, string path, string name, JsonValueKind kind)

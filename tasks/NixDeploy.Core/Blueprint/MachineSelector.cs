@@ -9,7 +9,8 @@ namespace NixDeploy.Blueprint;
 /// </summary>
 public static class MachineSelector
 {
-    public static IReadOnlyList<string> Select(IReadOnlyDictionary<string, MachineSpec> machines, string? selection)
+    /// <param name="file">Where the selection is set (the project for NixDeployOn), named when it matches nothing.</param>
+    public static IReadOnlyList<string> Select(IReadOnlyDictionary<string, MachineSpec> machines, string? selection, string? file)
     {
         var terms = (selection ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (terms.Length == 0)
@@ -21,7 +22,7 @@ public static class MachineSelector
             .ToList();
         if (selected.Count == 0)
             throw new NixDeployException(ErrorCodes.SelectionMatchesNothing,
-                $"The selection '{selection}' matches no machine. Machines: {string.Join(", ", machines.Keys)}; labels: {string.Join(", ", machines.Values.SelectMany(m => m.Labels).Distinct().Order())}.");
+                $"The selection '{selection}' matches no machine. Machines: {string.Join(", ", machines.Keys)}; labels: {string.Join(", ", machines.Values.SelectMany(m => m.Labels).Distinct().Order())}.", file);
         return selected;
     }
 
@@ -31,5 +32,5 @@ public static class MachineSelector
             : Glob(term).IsMatch(name);
 
     private static Regex Glob(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.CultureInvariant);
+        new(@"\A" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + @"\z", RegexOptions.CultureInvariant);
 }

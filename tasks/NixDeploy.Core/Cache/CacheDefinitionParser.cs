@@ -123,9 +123,9 @@ public static partial class CacheDefinitionParser
     private static NixDeployException Invalid(string name, string problem, string? file) =>
         new(ErrorCodes.InvalidCache, $"NixDeployCache '{name}' {problem}", file);
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex("\\A[A-Za-z_][A-Za-z0-9_]*\\z")]
     private static partial Regex EnvironmentVariableName();
 
-    [GeneratedRegex("^attic:[A-Za-z0-9._-]+:[A-Za-z0-9._-]+$")]
+    [GeneratedRegex("\\Aattic:[A-Za-z0-9._-]+:[A-Za-z0-9._-]+\\z")]
     private static partial Regex AtticReference();
 }

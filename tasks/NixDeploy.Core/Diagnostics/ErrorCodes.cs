@@ -25,6 +25,10 @@ public static class ErrorCodes
     public const string SelectionMatchesNothing = "ND1112";
     // A warning: an empty fleet builds (nothing) and deploys nothing.
     public const string BlueprintEmpty = "ND1113";
+    // A misspelt field would otherwise be ignored (autoRolback = false leaves rollback on).
+    public const string BlueprintUnknownField = "ND1120";
+    // Only a builtins.toJSON string can hold a key twice; JSON readers disagree on which one wins.
+    public const string BlueprintDuplicateKey = "ND1121";
     public const string VmSystemNotBootable = "ND1140";
 
     // ND12xx: building closures.

@@ -9,7 +9,7 @@ namespace NixDeploy.Nix;
 /// </summary>
 public sealed partial class SigningKeys(NixCli nix)
 {
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.\-_]*-[0-9]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9.\-_]*-[0-9]+\z")]
     private static partial Regex KeyName();
 
     /// <summary>Writes NAME.secret (mode 600) and NAME.public into <paramref name="directory"/>; returns the public key.</summary>

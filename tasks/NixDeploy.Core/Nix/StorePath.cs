@@ -7,7 +7,7 @@ namespace NixDeploy.Nix;
 public static partial class StorePath
 {
     // Nix's base-32 alphabet omits e, o, u and t.
-    [GeneratedRegex(@"^/nix/store/[0-9abcdfghijklmnpqrsvwxyz]{32}-[A-Za-z0-9+\-._?=]+$")]
+    [GeneratedRegex(@"\A/nix/store/[0-9abcdfghijklmnpqrsvwxyz]{32}-[A-Za-z0-9+\-._?=]+\z")]
     private static partial Regex Pattern();
 
     public static bool IsValid(string path) => Pattern().IsMatch(path);

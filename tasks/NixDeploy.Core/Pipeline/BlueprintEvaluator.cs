@@ -11,13 +11,17 @@ namespace NixDeploy.Pipeline;
 /// </summary>
 public sealed class BlueprintEvaluator(NixCli nix)
 {
-    public async Task<FleetEvaluation> EvaluateAsync(FlakeReference flake, string attribute, string? selection, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, DeploymentOverride>? overrides = null)
+    /// <param name="projectFile">Where the selection and the overrides are set: named in their errors.</param>
+    public async Task<FleetEvaluation> EvaluateAsync(FlakeReference flake, string attribute, string? selection, IReadOnlyDictionary<string, DeploymentOverride> overrides,
+        string? projectFile, CancellationToken cancellationToken)
     {
         var file = flake.FlakeFile;
+        if (flake.IsLocal && !Directory.Exists(flake.Reference))
+            throw new NixDeployException(ErrorCodes.FlakeEvaluationFailed,
+                $"The flake folder '{flake.Reference}' does not exist: create it with a flake.nix, or set NixDeployFlake to the folder that holds flake.nix (default: the project's folder).", file);
         var json = await nix.EvalJsonAsync(flake.Attribute(attribute), apply: null, file, cancellationToken).ConfigureAwait(false);
-        var blueprint = DeploymentOverride.Apply(BlueprintParser.Parse(json, file), overrides ?? new Dictionary<string, DeploymentOverride>(), file);
-        var selected = MachineSelector.Select(blueprint, selection);
+        var blueprint = DeploymentOverride.Apply(BlueprintParser.Parse(json, file), overrides, projectFile);
+        var selected = MachineSelector.Select(blueprint, selection, projectFile);
 
         var configurations = await nix.EvalJsonAsync(flake.Attribute("nixosConfigurations"), ToplevelsOf(selected), file, cancellationToken).ConfigureAwait(false);
         var names = configurations.GetProperty("names").EnumerateArray().Select(name => name.GetString()!).ToHashSet(StringComparer.Ordinal);

@@ -5,8 +5,9 @@ public sealed record FlakeReference
 {
     public FlakeReference(string reference)
     {
-        // Nix reads a relative folder such as "fleet" as a flake registry name: local folders go absolute.
-        IsLocal = !reference.Contains(':') && Directory.Exists(reference);
+        // Nix reads a relative folder such as "fleet" as a flake registry name: local folders go absolute. A path that
+        // names a missing folder is still a folder, so that its error names the flake.nix it lacks.
+        IsLocal = !reference.Contains(':') && (Directory.Exists(reference) || reference.Contains('/'));
         Reference = IsLocal ? Path.GetFullPath(reference) : reference;
     }
 

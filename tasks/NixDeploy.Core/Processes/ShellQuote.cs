@@ -8,7 +8,7 @@ namespace NixDeploy.Processes;
 /// </summary>
 public static partial class ShellQuote
 {
-    [GeneratedRegex(@"^[A-Za-z0-9_@%+=:,./-]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_@%+=:,./-]+\z")]
     private static partial Regex SafeWord();
 
     public static string Quote(string word) =>

@@ -69,6 +69,99 @@ public sealed class BlueprintParserTests
     [InlineData("a b", false)]
     [InlineData("a;b", false)]
     [InlineData("", false)]
+    [InlineData("10.0.0.11", true)]
+    [InlineData("::ffff:10.0.0.11", true)]
+    [InlineData("fe80::1%eth0", true)]
+    [InlineData("fe80::1%en_0.1-a", true)]
+    [InlineData("127.0.0.61\n", false)]
+    [InlineData("host.example.org\n", false)]
+    [InlineData("::1\n", false)]
+    [InlineData("::1%x y;id", false)]
+    [InlineData("::1%`id`", false)]
+    [InlineData("::1%", false)]
+    [InlineData("::1%eth0\n", false)]
+    [InlineData("[::1]", false)]
+    [InlineData("[::1]:22", false)]
+    [InlineData("127.0.0.1:22", false)]
+    [InlineData("\t127.0.0.1", false)]
     public void Addresses_are_hostnames_or_ip_addresses_only(string address, bool valid) =>
         Assert.Equal(valid, Identifiers.IsAddress(address));
+
+    [Theory]
+    [InlineData("""{ "m1\n": { "deployment": { "addr": "127.0.0.61" } } }""", "ND1108")]
+    [InlineData("""{ "m1": { "deployment": { "addr": "127.0.0.61\n" } } }""", "ND1109")]
+    [InlineData("""{ "m1": { "deployment": { "addr": "::1%x y;id" } } }""", "ND1109")]
+    [InlineData("""{ "m1": { "deployment": { "addr": "127.0.0.61", "sshUser": "root\n" } } }""", "ND1110")]
+    public void A_trailing_newline_or_an_unsafe_zone_is_refused(string json, string code)
+    {
+        var failure = Assert.Throws<NixDeployException>(() => BlueprintParser.Parse(json, "/fleet/flake.nix"));
+
+        var error = Assert.Single(failure.Diagnostics);
+        Assert.Equal(code, error.Code);
+        // The refused value is shown with its control characters visible, not as a line break.
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{ "m": { "deployment": { "addr": "m.example", "autoRolback": false } } }""", "m.deployment.autoRolback", "autoRollback")]
+    [InlineData("""{ "m": { "deploymnet": { "addr": "m.example" } } }""", "m.deploymnet", "deployment")]
+    [InlineData("""{ "m": { "deployment": { "addr": "m.example", "healtChecks": [] } } }""", "m.deployment.healtChecks", "healthChecks")]
+    [InlineData("""{ "m": { "deployment": { "addr": "m.example", "healthChecks": [ { "command": "true", "timout": 5 } ] } } }""", "m.deployment.healthChecks[0].timout", "timeout")]
+    [InlineData("""{ "m": { "memory": { "amount": 2, "units": "GiB" }, "deployment": { "addr": "m.example" } } }""", "m.memory.units", "unit")]
+    [InlineData("""{ "m": { "lables": [ "web" ], "deployment": { "addr": "m.example" } } }""", "m.lables", "labels")]
+    public void An_unknown_field_is_an_error_naming_the_machine_and_the_nearest_known_field(string json, string path, string suggestion)
+    {
+        // The same blueprint as an attribute set and as a builtins.toJSON string.
+        foreach (var blueprint in new[] { json, System.Text.Json.JsonSerializer.Serialize(json) })
+        {
+            var failure = Assert.Throws<NixDeployException>(() => BlueprintParser.Parse(blueprint, "/fleet/flake.nix"));
+
+            var error = Assert.Single(failure.Diagnostics, d => d.Code == "ND1120");
+            Assert.StartsWith(path + " ", error.Message);
+            Assert.Contains($"did you mean {suggestion}?", error.Message);
+            Assert.Equal("/fleet/flake.nix", error.File);
+        }
+    }
+
+    [Fact]
+    public void An_unknown_field_far_from_every_known_one_lists_the_known_fields()
+    {
+        var failure = Assert.Throws<NixDeployException>(() => BlueprintParser.Parse("""{ "m": { "xyzzy": 1, "deployment": { "addr": "m.example" } } }""", null));
+
+        var error = Assert.Single(failure.Diagnostics);
+        Assert.Equal("ND1120", error.Code);
+        Assert.DoesNotContain("did you mean", error.Message);
+        Assert.Contains("deployment", error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{ "m": { "deployment": { "addr": "a.example" } }, "m": { "deployment": { "addr": "b.example" } } }""", "'m'")]
+    [InlineData("""{ "m": { "deployment": { "addr": "a.example", "addr": "b.example" } } }""", "m.deployment.addr")]
+    public void A_duplicated_key_in_a_json_string_blueprint_is_a_coded_error_naming_it(string json, string named)
+    {
+        var failure = Assert.Throws<NixDeployException>(() => BlueprintParser.Parse(System.Text.Json.JsonSerializer.Serialize(json), "/fleet/flake.nix"));
+
+        var error = Assert.Single(failure.Diagnostics);
+        Assert.Equal("ND1121", error.Code);
+        Assert.Contains(named, error.Message);
+        Assert.Equal("/fleet/flake.nix", error.File);
+    }
+
+    [Theory]
+    [InlineData("::1%`id`", null, null, "ND1109")]
+    [InlineData("127.0.0.61\n", null, null, "ND1109")]
+    [InlineData(null, "root\n", null, "ND1110")]
+    [InlineData(null, null, "0", "ND1111")]
+    [InlineData(null, null, "22x", "ND1111")]
+    public void A_machine_override_is_validated_like_the_blueprint(string? addr, string? user, string? port, string code)
+    {
+        var blueprint = BlueprintParser.Parse("""{ "m": { "deployment": { "addr": "m.example" } } }""", "/fleet/flake.nix");
+
+        var failure = Assert.Throws<NixDeployException>(() => DeploymentOverride.Apply(blueprint,
+            new Dictionary<string, DeploymentOverride> { ["m"] = new(addr, port, user) }, "/fleet/fleet.nixdeploy"));
+
+        Assert.Equal(code, failure.Code);
+        Assert.StartsWith("NixDeployMachineOverride 'm'", failure.Diagnostics[0].Message);
+        Assert.Equal("/fleet/fleet.nixdeploy", failure.Diagnostics[0].File);
+    }
 }

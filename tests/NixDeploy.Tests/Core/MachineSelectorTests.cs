@@ -18,12 +18,12 @@ public sealed class MachineSelectorTests
     [InlineData("web-?, @db", "db-1,web-1,web-2")]
     [InlineData("@e*", "db-1,web-1")]
     public void Names_globs_and_labels_select_machines(string selection, string expected) =>
-        Assert.Equal(expected.Split(','), MachineSelector.Select(Fleet, selection));
+        Assert.Equal(expected.Split(','), MachineSelector.Select(Fleet, selection, null));
 
     [Fact]
     public void A_selection_matching_nothing_fails_with_the_fleets_names_and_labels()
     {
-        var failure = Assert.Throws<NixDeployException>(() => MachineSelector.Select(Fleet, "mail-*"));
+        var failure = Assert.Throws<NixDeployException>(() => MachineSelector.Select(Fleet, "mail-*", null));
         Assert.Equal(ErrorCodes.SelectionMatchesNothing, failure.Code);
         Assert.Contains("web-1", failure.Message);
         Assert.Contains("eu", failure.Message);

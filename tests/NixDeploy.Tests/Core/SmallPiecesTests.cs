@@ -15,8 +15,45 @@ public sealed class SmallPiecesTests
     [InlineData("it's", "'it'\\''s'")]
     [InlineData("$(reboot)", "'$(reboot)'")]
     [InlineData("", "''")]
+    [InlineData("plain\n", "'plain\n'")]
     public void Shell_quoting_leaves_nothing_for_a_shell_to_interpret(string word, string quoted) =>
         Assert.Equal(quoted, ShellQuote.Quote(word));
+
+    // A validation pattern ending in $ would also match before a trailing newline.
+    [Theory]
+    [InlineData("wireguard", true)]
+    [InlineData("wireguard\n", false)]
+    public void Artifact_names_owners_modes_and_paths_refuse_a_trailing_newline(string name, bool valid)
+    {
+        var suffix = valid ? "" : "\n";
+        Assert.Equal(valid, NixDeploy.Artifacts.ArtifactNames.IsName(name));
+        Assert.Equal(valid, NixDeploy.Artifacts.ArtifactNames.IsAccount("root" + suffix));
+        Assert.Equal(valid, NixDeploy.Artifacts.ArtifactNames.IsMode("0400" + suffix));
+        Assert.Equal(valid, NixDeploy.Artifacts.ArtifactNames.IsTargetPath("/run/secrets/key" + suffix));
+        Assert.Equal(valid, NixDeploy.Artifacts.AgeRecipients.IsValid("age1" + new string('q', 58) + suffix));
+    }
+
+    [Fact]
+    public async Task A_cache_key_name_with_a_trailing_newline_is_refused_before_nix_runs()
+    {
+        // A Nix that cannot start: reaching it would be ND1001, not the name check.
+        var keys = new SigningKeys(new NixCli(new ProcessRunner(NullCommandLog.Instance), NixOptions.Default with { Executable = "/nonexistent/bin/nix" }));
+
+        var e = await Assert.ThrowsAsync<NixDeployException>(() => keys.GenerateAsync("cache.example.org-1\n", Path.GetTempPath(), default));
+
+        Assert.Equal(ErrorCodes.InvalidKeyName, e.Code);
+    }
+
+    [Theory]
+    [InlineData("autoRolback", "autoRollback")]
+    [InlineData("deploymnet", "deployment")]
+    [InlineData("healtChecks", "healthChecks")]
+    [InlineData("AUTOROLLBACK", "autoRollback")]
+    [InlineData("files", "file")]
+    [InlineData("xyzzy", null)]
+    [InlineData("a", null)]
+    public void The_nearest_known_name_is_suggested_only_when_it_is_close(string unknown, string? nearest) =>
+        Assert.Equal(nearest, NearestName.Of(unknown, ["addr", "backend", "sshUser", "healthChecks", "autoRollback", "deployment", "file"]));
 
     [Theory]
     [InlineData("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-nixos-system-web-1-24.05", true)]
@@ -24,6 +61,7 @@ public sealed class SmallPiecesTests
     [InlineData("/nix/store/0123456789abcdfghijklmnpqrsvwxyz", false)]
     [InlineData("/tmp/0123456789abcdfghijklmnpqrsvwxyz-x", false)]
     [InlineData("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-x y", false)]
+    [InlineData("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-x\n", false)]
     public void Store_paths_are_validated(string path, bool valid) => Assert.Equal(valid, StorePath.IsValid(path));
 
     [Theory]

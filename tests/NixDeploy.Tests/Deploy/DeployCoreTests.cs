@@ -155,6 +155,9 @@ public sealed class DeployCoreTests : IDisposable
     [InlineData("127.0.0.5;reboot", "root", "ND1109")]
     [InlineData("127.0.0.5", "-oProxyCommand=x", "ND1110")]
     [InlineData("127.0.0.5", "root user", "ND1110")]
+    [InlineData("127.0.0.5\n", "root", "ND1109")]
+    [InlineData("[::1]:22", "root", "ND1109")]
+    [InlineData("127.0.0.5", "root\n", "ND1110")]
     public void Addresses_and_users_are_validated_before_any_connection(string addr, string user, string code)
     {
         var e = Assert.Throws<NixDeployException>(() => SshTarget.From("web-1", Spec(addr, user), "flake.nix"));

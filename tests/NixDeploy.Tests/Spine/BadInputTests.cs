@@ -6,12 +6,14 @@ namespace NixDeploy.Tests.Spine;
 /// <summary>Every kind of bad input: its own NDxxxx code, the file to fix, no stack trace, and no manifest written.</summary>
 public sealed class BadInputTests
 {
-    public sealed record Case(string Name, string Code, string FileToFix, string? Blueprint = null, string? Property = null, string? PropertyValue = null)
+    public sealed record Case(string Name, string Code, string FileToFix, string? Blueprint = null, string? Property = null, string? PropertyValue = null,
+        string? OverrideAddr = null, string? MessagePart = null)
     {
         public override string ToString() => Name;
     }
 
     private const string Flake = "flake.nix";
+    private const string Project = "bad.nixdeploy";
     private const string Previous = "previous.json";
     private const string FakeNix = "fake-nix";
 
@@ -34,7 +36,24 @@ public sealed class BadInputTests
             Blueprint: """{ machines }: { "web-1;reboot" = { deployment.addr = "127.0.0.11"; }; }"""),
         new("address a shell would interpret", "ND1109", Flake, Blueprint: Deployed("""addr = "127.0.0.11$(reboot)";""")),
         new("user ssh would take as an option", "ND1110", Flake, Blueprint: Deployed("""sshUser = "-oProxyCommand=reboot";""")),
-        new("flake that fails to evaluate", "ND1101", Flake, Blueprint: """{ machines }: throw "the blueprint is broken on purpose" """),
+        new("flake that fails to evaluate", "ND1101", Flake, Blueprint: """{ machines }: throw "the blueprint is broken on purpose" """,
+            MessagePart: "the blueprint is broken on purpose"),
+        new("missing flake folder", "ND1101", "/nonexistent-fleet/flake.nix", Property: "NixDeployFlake", PropertyValue: "/nonexistent-fleet",
+            MessagePart: "does not exist"),
+        new("address with a trailing newline", "ND1109", Flake, Blueprint: Deployed("""addr = "127.0.0.61\n";""")),
+        new("address with a zone a shell would interpret", "ND1109", Flake, Blueprint: Deployed("""addr = "::1%x y;id";""")),
+        new("address in brackets with a port", "ND1109", Flake, Blueprint: Deployed("""addr = "[::1]:22";""")),
+        new("user with a trailing newline", "ND1110", Flake, Blueprint: Deployed("""sshUser = "root\n";""")),
+        new("machine name with a trailing newline", "ND1108", Flake, Blueprint: """{ machines }: { "m1\n" = { deployment.addr = "127.0.0.11"; }; }"""),
+        new("override address with a command in its zone", "ND1109", Project, OverrideAddr: "::1%`id`"),
+        new("misspelt machine field", "ND1120", Flake,
+            Blueprint: """{ machines }: builtins.mapAttrs (name: m: { deploymnet = { inherit (m) addr; }; }) machines""", MessagePart: "did you mean deployment?"),
+        new("misspelt deployment field", "ND1120", Flake, Blueprint: Deployed("""autoRolback = false;"""), MessagePart: "did you mean autoRollback?"),
+        new("misspelt health checks", "ND1120", Flake, Blueprint: Deployed("""healtChecks = [ ];"""), MessagePart: "did you mean healthChecks?"),
+        new("machine twice in a JSON string", "ND1121", Flake,
+            Blueprint: """{ machines }: "{ \"web-1\": { \"deployment\": { \"addr\": \"127.0.0.11\" } }, \"web-1\": { \"deployment\": { \"addr\": \"127.0.0.12\" } } }" """,
+            MessagePart: "'web-1'"),
+        new("selection that matches nothing", "ND1112", Project, Property: "NixDeployOn", PropertyValue: "mail-*"),
         new("nix missing", "ND1001", "", Property: "NixDeployNixExecutable", PropertyValue: "/nonexistent/bin/nix"),
         new("nix too old", "ND1002", "", Property: "NixDeployNixExecutable", PropertyValue: FakeNix),
         new("previous manifest corrupt", "ND1301", Previous, Property: "NixDeployPreviousManifest", PropertyValue: Previous),
@@ -51,7 +70,11 @@ public sealed class BadInputTests
             .Machine("db-1", "127.0.0.12", 2222, "db");
         if (@case.Blueprint is not null)
             fleet.Blueprint(@case.Blueprint);
-        using var project = await fleet.Project("bad").CreateAsync();
+        using var project = await fleet.Project("bad", p =>
+        {
+            if (@case.OverrideAddr is not null)
+                p.Item("NixDeployMachineOverride", "web-1", new Dictionary<string, string> { ["Addr"] = @case.OverrideAddr });
+        }).CreateAsync();
         var build = project.Dotnet();
         if (@case.Property is not null)
             build.WithProperty(@case.Property, ResolveValue(project, @case));
@@ -64,8 +87,23 @@ public sealed class BadInputTests
         if (@case.FileToFix.Length > 0)
             Assert.EndsWith(@case.FileToFix, error.File);
         Assert.False(File.Exists(Manifests.PathIn(project)), "a manifest was written from bad input");
-        if (@case.Code == "ND1101")
-            Assert.Contains("the blueprint is broken on purpose", result.StandardOutput);
+        if (@case.MessagePart is not null)
+            Assert.Contains(@case.MessagePart, result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task An_unforeseen_failure_is_ND9001_in_one_line_naming_the_project_not_the_sdk()
+    {
+        using var project = await new TestFleet().Machine("web-1", "127.0.0.11", 2222, "web").Project("bug").CreateAsync();
+        // A folder where EvaluateBlueprint writes its result: a failure no check of the SDK foresees.
+        Directory.CreateDirectory(project.PathOf("obj/nixdeploy/evaluation.json"));
+
+        var result = await project.Dotnet().BuildAsync();
+
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        var error = Assert.Single(result.Errors, e => e.Code == "ND9001");
+        Assert.EndsWith("bug.nixdeploy", error.File);
     }
 
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -35,4 +35,19 @@ public sealed class PushToolTests
         Assert.DoesNotMatch(@"uploaded [1-9]", second.StandardOutput);
         TestRunDirectory.Remove(keys);
     }
+
+    [Theory]
+    [InlineData("ND4001", "Url", "ftp://cache.example.org")]
+    [InlineData("ND4002", "SecretKeyFile", "/nonexistent/cache.secret")]
+    public async Task A_cache_that_is_not_valid_is_bad_input_exit_code_2(string code, string metadata, string value)
+    {
+        using var project = await CacheProjects.CreateAsync("toolbadcache", p => p.Cache("broken", metadata == "Url" ? [(metadata, value)] : [("Url", "file:///tmp/nixdeploy-never-written"), (metadata, value)]),
+            new TestFleet().Machine("web-1", "127.0.0.181", TestHosts.Port, "web"));
+
+        var result = await InstalledTool.RunAsync(project.Directory, "push");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"error {code}:", result.All);
+        Assert.DoesNotContain("   at ", result.All);
+    }
 }

@@ -18,7 +18,7 @@ public static class LiveFleet
 
     /// <summary>The machines named by a --on selection (all when empty), as the SDK selects them.</summary>
     public static IReadOnlyList<string> Select(DeploymentManifest manifest, string? selection) =>
-        MachineSelector.Select(manifest.Blueprint, selection);
+        MachineSelector.Select(manifest.Blueprint, selection, file: null);
 
     /// <summary>Runs <paramref name="action"/> for every host, at most <paramref name="parallelism"/> at once, results in host order.</summary>
     public static async Task<IReadOnlyList<T>> ForEachAsync<T>(IReadOnlyList<LiveHost> hosts, int parallelism, Func<LiveHost, Task<T>> action)
