@@ -25,6 +25,8 @@ public static class ErrorCodes
     public const string SelectionMatchesNothing = "ND1112";
     // A warning: an empty fleet builds (nothing) and deploys nothing.
     public const string BlueprintEmpty = "ND1113";
+    // An empty blueprint while deployment.json holds machines: an error, so the good manifest is kept.
+    public const string BlueprintEmptiedFleet = "ND1130";
 
     // ND12xx: building closures.
     public const string ClosureBuildFailed = "ND1201";
@@ -70,6 +72,8 @@ public static class ErrorCodes
     public const string MachineSkipped = "ND5014";
     public const string DeployCancelled = "ND5015";
     public const string DeploymentManifestUnreadable = "ND5016";
+    // deployment.json or the build's machines are not what the deploy's own NixDeployOn selects.
+    public const string DeploySelectionMismatch = "ND5017";
 
     // ND60xx: artifacts.
     public const string ArtifactDeclarationInvalid = "ND6001";
