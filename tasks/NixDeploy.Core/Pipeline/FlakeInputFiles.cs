@@ -61,6 +61,7 @@ public static class FlakeInputFiles
             : null;
     }
 
+    // A .git folder is left out: git's own database, large and rewritten by every git command.
     private static IEnumerable<string> AllFiles(string directory) =>
         Directory.Exists(directory)
             ? Directory.EnumerateFiles(directory, "*", EveryFile).Where(file => !IsUnder(file, Path.Combine(directory, ".git")))
