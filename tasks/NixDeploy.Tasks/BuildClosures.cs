@@ -15,6 +15,9 @@ public sealed class BuildClosures : NixDeployTask
 
     [Required] public string ClosuresFile { get; set; } = "";
 
+    /// <summary>The folder of the closures' GC roots (obj/), replaced by each build and deleted by Clean.</summary>
+    [Required] public string RootDirectory { get; set; } = "";
+
     public bool KeepGoing { get; set; }
 
     public string? NixExecutable { get; set; }
@@ -32,7 +35,7 @@ public sealed class BuildClosures : NixDeployTask
         var progress = new ProgressWriter(ProgressFile);
         foreach (var machine in evaluation.Toplevels.Keys)
             progress.Step(machine, "build");
-        var result = await new ClosureBuilder(nix).BuildAsync(evaluation.Toplevels, KeepGoing, new FlakeReference(Flake).FlakeFile, cancellationToken);
+        var result = await new ClosureBuilder(nix).BuildAsync(evaluation.Toplevels, KeepGoing, new FlakeReference(Flake).FlakeFile, RootDirectory, cancellationToken);
         foreach (var failure in result.Failures)
             LogError(failure);
         // With keep-going the built closures are recorded even when others failed; without, nothing half-done is.

@@ -21,6 +21,9 @@ public sealed class Deploy : NixDeployTask
     /// <summary>The selected machines (@(NixDeployMachine)); their names are looked up in the manifest.</summary>
     public ITaskItem[] Machines { get; set; } = [];
 
+    /// <summary>$(NixDeployOn): the machines this deploy may touch, checked against the machines and the manifest.</summary>
+    public string? Selection { get; set; }
+
     [Required] public string ReportFile { get; set; } = "";
 
     public string? SshIdentityFile { get; set; }
@@ -77,7 +80,7 @@ public sealed class Deploy : NixDeployTask
             SettingValues.Integer(ConfirmTimeout, DeploySettings.DefaultConfirmTimeoutSeconds, "NixDeployConfirmTimeout", project),
             SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", project)).Validate(project);
         var manifest = NixDeploy.Manifest.ManifestFile.ReadBuilt(ManifestFile);
-        var plans = DeploymentPlan.For(manifest, ManifestFile, Machines.Select(machine => machine.ItemSpec).ToList());
+        var plans = DeploymentPlan.For(manifest, ManifestFile, Machines.Select(machine => machine.ItemSpec).ToList(), Selection);
 
         var log = new TaskCommandLog(Log);
         var runner = CreateRunner();

@@ -30,6 +30,8 @@ public static class ErrorCodes
     // Only a builtins.toJSON string can hold a key twice; JSON readers disagree on which one wins.
     public const string BlueprintDuplicateKey = "ND1121";
     public const string VmSystemNotBootable = "ND1140";
+    // An empty blueprint while deployment.json holds machines: an error, so the good manifest is kept.
+    public const string BlueprintEmptiedFleet = "ND1130";
 
     // ND12xx: building closures.
     public const string ClosureBuildFailed = "ND1201";
@@ -75,6 +77,8 @@ public static class ErrorCodes
     public const string MachineSkipped = "ND5014";
     public const string DeployCancelled = "ND5015";
     public const string DeploymentManifestUnreadable = "ND5016";
+    // deployment.json or the build's machines are not what the deploy's own NixDeployOn selects.
+    public const string DeploySelectionMismatch = "ND5017";
     public const string ActivationDidNotTake = "ND5020";
     public const string FirstActivationDidNotTake = "ND5021";
 

@@ -94,6 +94,19 @@ public static class ManifestFile
         }
     }
 
+    /// <summary>The machines of the deployment.json a build left at <paramref name="path"/>; none when there is none or it cannot be read.</summary>
+    public static IReadOnlyCollection<string> MachinesIn(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? ReadBuilt(path).Blueprint.Keys.ToList() : [];
+        }
+        catch (NixDeployException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>Writes the manifest atomically; returns false when the file already held exactly this content.</summary>
     public static bool Write(string path, DeploymentManifest manifest) =>
         AtomicFile.WriteIfChanged(path, JsonSerializer.Serialize(manifest, NixDeployJsonContext.Default.DeploymentManifest) + "\n");

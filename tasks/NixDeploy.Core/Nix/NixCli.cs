@@ -51,11 +51,15 @@ public sealed class NixCli(ProcessRunner runner, NixOptions options)
         }
     }
 
-    /// <summary><c>nix build --no-link --json</c> of store derivations in one call; the result is returned, not thrown.</summary>
-    public async Task<ProcessResult> BuildAsync(IEnumerable<string> derivations, bool keepGoing, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>nix build --json</c> of store derivations in one call; the result is returned, not thrown. With
+    /// <paramref name="outLink"/> the outputs get GC-root links there (result, result-1, …), otherwise none.
+    /// </summary>
+    public async Task<ProcessResult> BuildAsync(IEnumerable<string> derivations, bool keepGoing, CancellationToken cancellationToken, string? outLink = null)
     {
         await EnsureUsableAsync(cancellationToken).ConfigureAwait(false);
-        var arguments = new List<string>(Features) { "build", "--no-link", "--json" };
+        var arguments = new List<string>(Features) { "build", "--json" };
+        arguments.AddRange(outLink is null ? ["--no-link"] : ["--out-link", outLink]);
         if (keepGoing)
             arguments.Add("--keep-going");
         arguments.AddRange(derivations);

@@ -9,18 +9,26 @@ public sealed record ClosureBuildResult(IReadOnlyDictionary<string, string> Clos
 
 /// <summary>
 /// BuildClosures' core: every selected machine's toplevel in ONE <c>nix build</c>. Nix 2.8 prints no JSON when
-/// any build fails, so results are recovered from the evaluated out paths: what exists was built.
+/// any build fails, so results are recovered from the evaluated out paths: what exists was built. A successful
+/// build's closures are GC roots in <c>rootDirectory</c> (see <see cref="ClosureRoots"/>) until the next one.
 /// </summary>
 public sealed class ClosureBuilder(NixCli nix)
 {
-    public async Task<ClosureBuildResult> BuildAsync(IReadOnlyDictionary<string, Toplevel> toplevels, bool keepGoing, string? file, CancellationToken cancellationToken)
+    public async Task<ClosureBuildResult> BuildAsync(IReadOnlyDictionary<string, Toplevel> toplevels, bool keepGoing, string? file, string rootDirectory, CancellationToken cancellationToken)
     {
         // With no installables `nix build` would build the flake's default package instead.
         if (toplevels.Count == 0)
+        {
+            ClosureRoots.KeepFirst(rootDirectory, 0);
             return new ClosureBuildResult(new Dictionary<string, string>(), []);
-        var result = await nix.BuildAsync(toplevels.Values.Select(t => t.DrvPath).Distinct(), keepGoing, cancellationToken).ConfigureAwait(false);
+        }
+        var derivations = toplevels.Values.Select(t => t.DrvPath).Distinct().ToList();
+        var result = await nix.BuildAsync(derivations, keepGoing, cancellationToken, ClosureRoots.OutLink(rootDirectory)).ConfigureAwait(false);
         if (result.Succeeded)
+        {
+            ClosureRoots.KeepFirst(rootDirectory, derivations.Count);
             return new ClosureBuildResult(FromJson(result.StandardOutput, toplevels, file), []);
+        }
 
         var closures = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var failures = new List<Diagnostic>();
@@ -40,6 +48,7 @@ public sealed class ClosureBuilder(NixCli nix)
         }
         if (failures.Count == 0)
             failures.Add(new Diagnostic(ErrorCodes.ClosureBuildFailed, $"nix build failed (exit {result.ExitCode}):{Environment.NewLine}{NixMessages.Trim(result.StandardError)}", file));
+        // The previous build's roots stay: its deployment.json is still the one to deploy.
         return new ClosureBuildResult(closures, failures);
     }
 

@@ -36,16 +36,20 @@ public sealed class DeployFleet : IDisposable
             HealthChecksNix = HealthyCheck,
         };
 
-    public static async Task<DeployFleet> CreateAsync(string name, TestHosts hosts, params TestMachine[] machines)
+    public static Task<DeployFleet> CreateAsync(string name, TestHosts hosts, params TestMachine[] machines) =>
+        CreateAsync(name, hosts, _ => { }, machines);
+
+    /// <summary>As above, with more in the project file (a test's hook targets).</summary>
+    public static async Task<DeployFleet> CreateAsync(string name, TestHosts hosts, Action<ProjectXmlBuilder> configure, params TestMachine[] machines)
     {
         var fleet = new TestFleet();
         foreach (var machine in machines)
             fleet.Machine(machine);
-        var project = await fleet.Project(name, p => p
+        var project = await fleet.Project(name, p => configure(p
                 .Property("NixDeploySshIdentityFile", hosts.IdentityFile)
                 .Property("NixDeploySshKnownHostsFile", hosts.KnownHostsFile)
                 .Property("NixDeployConfirmTimeout", "3")
-                .Property("NixDeployActivationTimeout", "3"))
+                .Property("NixDeployActivationTimeout", "3")))
             .CreateAsync();
         return new DeployFleet(project, hosts, machines);
     }

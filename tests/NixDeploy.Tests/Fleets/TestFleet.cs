@@ -12,6 +12,7 @@ public sealed class TestFleet
 {
     private readonly SortedDictionary<string, TestMachine> _machines = new(StringComparer.Ordinal);
     private string? _blueprint;
+    private string _standin = StandinPath;
 
     public static string StandinPath => Path.Combine(RepositoryRoot.Path, "samples", "nixos-standin");
 
@@ -31,13 +32,20 @@ public sealed class TestFleet
         return this;
     }
 
+    /// <summary>Overrides nixpkgs with the stand-in at <paramref name="path"/> (a copy a test may change) instead of the repository's.</summary>
+    public TestFleet Standin(string path)
+    {
+        _standin = path;
+        return this;
+    }
+
     /// <summary>A project on the packed SDK with this fleet's files, nixpkgs overridden by the stand-in, committed to git.</summary>
     public TestProjectBuilder Project(string name, Action<ProjectXmlBuilder>? configure = null)
     {
         var builder = TestProject.Named(name)
             .WithProject(project =>
             {
-                project.Item("NixDeployOverrideInput", "nixpkgs", new Dictionary<string, string> { ["Url"] = "path:" + StandinPath });
+                project.Item("NixDeployOverrideInput", "nixpkgs", new Dictionary<string, string> { ["Url"] = "path:" + _standin });
                 configure?.Invoke(project);
             })
             .WithFile(".gitignore", "bin/\nobj/\n")

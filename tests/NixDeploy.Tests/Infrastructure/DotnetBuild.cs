@@ -40,6 +40,7 @@ public sealed class DotnetBuild
     private (string Source, string Target)? _bindMount;
     private string _verbosity = "n";
     private bool _writeBinaryLog;
+    private Action<string>? _onOutputLine;
     private TimeSpan _timeout = DefaultTimeout;
 
     public DotnetBuild(string projectFile, string logDirectory)
@@ -110,6 +111,13 @@ public sealed class DotnetBuild
         return this;
     }
 
+    /// <summary>Sees each line of standard output as it is printed, e.g. to act when a build reaches a point.</summary>
+    public DotnetBuild WithOutputObserver(Action<string> onLine)
+    {
+        _onOutputLine = onLine;
+        return this;
+    }
+
     public DotnetBuild WithTimeout(TimeSpan timeout)
     {
         _timeout = timeout;
@@ -146,7 +154,9 @@ public sealed class DotnetBuild
             result = await command
                 .WithWorkingDirectory(Path.GetDirectoryName(Path.GetFullPath(_projectFile))!)
                 .WithEnvironmentVariables(_environment)
-                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(standardOutput))
+                .WithStandardOutputPipe(_onOutputLine is null
+                    ? PipeTarget.ToStringBuilder(standardOutput)
+                    : PipeTarget.Merge(PipeTarget.ToStringBuilder(standardOutput), PipeTarget.ToDelegate(_onOutputLine)))
                 .WithStandardErrorPipe(PipeTarget.ToStringBuilder(standardError))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteAsync(timeout.Token);

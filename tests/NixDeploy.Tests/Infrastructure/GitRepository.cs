@@ -27,6 +27,9 @@ public static class GitRepository
         await RunAsync(directory, "commit", "-q", "--allow-empty", "-m", message);
     }
 
+    /// <summary>git add: the files join the index (what a flake sees) without a commit.</summary>
+    public static Task StageAsync(string directory, params string[] paths) => RunAsync(directory, ["add", "--", .. paths]);
+
     private static async Task RunAsync(string directory, params string[] arguments)
     {
         var output = new StringBuilder();

@@ -48,4 +48,31 @@ public sealed class ChangeDetectionTests
         Assert.Contains("app-1:added", changed.StandardOutput);
         Assert.Contains("web-1:changed", changed.StandardOutput);
     }
+
+    [Fact]
+    public async Task An_empty_blueprint_never_replaces_a_manifest_that_has_machines_while_a_fresh_empty_fleet_builds()
+    {
+        using var project = await new TestFleet().Machine("web-1", "127.0.0.11", 2222, "web").Project("emptied").CreateAsync();
+        (await project.Dotnet().BuildAsync()).AssertSucceeded();
+        var good = File.ReadAllBytes(Manifests.PathIn(project));
+
+        project.WriteFile("machines.nix", "{ }\n");
+        await Infrastructure.GitRepository.CommitAllAsync(project.Directory, "the machines are gone");
+        var emptied = await project.Dotnet().BuildAsync();
+
+        emptied.AssertFailed();
+        emptied.AssertNoStackTrace();
+        var error = Assert.Single(emptied.Errors, e => e.Code == "ND1130");
+        Assert.Contains("web-1", error.Message);
+        Assert.EndsWith("flake.nix", error.File);
+        Assert.Equal(good, File.ReadAllBytes(Manifests.PathIn(project)));
+
+        using var fresh = await new TestFleet().Project("emptyfleet").CreateAsync();
+        var first = await fresh.Dotnet().BuildAsync();
+        first.AssertSucceeded();
+        Assert.Contains(first.Warnings, w => w.Code == "ND1113");
+        Assert.Empty(Manifests.Closures(Manifests.Read(fresh)));
+        File.AppendAllText(fresh.PathOf("flake.nix"), "\n");
+        (await fresh.Dotnet().BuildAsync()).AssertSucceeded();
+    }
 }

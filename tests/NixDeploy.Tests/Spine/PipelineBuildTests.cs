@@ -45,7 +45,7 @@ public sealed class PipelineBuildTests
         var result = await project.Dotnet().BuildAsync();
 
         result.AssertSucceeded();
-        var builds = result.DetailedLog.Split('\n').Count(line => line.Contains("NixDeploy: running nix ") && line.Contains(" build --no-link"));
+        var builds = result.DetailedLog.Split('\n').Count(line => line.Contains("NixDeploy: running nix ") && line.Contains(" build --json"));
         Assert.Equal(1, builds);
     }
 
