@@ -6,7 +6,7 @@ using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Cache;
 
-public sealed class CacheHosts() : TestHosts(first: 220, count: 5);
+public sealed class CacheHosts() : TestHosts(first: 220, count: 8);
 
 /// <summary>Caches and test hosts: an SSH cache, and deploys whose hosts substitute their closures from an HTTP cache.</summary>
 public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
@@ -98,10 +98,104 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
         var result = await Deploy(project).BuildAsync();
 
         AssertRefused(result, "web-1");
-        Assert.Contains("hash mismatch", result.Errors.Single().Message);
+        // Nix's whole reason, with both hashes, not only its first line.
+        Assert.Matches($@"hash mismatch importing path '{closure}'; specified: sha256:[0-9a-z]{{52}} got: sha256:[0-9a-z]{{52}}\. Nothing was activated", result.Errors.Single().Message);
         Assert.Equal("", await hosts.LiveSystemAsync(address));
         // Nix may leave the unpacked files behind, but never registers them as a valid path.
         Assert.Equal("", await hosts.RunAsync(address, $"if nix-store --check-validity '{closure}' 2>/dev/null; then echo valid; fi"));
+        TestRunDirectory.Remove(keys);
+    }
+
+    [Fact]
+    public async Task A_nar_replaced_by_garbage_is_refused_and_no_other_cache_is_tried()
+    {
+        var address = hosts.Lease(1)[0];
+        await using var garbage = await HttpCache.StartAsync("garbage-cache");
+        await using var next = await HttpCache.StartAsync("garbage-next-cache");
+        var keys = TestRunDirectory.CreateFolder("garbage-keys");
+        var (secretKey, _) = await CacheProjects.KeyAsync(keys);
+        // Deploy caches are tried in name order: a-garbage first.
+        using var project = await DeployProject("garbagenar", [address], p => p
+            .Cache("a-garbage", ("Url", garbage.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true"))
+            .Cache("b-next", ("Url", next.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
+        (await Push(project).BuildAsync()).AssertSucceeded();
+        var closure = CacheProjects.Closure(project);
+        var narinfo = File.ReadAllLines(Path.Combine(garbage.Root, Path.GetFileName(closure)[..32] + ".narinfo"));
+        var bytes = new byte[4096];
+        new Random(4011).NextBytes(bytes);
+        File.WriteAllBytes(Path.Combine(garbage.Root, narinfo.Single(line => line.StartsWith("URL: "))["URL: ".Length..]), bytes);
+        var nextLog = Path.Combine(next.Folder, "access.log");
+        var nextRequests = File.ReadAllLines(nextLog).Length;
+
+        var result = await Deploy(project).WithProperty("NixDeployPushBeforeDeploy", "false").BuildAsync();
+
+        AssertRefused(result, "web-1");
+        Assert.Contains("input compression not recognized", result.Errors.Single().Message);
+        Assert.Equal(nextRequests, File.ReadAllLines(nextLog).Length);
+        Assert.Equal("", await hosts.LiveSystemAsync(address));
+        TestRunDirectory.Remove(keys);
+    }
+
+    [Fact]
+    public async Task A_host_with_a_signing_key_of_its_own_does_not_trust_cache_paths_signed_with_it()
+    {
+        var address = hosts.Lease(1)[0];
+        await using var http = await HttpCache.StartAsync("hostkey-cache");
+        var keys = TestRunDirectory.CreateFolder("hostkey-keys");
+        var (secretKey, publicKey) = await CacheProjects.KeyAsync(keys);
+        // The host's /etc/nix/nix.conf names a signing key of the host's own (as a builder's does).
+        var etcNix = Path.Combine(hosts.HostDirectory(address), "etc-nix");
+        var (hostKey, _) = await CacheNix.GenerateKeyAsync(etcNix, "host-1");
+        File.AppendAllText(Path.Combine(etcNix, "nix.conf"), "secret-key-files = /etc/nix/host-1.secret\n");
+        using var project = await DeployProject("hostkey", [address], p => p
+            .Cache("shared", ("Url", http.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
+        (await Push(project).BuildAsync()).AssertSucceeded();
+        var closure = CacheProjects.Closure(project);
+        // Whoever holds the host's key re-signs the cache's narinfos with it instead of the cache's key.
+        foreach (var narinfo in Directory.GetFiles(http.Root, "*.narinfo"))
+            File.WriteAllLines(narinfo, File.ReadAllLines(narinfo).Where(line => !line.StartsWith("Sig:")));
+        await CacheNix.NixAsync(null, "store", "sign", "--store", "file://" + http.Root, "--key-file", hostKey, "--recursive", closure);
+        Assert.False(await CacheNix.SignedByAsync("file://" + http.Root, closure, publicKey));
+
+        var result = await Deploy(project).WithProperty("NixDeployPushBeforeDeploy", "false").BuildAsync();
+
+        AssertRefused(result, "web-1");
+        Assert.Contains("lacks a valid signature", result.Errors.Single().Message);
+        Assert.Equal("", await hosts.LiveSystemAsync(address));
+        Assert.Equal("", await hosts.RunAsync(address, $"if nix-store --check-validity '{closure}' 2>/dev/null; then echo valid; fi"));
+        TestRunDirectory.Remove(keys);
+    }
+
+    [Fact]
+    public async Task A_dry_run_deploy_uploads_nothing_changes_no_host_and_keeps_the_deploy_report()
+    {
+        var address = hosts.Lease(1)[0];
+        await using var http = await HttpCache.StartAsync("dryrun-cache");
+        var keys = TestRunDirectory.CreateFolder("dryrun-keys");
+        var (secretKey, _) = await CacheProjects.KeyAsync(keys);
+        using var project = await DeployProject("dryruncache", [address], p => p
+            .Cache("shared", ("Url", http.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
+        var report = project.PathOf("bin/nixdeploy/deploy-report.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+        const string lastDeploy = "{ \"the\": \"last real deploy's report\" }\n";
+        File.WriteAllText(report, lastDeploy);
+
+        var result = await Deploy(project).WithProperty("NixDeployDryRun", "true").BuildAsync();
+
+        result.AssertSucceeded();
+        var closure = CacheProjects.Closure(project);
+        var paths = await CacheNix.PathInfoAsync("local", closure);
+        Assert.Contains($"cache 'shared' ({http.Url}): would upload {paths.Count} path(s), ", result.StandardOutput);
+        Assert.All(paths, path => Assert.Contains($"would upload {path!["path"]!.GetValue<string>()} (", result.StandardOutput));
+        Assert.Empty(Directory.GetFiles(http.Root, "*.narinfo"));
+        Assert.DoesNotContain("\"PUT ", File.ReadAllText(Path.Combine(http.Folder, "access.log")));
+        Assert.False(File.Exists(project.PathOf("obj/nixdeploy/push.stamp")));
+        Assert.Equal(lastDeploy, File.ReadAllText(report));
+        var plan = JsonNode.Parse(File.ReadAllText(project.PathOf("bin/nixdeploy/deploy-dry-run.json")))!;
+        Assert.True(plan["dryRun"]!.GetValue<bool>());
+        Assert.Equal("would-change", plan["machines"]!["web-1"]!["status"]!.GetValue<string>());
+        Assert.Equal("", await hosts.LiveSystemAsync(address));
+        Assert.False(await hosts.InStoreAsync(address, closure), "the dry run copied the closure to the host");
         TestRunDirectory.Remove(keys);
     }
 

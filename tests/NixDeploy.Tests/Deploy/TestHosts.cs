@@ -72,8 +72,11 @@ public abstract class TestHosts : IAsyncLifetime
 
     /// <summary>How many SSH connections the host has accepted so far: its sshd logs a line for each.</summary>
     public int ConnectionsAccepted(string address) =>
-        File.ReadLines(Path.Combine(Directory, $"host{int.Parse(address.Split('.')[3]) - _first + 1}", "sshd.log"))
+        File.ReadLines(Path.Combine(HostDirectory(address), "sshd.log"))
             .Count(line => line.Contains("Accepted publickey", StringComparison.Ordinal));
+
+    /// <summary>The host's folder (DIR/hostN of start-hosts.sh): its etc-nix/ is the host's /etc/nix.</summary>
+    public string HostDirectory(string address) => Path.Combine(Directory, $"host{int.Parse(address.Split('.')[3]) - _first + 1}");
 
     /// <summary>Runs a shell command on a host (as root, through the harness's ssh_config) and returns its stdout.</summary>
     public async Task<string> RunAsync(string address, string command)

@@ -35,4 +35,24 @@ public sealed class PushToolTests
         Assert.DoesNotMatch(@"uploaded [1-9]", second.StandardOutput);
         TestRunDirectory.Remove(keys);
     }
+
+    [Fact]
+    public async Task Push_dry_run_uploads_nothing_and_lists_what_it_would_upload()
+    {
+        var keys = TestRunDirectory.CreateFolder("tool-push-dry-keys");
+        var (secretKey, _) = await CacheNix.GenerateKeyAsync(keys, "tool-push-1");
+        var cacheDir = Path.Combine(keys, "cache");
+        var url = "file://" + cacheDir;
+        using var project = await CacheProjects.CreateAsync("toolpushdry", p => p.Cache("local", ("Url", url), ("SecretKeyFile", secretKey)),
+            new TestFleet().Machine("web-1", "127.0.0.180", TestHosts.Port, "web"));
+
+        var result = await InstalledTool.RunAsync(project.Directory, "push", "--dry-run");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var closure = CacheProjects.Closure(project);
+        Assert.Matches($@"cache 'local' \({url}\): would upload [1-9]\d* path\(s\), ", result.StandardOutput);
+        Assert.Contains($"would upload {closure} (", result.StandardOutput);
+        Assert.False(Directory.Exists(cacheDir), "push --dry-run wrote to the cache");
+        TestRunDirectory.Remove(keys);
+    }
 }
