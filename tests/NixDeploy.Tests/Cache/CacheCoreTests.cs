@@ -118,6 +118,20 @@ public sealed class CacheCoreTests
     }
 
     [Fact]
+    public void A_netrc_file_gives_the_login_of_its_machine_entry_or_default()
+    {
+        var folder = TestRunDirectory.CreateFolder("netrc");
+        var netrc = Path.Combine(folder, "netrc");
+        File.WriteAllText(netrc, "machine other.example login x password y\nmachine cache.example login ci password s3cret\ndefault login anon password none\n");
+
+        Assert.Equal("Basic " + Convert.ToBase64String("ci:s3cret"u8.ToArray()), NetrcCredentials.For(netrc, "CACHE.example")!.ToString());
+        Assert.Equal("Basic " + Convert.ToBase64String("anon:none"u8.ToArray()), NetrcCredentials.For(netrc, "elsewhere")!.ToString());
+        File.WriteAllText(netrc, "machine other.example login x password y\n");
+        Assert.Null(NetrcCredentials.For(netrc, "cache.example"));
+        TestRunDirectory.Remove(folder);
+    }
+
+    [Fact]
     public void The_hook_config_takes_the_same_cache_fields_as_the_items_and_rejects_junk()
     {
         var folder = TestRunDirectory.CreateFolder("hook-config");

@@ -55,7 +55,7 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
         {
             var closure = manifest["closures"]![machine]!.GetValue<string>();
             Assert.Equal(closure, await hosts.LiveSystemAsync(address));
-            Assert.Contains($"ssh root@{address}:2222 nix copy --from {http.Url} {closure}", result.DetailedLog);
+            Assert.Contains($"ssh root@{address}:{TestHosts.Port} nix copy --from {http.Url} {closure}", result.DetailedLog);
         }
         // The hosts fetched NARs from the cache, and the deployer sent them none.
         Assert.Contains("\"GET /nar/", File.ReadAllText(Path.Combine(http.Folder, "access.log")));
@@ -85,12 +85,8 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
     [Fact]
     public async Task A_host_refuses_a_tampered_nar_even_when_its_narinfo_signature_is_valid()
     {
-        var address = hosts.Lease(1)[0];
-        await using var http = await HttpCache.StartAsync("tamper-cache");
-        var keys = TestRunDirectory.CreateFolder("tamper-keys");
-        var (secretKey, _) = await CacheProjects.KeyAsync(keys);
-        using var project = await DeployProject("tamper", [address], p => p
-            .Cache("shared", ("Url", http.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
+        await using var setup = await CacheDeployAsync("tamper");
+        var (address, http, project) = (setup.Address, setup.Http, setup.Project);
         (await Push(project).BuildAsync()).AssertSucceeded();
         var closure = CacheProjects.Closure(project);
         await TamperAsync(http, closure);
@@ -103,7 +99,6 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
         Assert.Equal("", await hosts.LiveSystemAsync(address));
         // Nix may leave the unpacked files behind, but never registers them as a valid path.
         Assert.Equal("", await hosts.RunAsync(address, $"if nix-store --check-validity '{closure}' 2>/dev/null; then echo valid; fi"));
-        TestRunDirectory.Remove(keys);
     }
 
     [Fact]
@@ -139,23 +134,19 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
     [Fact]
     public async Task A_host_with_a_signing_key_of_its_own_does_not_trust_cache_paths_signed_with_it()
     {
-        var address = hosts.Lease(1)[0];
-        await using var http = await HttpCache.StartAsync("hostkey-cache");
-        var keys = TestRunDirectory.CreateFolder("hostkey-keys");
-        var (secretKey, publicKey) = await CacheProjects.KeyAsync(keys);
+        await using var setup = await CacheDeployAsync("hostkey");
+        var (address, http, project) = (setup.Address, setup.Http, setup.Project);
         // The host's /etc/nix/nix.conf names a signing key of the host's own (as a builder's does).
         var etcNix = Path.Combine(hosts.HostDirectory(address), "etc-nix");
         var (hostKey, _) = await CacheNix.GenerateKeyAsync(etcNix, "host-1");
         File.AppendAllText(Path.Combine(etcNix, "nix.conf"), "secret-key-files = /etc/nix/host-1.secret\n");
-        using var project = await DeployProject("hostkey", [address], p => p
-            .Cache("shared", ("Url", http.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
         (await Push(project).BuildAsync()).AssertSucceeded();
         var closure = CacheProjects.Closure(project);
         // Whoever holds the host's key re-signs the cache's narinfos with it instead of the cache's key.
         foreach (var narinfo in Directory.GetFiles(http.Root, "*.narinfo"))
             File.WriteAllLines(narinfo, File.ReadAllLines(narinfo).Where(line => !line.StartsWith("Sig:")));
         await CacheNix.NixAsync(null, "store", "sign", "--store", "file://" + http.Root, "--key-file", hostKey, "--recursive", closure);
-        Assert.False(await CacheNix.SignedByAsync("file://" + http.Root, closure, publicKey));
+        Assert.False(await CacheNix.SignedByAsync("file://" + http.Root, closure, setup.PublicKey));
 
         var result = await Deploy(project).WithProperty("NixDeployPushBeforeDeploy", "false").BuildAsync();
 
@@ -163,18 +154,13 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
         Assert.Contains("lacks a valid signature", result.Errors.Single().Message);
         Assert.Equal("", await hosts.LiveSystemAsync(address));
         Assert.Equal("", await hosts.RunAsync(address, $"if nix-store --check-validity '{closure}' 2>/dev/null; then echo valid; fi"));
-        TestRunDirectory.Remove(keys);
     }
 
     [Fact]
     public async Task A_dry_run_deploy_uploads_nothing_changes_no_host_and_keeps_the_deploy_report()
     {
-        var address = hosts.Lease(1)[0];
-        await using var http = await HttpCache.StartAsync("dryrun-cache");
-        var keys = TestRunDirectory.CreateFolder("dryrun-keys");
-        var (secretKey, _) = await CacheProjects.KeyAsync(keys);
-        using var project = await DeployProject("dryruncache", [address], p => p
-            .Cache("shared", ("Url", http.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
+        await using var setup = await CacheDeployAsync("dryrun");
+        var (address, http, project) = (setup.Address, setup.Http, setup.Project);
         var report = project.PathOf("bin/nixdeploy/deploy-report.json");
         Directory.CreateDirectory(Path.GetDirectoryName(report)!);
         const string lastDeploy = "{ \"the\": \"last real deploy's report\" }\n";
@@ -196,7 +182,6 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
         Assert.Equal("would-change", plan["machines"]!["web-1"]!["status"]!.GetValue<string>());
         Assert.Equal("", await hosts.LiveSystemAsync(address));
         Assert.False(await hosts.InStoreAsync(address, closure), "the dry run copied the closure to the host");
-        TestRunDirectory.Remove(keys);
     }
 
     private static void AssertRefused(BuildResult result, string machine)
@@ -225,6 +210,28 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
             .Where(line => !line.StartsWith("FileHash:") && !line.StartsWith("FileSize:"))
             .Select(line => line.StartsWith("URL:") ? "URL: nar/tampered.nar" : line.StartsWith("Compression:") ? "Compression: none" : line);
         File.WriteAllLines(narinfoPath, lines);
+    }
+
+    /// <summary>A leased host, a fresh HTTP cache, and a project whose cache 'shared' is signed with a fresh key and used for deploys.</summary>
+    private async Task<CacheDeploy> CacheDeployAsync(string name)
+    {
+        var address = hosts.Lease(1)[0];
+        var http = await HttpCache.StartAsync(name + "-cache");
+        var keys = TestRunDirectory.CreateFolder(name + "-keys");
+        var (secretKey, publicKey) = await CacheProjects.KeyAsync(keys);
+        var project = await DeployProject(name, [address], p => p
+            .Cache("shared", ("Url", http.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
+        return new CacheDeploy(address, http, keys, publicKey, project);
+    }
+
+    private sealed record CacheDeploy(string Address, HttpCache Http, string Keys, string PublicKey, TestProject Project) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Project.Dispose();
+            await Http.DisposeAsync();
+            TestRunDirectory.Remove(Keys);
+        }
     }
 
     private Task<TestProject> DeployProject(string name, IReadOnlyList<string> addresses, Action<ProjectXmlBuilder> caches)

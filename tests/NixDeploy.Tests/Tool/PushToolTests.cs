@@ -11,12 +11,8 @@ public sealed class PushToolTests
     [Fact]
     public async Task Push_uploads_the_closure_signed_to_a_file_cache_and_a_second_push_uploads_nothing()
     {
-        var keys = TestRunDirectory.CreateFolder("tool-push-keys");
-        var (secretKey, publicKey) = await CacheNix.GenerateKeyAsync(keys, "tool-push-1");
-        var url = "file://" + Path.Combine(keys, "cache");
-        // The push never contacts the machine; its address is only in the blueprint.
-        using var project = await CacheProjects.CreateAsync("toolpush", p => p.Cache("local", ("Url", url), ("SecretKeyFile", secretKey)),
-            new TestFleet().Machine("web-1", "127.0.0.180", TestHosts.Port, "web"));
+        var (keys, secretKey, publicKey, url, project) = await FileCacheProjectAsync("toolpush");
+        using var _ = project;
 
         var first = await InstalledTool.RunAsync(project.Directory, "push");
 
@@ -39,12 +35,8 @@ public sealed class PushToolTests
     [Fact]
     public async Task Push_dry_run_uploads_nothing_and_lists_what_it_would_upload()
     {
-        var keys = TestRunDirectory.CreateFolder("tool-push-dry-keys");
-        var (secretKey, _) = await CacheNix.GenerateKeyAsync(keys, "tool-push-1");
-        var cacheDir = Path.Combine(keys, "cache");
-        var url = "file://" + cacheDir;
-        using var project = await CacheProjects.CreateAsync("toolpushdry", p => p.Cache("local", ("Url", url), ("SecretKeyFile", secretKey)),
-            new TestFleet().Machine("web-1", "127.0.0.180", TestHosts.Port, "web"));
+        var (keys, _, _, url, project) = await FileCacheProjectAsync("toolpushdry");
+        using var _ = project;
 
         var result = await InstalledTool.RunAsync(project.Directory, "push", "--dry-run");
 
@@ -52,7 +44,19 @@ public sealed class PushToolTests
         var closure = CacheProjects.Closure(project);
         Assert.Matches($@"cache 'local' \({url}\): would upload [1-9]\d* path\(s\), ", result.StandardOutput);
         Assert.Contains($"would upload {closure} (", result.StandardOutput);
-        Assert.False(Directory.Exists(cacheDir), "push --dry-run wrote to the cache");
+        Assert.False(Directory.Exists(Path.Combine(keys, "cache")), "push --dry-run wrote to the cache");
         TestRunDirectory.Remove(keys);
+    }
+
+    /// <summary>A fresh key in a folder of its own, and a project whose cache 'local' is file://FOLDER/cache, signed with it.</summary>
+    private static async Task<(string Keys, string SecretKey, string PublicKey, string Url, TestProject Project)> FileCacheProjectAsync(string name)
+    {
+        var keys = TestRunDirectory.CreateFolder(name + "-keys");
+        var (secretKey, publicKey) = await CacheNix.GenerateKeyAsync(keys, "tool-push-1");
+        var url = "file://" + Path.Combine(keys, "cache");
+        // The push never contacts the machine; its address is only in the blueprint.
+        var project = await CacheProjects.CreateAsync(name, p => p.Cache("local", ("Url", url), ("SecretKeyFile", secretKey)),
+            new TestFleet().Machine("web-1", "127.0.0.180", TestHosts.Port, "web"));
+        return (keys, secretKey, publicKey, url, project);
     }
 }
