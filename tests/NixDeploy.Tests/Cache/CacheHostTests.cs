@@ -182,6 +182,20 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
         Assert.Equal("would-change", plan["machines"]!["web-1"]!["status"]!.GetValue<string>());
         Assert.Equal("", await hosts.LiveSystemAsync(address));
         Assert.False(await hosts.InStoreAsync(address, closure), "the dry run copied the closure to the host");
+
+        // Once pushed, a dry run asks the cache itself what it lacks: nothing, and it still uploads nothing.
+        (await Push(project).BuildAsync()).AssertSucceeded();
+        File.Delete(project.PathOf("obj/nixdeploy/push.stamp"));
+        var accessLog = Path.Combine(http.Folder, "access.log");
+        var puts = File.ReadLines(accessLog).Count(line => line.Contains("\"PUT ", StringComparison.Ordinal));
+
+        var again = await Deploy(project).WithProperty("NixDeployDryRun", "true").BuildAsync();
+
+        again.AssertSucceeded();
+        Assert.Contains($"cache 'shared' ({http.Url}): would upload 0 path(s), 0 B (NAR); {paths.Count} already present", again.StandardOutput);
+        Assert.Contains($" path-info --json --option download-attempts 1 --store {http.Url} ", again.DetailedLog);
+        Assert.Equal(puts, File.ReadLines(accessLog).Count(line => line.Contains("\"PUT ", StringComparison.Ordinal)));
+        Assert.Equal(lastDeploy, File.ReadAllText(report));
     }
 
     private static void AssertRefused(BuildResult result, string machine)
