@@ -37,7 +37,7 @@ public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy r
         return await Task.WhenAll(caches.Select(async cache => !cache.Push || roots.Count == 0
             ? new CachePushResult(cache, cache.Push ? CachePushStatus.Pushed : CachePushStatus.ReadOnly, 0, 0, 0, 0)
             : dryRun is not null
-                ? await dryRun.PlanAsync(cache, await closure.Value.ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
+                ? await dryRun.PlanAsync(cache, await closure.Value.ConfigureAwait(false), file, cancellationToken).ConfigureAwait(false)
                 : await pusher.PushAsync(cache, roots, closure, file, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
     }
 }

@@ -9,8 +9,9 @@ namespace NixDeploy.Cache;
 /// </summary>
 public sealed class CacheUploadPlanner(NixCli nix, CacheInfoProbe probe)
 {
-    public async Task<CachePushResult> PlanAsync(CacheDefinition cache, IReadOnlyList<StorePathInfo> closure, CancellationToken cancellationToken)
+    public async Task<CachePushResult> PlanAsync(CacheDefinition cache, IReadOnlyList<StorePathInfo> closure, string? file, CancellationToken cancellationToken)
     {
+        CachePusher.CheckCredentials(cache, file);
         // Attic is asked what it lacks only by pushing to it: the whole closure is the most it would upload.
         if (cache.Kind == CacheKind.Attic || closure.Count == 0)
             return Plan(cache, closure, closure);

@@ -174,6 +174,19 @@ public sealed class PushCacheTests
         TestRunDirectory.Remove(keys);
     }
 
+    [Fact]
+    public async Task A_dry_run_finds_a_missing_netrc_file_as_the_push_would()
+    {
+        using var project = await CacheProjects.CreateAsync("dryrunnonetrc", p => p
+            .Cache("bad", ("Url", "http://127.0.0.1:1"), ("NetrcFile", "/nonexistent/netrc")));
+
+        var result = await CacheProjects.Push(project).WithProperty("NixDeployDryRun", "true").BuildAsync();
+
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        Assert.Equal("ND4003", Assert.Single(result.Errors).Code);
+    }
+
     [Theory]
     [InlineData("http://ci:hunter2@127.0.0.1:1", "", "ND4001", "password in its URL")]
     [InlineData("file:///tmp/x?secret-key=/k", "", "ND4001", "SecretKeyFile metadata")]
