@@ -26,6 +26,9 @@ public sealed class Deploy : NixDeployTask
 
     [Required] public string ReportFile { get; set; } = "";
 
+    /// <summary>Where a dry run writes its report instead, so the last deploy's report stays as it was.</summary>
+    [Required] public string DryRunReportFile { get; set; } = "";
+
     public string? SshIdentityFile { get; set; }
 
     public string? SshKnownHostsFile { get; set; }
@@ -90,12 +93,15 @@ public sealed class Deploy : NixDeployTask
         var machines = new MachineDeployer(settings, (IClosureTransport?)CacheSubstitutionTransport.For(manifest, ManifestFile) ?? new NixCopyTransport(nix), new HealthCheckRunner(http), log, progress,
             ArtifactPlacement(runner, nix, project));
         var report = await new FleetDeployer(settings, machines, log, progress).DeployAsync(plans, cancellationToken);
-        DeployReportFile.Write(ReportFile, report);
+        var reportFile = settings.DryRun ? DryRunReportFile : ReportFile;
+        DeployReportFile.Write(reportFile, report);
 
         DeployedMachines = report.Machines.Select(pair => (ITaskItem)ToItem(pair.Key, pair.Value)).ToArray();
         foreach (var (name, machine) in report.Machines.Where(pair => !pair.Value.Status.ReachedDesiredState()))
             LogError(new Diagnostic(machine.ErrorCode ?? ErrorCodes.InternalError, $"{name} ({machine.Status.ToReportName()}): {machine.ErrorMessage}", project));
-        Log.LogMessage(MessageImportance.High, "NixDeploy: {0}: {1}", ReportFile,
+        foreach (var (name, machine) in report.Machines.Where(pair => pair.Value.Status == MachineStatus.WouldChange))
+            Log.LogMessage(MessageImportance.High, "NixDeploy: {0} would change from {1} to {2}", name, machine.PreviousClosure ?? "no system", machine.NewClosure);
+        Log.LogMessage(MessageImportance.High, "NixDeploy: {0}: {1}", reportFile,
             string.Join(", ", report.Machines.GroupBy(pair => pair.Value.Status).Select(group => $"{group.Count()} {group.Key.ToReportName()}")));
     }
 

@@ -29,10 +29,13 @@ public sealed class PushCache : NixDeployTask
 
     public string? NixExecutable { get; set; }
 
+    /// <summary>NixDeployDryRun: only ask each cache what it lacks and say what would be uploaded; upload nothing.</summary>
+    public string? DryRun { get; set; }
+
     /// <summary>Where the closures' listing is remembered between pushes (obj/).</summary>
     public string? ClosureListFile { get; set; }
 
-    /// <summary>Every cache with metadata Status (pushed, read-only, failed, skipped), UploadedPaths, UploadedBytes, PresentPaths.</summary>
+    /// <summary>Every cache with metadata Status (pushed, read-only, failed, skipped; would-push in a dry run), UploadedPaths, UploadedBytes, PresentPaths.</summary>
     [Output] public ITaskItem[] PushedCaches { get; private set; } = [];
 
     /// <summary>
@@ -50,24 +53,30 @@ public sealed class PushCache : NixDeployTask
             SettingValues.Integer(RetryCount, RetryPolicy.DefaultRetries, "NixDeployCacheRetryCount", project, ErrorCodes.InvalidCacheSetting),
             TimeSpan.FromMilliseconds(SettingValues.Integer(RetryDelay, RetryPolicy.DefaultBaseDelayMilliseconds, "NixDeployCacheRetryDelay", project, ErrorCodes.InvalidCacheSetting)))
             .Validate("NixDeployCacheRetryCount", "NixDeployCacheRetryDelay", project);
+        var dryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", project);
         var roots = ManifestClosures.Read(ManifestFile);
         var runner = CreateRunner();
         var nix = new NixCli(runner, NixOptionsFactory.Create(NixExecutable, null));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
-        var results = await new CachePushRun(nix, runner, retry, runner.Log)
-            .PushAsync(caches, roots, CacheServerHostnames.Split(ServerHostnames), project, cancellationToken, string.IsNullOrEmpty(ClosureListFile) ? null : ClosureListFile);
+        var results = await new CachePushRun(nix, runner, retry, runner.Log, dryRun ? new CacheUploadPlanner(nix, new CacheInfoProbe(http)) : null)
+            .PushAsync(caches, roots, CacheServerHostnames.Split(ServerHostnames), "NixDeployCacheServerHostnames", project, cancellationToken,
+                string.IsNullOrEmpty(ClosureListFile) ? null : ClosureListFile);
         foreach (var result in results)
         {
             Log.LogMessage(MessageImportance.High, "NixDeploy: cache {0}: {1}", result.Cache, result.Summary);
+            foreach (var path in result.WouldUpload)
+                Log.LogMessage(MessageImportance.High, "NixDeploy: cache {0} would upload {1} ({2})", result.Cache, path.Path, CachePushResult.Bytes(path.NarSize));
             if (result.Status != CachePushStatus.Failed)
                 continue;
-            var message = $"Pushing to NixDeployCache {result.Cache} failed{(result.Cache.Required ? "" : "; the build goes on without it (set Required=\"true\" to make this an error)")}: {result.Error}";
+            var message = $"{(dryRun ? "Asking" : "Pushing to")} NixDeployCache {result.Cache}{(dryRun ? " what it lacks" : "")} failed{(result.Cache.Required ? "" : "; the build goes on without it (set Required=\"true\" to make this an error)")}: {result.Error}";
             if (result.Cache.Required)
                 LogError(new Diagnostic(ErrorCodes.CachePushFailed, message, project));
             else
                 Log.LogWarning(null, ErrorCodes.CachePushFailed, null, project, 0, 0, 0, 0, message);
         }
-        if (!string.IsNullOrEmpty(StampFile) && results.All(result => result.Status != CachePushStatus.Failed))
+        // A dry run pushed nothing: the next push must not be taken for up to date.
+        if (!dryRun && !string.IsNullOrEmpty(StampFile) && results.All(result => result.Status != CachePushStatus.Failed))
             AtomicFile.Touch(StampFile);
         PushedCaches = results.Count == 0
             ? caches.Select(cache => Item(cache.Name, "skipped", 0, 0, 0)).ToArray()
@@ -88,6 +97,7 @@ public sealed class PushCache : NixDeployTask
     {
         CachePushStatus.Pushed => "pushed",
         CachePushStatus.ReadOnly => "read-only",
+        CachePushStatus.WouldPush => "would-push",
         _ => "failed",
     };
 }

@@ -1,6 +1,6 @@
 namespace NixDeploy.Cache;
 
-/// <summary>What happened to one cache: what was uploaded and what it already had, or why it failed.</summary>
+/// <summary>What happened to one cache: what was uploaded (or in a dry run, would be) and what it already had, or why it failed.</summary>
 public sealed record CachePushResult(
     CacheDefinition Cache,
     CachePushStatus Status,
@@ -10,15 +10,20 @@ public sealed record CachePushResult(
     int Attempts,
     string? Error = null)
 {
+    /// <summary>A dry run's paths the cache lacks, with their NAR sizes (the counts above are theirs).</summary>
+    public IReadOnlyList<StorePathInfo> WouldUpload { get; init; } = [];
+
     public string Summary => Status switch
     {
         CachePushStatus.Pushed when Cache.Kind == CacheKind.Attic => $"pushed with attic push ({Attempts} attempt(s)); Attic uploaded what the cache lacked",
         CachePushStatus.Pushed => $"uploaded {UploadedPaths} path(s), {Bytes(UploadedBytes)} (NAR); {PresentPaths} already present",
+        CachePushStatus.WouldPush when Cache.Kind == CacheKind.Attic => $"would push with attic push: at most {UploadedPaths} path(s), {Bytes(UploadedBytes)} (NAR); Attic uploads only what the cache lacks (dry run: nothing uploaded)",
+        CachePushStatus.WouldPush => $"would upload {UploadedPaths} path(s), {Bytes(UploadedBytes)} (NAR); {PresentPaths} already present (dry run: nothing uploaded)",
         CachePushStatus.ReadOnly => "read-only (Push=\"false\"): not pushed",
         _ => $"failed after {Attempts} attempt(s); {UploadedPaths} path(s) had been uploaded",
     };
 
-    private static string Bytes(long bytes) => bytes switch
+    public static string Bytes(long bytes) => bytes switch
     {
         < 1024 => $"{bytes} B",
         < 1024 * 1024 => $"{bytes / 1024.0:0.0} KiB",
@@ -31,4 +36,5 @@ public enum CachePushStatus
     Pushed,
     ReadOnly,
     Failed,
+    WouldPush,
 }

@@ -5,18 +5,21 @@ namespace NixDeploy.Cache;
 
 /// <summary>
 /// One push of some closures to every configured cache, in parallel, unless this machine is itself a cache
-/// server. Shared by the PushCache target and the post-build hook, so both follow the same rules.
+/// server. Shared by the PushCache target and the post-build hook, so both follow the same rules. Given a
+/// <see cref="CacheUploadPlanner"/>, it is a dry run: each cache is only asked what it lacks.
 /// </summary>
-public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy retry, ICommandLog log)
+public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy retry, ICommandLog log, CacheUploadPlanner? dryRun = null)
 {
     /// <summary>
     /// The results per cache, in the order given; empty when skipped because this host is a cache server.
+    /// <paramref name="serverHostnamesSetting"/> names where the list came from, for the log.
     /// <paramref name="closureListFile"/> remembers the local closure listing between runs (see <see cref="LocalClosureFile"/>).
     /// </summary>
     public async Task<IReadOnlyList<CachePushResult>> PushAsync(
         IReadOnlyList<CacheDefinition> caches,
         IReadOnlyCollection<string> roots,
         IReadOnlyCollection<string> serverHostnames,
+        string serverHostnamesSetting,
         string? file,
         CancellationToken cancellationToken,
         string? closureListFile = null)
@@ -24,15 +27,17 @@ public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy r
         var hostname = Environment.MachineName;
         if (CacheServerHostnames.Match(serverHostnames, hostname) is { } server)
         {
-            log.Info($"NixDeploy: not pushing to any cache: this machine ('{hostname}') is a cache server (it matches '{server}' in NixDeployCacheServerHostnames), and a cache server pushing to itself would loop.");
+            log.Info($"NixDeploy: not pushing to any cache: this machine ('{hostname}') is a cache server (it matches '{server}' in {serverHostnamesSetting}), and a cache server pushing to itself would loop.");
             return [];
         }
         // Only the report needs the closure's sizes: the first upload lists them once it has started, so that the
         // listing runs beside the upload instead of before it.
         var closure = new Lazy<Task<IReadOnlyList<StorePathInfo>>>(() => LocalClosureFile.ReadOrListAsync(closureListFile, nix, roots, file, cancellationToken));
         var pusher = new CachePusher(nix, runner, retry, log);
-        return await Task.WhenAll(caches.Select(cache => cache.Push && roots.Count > 0
-            ? pusher.PushAsync(cache, roots, closure, file, cancellationToken)
-            : Task.FromResult(new CachePushResult(cache, cache.Push ? CachePushStatus.Pushed : CachePushStatus.ReadOnly, 0, 0, 0, 0)))).ConfigureAwait(false);
+        return await Task.WhenAll(caches.Select(async cache => !cache.Push || roots.Count == 0
+            ? new CachePushResult(cache, cache.Push ? CachePushStatus.Pushed : CachePushStatus.ReadOnly, 0, 0, 0, 0)
+            : dryRun is not null
+                ? await dryRun.PlanAsync(cache, await closure.Value.ConfigureAwait(false), file, cancellationToken).ConfigureAwait(false)
+                : await pusher.PushAsync(cache, roots, closure, file, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
     }
 }

@@ -37,7 +37,8 @@ public sealed class CachePusher(NixCli nix, ProcessRunner runner, RetryPolicy re
         }
     }
 
-    private static void CheckCredentials(CacheDefinition cache, string? file)
+    /// <summary>Throws ND4002/ND4003 when the cache's key or netrc file is not there: a dry run checks them too.</summary>
+    internal static void CheckCredentials(CacheDefinition cache, string? file)
     {
         if (cache.SecretKeyFile is { } key)
             CacheSigningKey.PublicKeyOf(key, cache.Name, file);

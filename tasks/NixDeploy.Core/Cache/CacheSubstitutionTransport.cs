@@ -13,8 +13,13 @@ namespace NixDeploy.Cache;
 /// </summary>
 public sealed class CacheSubstitutionTransport(IReadOnlyList<DeploymentCache> caches) : IClosureTransport
 {
-    // How the host's Nix words a refusal (a missing or foreign signature, a NAR that is not what was signed).
-    private static readonly string[] RefusalMarkers = ["lacks a valid signature", "hash mismatch", "is not signed", "untrusted"];
+    // How the host's Nix words a refusal: a missing or foreign signature, a NAR that is not what was signed, or bytes
+    // that are no (compressed) NAR at all. The cache answered, so another cache would not be more trustworthy.
+    private static readonly string[] RefusalMarkers =
+    [
+        "lacks a valid signature", "hash mismatch", "is not signed", "untrusted",
+        "input compression not recognized", "doesn't look like a Nix archive", "bad archive",
+    ];
 
     /// <summary>The transport for the UseForDeploy caches in deployment.json, or null when it names none.</summary>
     public static CacheSubstitutionTransport? For(DeploymentManifest manifest, string manifestPath)
@@ -37,8 +42,10 @@ public sealed class CacheSubstitutionTransport(IReadOnlyList<DeploymentCache> ca
             {
                 "nix", "--extra-experimental-features", "nix-command",
                 "copy", "--from", cache.Url,
-                // Only this cache's key is trusted for this call, whatever the host's nix.conf says.
+                // Only this cache's key is trusted for this call, whatever the host's nix.conf says: Nix also trusts the
+                // public halves of its secret-key-files, so those are emptied for the call.
                 "--option", "trusted-public-keys", cache.PublicKey!,
+                "--option", "secret-key-files", "",
                 "--option", "require-sigs", "true",
                 closure,
             };

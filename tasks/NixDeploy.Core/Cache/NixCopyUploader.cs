@@ -18,27 +18,11 @@ public sealed class NixCopyUploader(NixCli nix)
                 return new UploadAttempt(false, [], "signing the paths in the local store failed: " + FailureText.Condense(sign.StandardError));
         }
         var result = await nix.RunAsync(
-            NixCli.WithFeatures(["copy", "--log-format", "internal-json", .. HttpOptions(cache), "--to", CacheStoreUrl.ForWriting(cache), .. roots]),
+            NixCli.WithFeatures(["copy", "--log-format", "internal-json", .. HttpCacheOptions.For(cache), "--to", CacheStoreUrl.ForWriting(cache), .. roots]),
             cancellationToken).ConfigureAwait(false);
         var log = NixJsonLog.Parse(result.StandardError);
         return result.Succeeded
             ? new UploadAttempt(true, log.CopiedPaths)
             : new UploadAttempt(false, log.CopiedPaths, FailureText.Condense(log.MessageText));
-    }
-
-    private static IEnumerable<string> HttpOptions(CacheDefinition cache)
-    {
-        if (cache.Kind is not (CacheKind.Http or CacheKind.S3))
-            yield break;
-        // One attempt per request: RetryPolicy decides how often and how long to wait, not Nix's own five tries.
-        yield return "--option";
-        yield return "download-attempts";
-        yield return "1";
-        if (cache.NetrcFile is { } netrc)
-        {
-            yield return "--option";
-            yield return "netrc-file";
-            yield return netrc;
-        }
     }
 }

@@ -39,7 +39,7 @@ public static class PostBuildHook
             log.Info($"pushing {string.Join(' ', roots)}");
             var nix = new NixCli(runner, NixOptions.Default with { Executable = config.NixExecutable });
             var results = await new CachePushRun(nix, runner, config.Retry, log)
-                .PushAsync(config.Caches, roots, config.ServerHostnames, configFile, cancellationToken).ConfigureAwait(false);
+                .PushAsync(config.Caches, roots, config.ServerHostnames, $"\"serverHostnames\" of {configFile}", configFile, cancellationToken).ConfigureAwait(false);
             foreach (var result in results)
             {
                 if (result.Status == CachePushStatus.Failed)

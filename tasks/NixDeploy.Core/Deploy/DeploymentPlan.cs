@@ -38,7 +38,7 @@ public static class DeploymentPlan
     {
         try
         {
-            return MachineSelector.Select(manifest.Blueprint, selection).ToHashSet(StringComparer.Ordinal);
+            return MachineSelector.Select(manifest.Blueprint, selection, null).ToHashSet(StringComparer.Ordinal);
         }
         catch (NixDeployException e) when (e.Diagnostics.All(diagnostic => diagnostic.Code == ErrorCodes.SelectionMatchesNothing))
         {

@@ -94,6 +94,44 @@ public sealed class CacheCoreTests
     }
 
     [Fact]
+    public void A_cache_server_name_matches_its_own_short_name_or_fqdn_never_a_machine_of_another_domain()
+    {
+        Assert.Equal("cache", CacheServerHostnames.Match(["cache"], "cache.prod.example"));
+        Assert.Equal("cache.prod.example", CacheServerHostnames.Match(["cache.prod.example"], "CACHE"));
+        Assert.Equal("cache.prod.example", CacheServerHostnames.Match(["cache.prod.example"], "cache.Prod.example"));
+        Assert.Null(CacheServerHostnames.Match(["cache.prod.example"], "cache.staging.example"));
+        Assert.Null(CacheServerHostnames.Match(["cache.prod"], "cache.prod.example"));
+    }
+
+    [Fact]
+    public void A_nix_error_keeps_its_indented_lines_such_as_both_hashes_of_a_mismatch()
+    {
+        const string stderr = """
+            copying path '/nix/store/aaaa-x' from 'http://c'...
+            error: hash mismatch importing path '/nix/store/aaaa-x';
+                     specified: sha256:0cann25682fwcyw4y2c3g4q6zwhnbpdb002kyx3lkhmwqsyk0j23
+                     got:       sha256:08h4ll3g8xlwm3rvb7f6m3rq4v3dv8zdhxwr2mc300ra95mjsc2x
+            """;
+
+        Assert.Equal("hash mismatch importing path '/nix/store/aaaa-x'; specified: sha256:0cann25682fwcyw4y2c3g4q6zwhnbpdb002kyx3lkhmwqsyk0j23 got: sha256:08h4ll3g8xlwm3rvb7f6m3rq4v3dv8zdhxwr2mc300ra95mjsc2x",
+            FailureText.Condense(stderr));
+    }
+
+    [Fact]
+    public void A_netrc_file_gives_the_login_of_its_machine_entry_or_default()
+    {
+        var folder = TestRunDirectory.CreateFolder("netrc");
+        var netrc = Path.Combine(folder, "netrc");
+        File.WriteAllText(netrc, "machine other.example login x password y\nmachine cache.example login ci password s3cret\ndefault login anon password none\n");
+
+        Assert.Equal("Basic " + Convert.ToBase64String("ci:s3cret"u8.ToArray()), NetrcCredentials.For(netrc, "CACHE.example")!.ToString());
+        Assert.Equal("Basic " + Convert.ToBase64String("anon:none"u8.ToArray()), NetrcCredentials.For(netrc, "elsewhere")!.ToString());
+        File.WriteAllText(netrc, "machine other.example login x password y\n");
+        Assert.Null(NetrcCredentials.For(netrc, "cache.example"));
+        TestRunDirectory.Remove(folder);
+    }
+
+    [Fact]
     public void The_hook_config_takes_the_same_cache_fields_as_the_items_and_rejects_junk()
     {
         var folder = TestRunDirectory.CreateFolder("hook-config");

@@ -6,7 +6,7 @@ using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Cache;
 
-public sealed class CacheHosts() : TestHosts(first: 220, count: 5);
+public sealed class CacheHosts() : TestHosts(first: 220, count: 8);
 
 /// <summary>Caches and test hosts: an SSH cache, and deploys whose hosts substitute their closures from an HTTP cache.</summary>
 public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
@@ -55,7 +55,7 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
         {
             var closure = manifest["closures"]![machine]!.GetValue<string>();
             Assert.Equal(closure, await hosts.LiveSystemAsync(address));
-            Assert.Contains($"ssh root@{address}:2222 nix copy --from {http.Url} {closure}", result.DetailedLog);
+            Assert.Contains($"ssh root@{address}:{TestHosts.Port} nix copy --from {http.Url} {closure}", result.DetailedLog);
         }
         // The hosts fetched NARs from the cache, and the deployer sent them none.
         Assert.Contains("\"GET /nar/", File.ReadAllText(Path.Combine(http.Folder, "access.log")));
@@ -85,12 +85,8 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
     [Fact]
     public async Task A_host_refuses_a_tampered_nar_even_when_its_narinfo_signature_is_valid()
     {
-        var address = hosts.Lease(1)[0];
-        await using var http = await HttpCache.StartAsync("tamper-cache");
-        var keys = TestRunDirectory.CreateFolder("tamper-keys");
-        var (secretKey, _) = await CacheProjects.KeyAsync(keys);
-        using var project = await DeployProject("tamper", [address], p => p
-            .Cache("shared", ("Url", http.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
+        await using var setup = await CacheDeployAsync("tamper");
+        var (address, http, project) = (setup.Address, setup.Http, setup.Project);
         (await Push(project).BuildAsync()).AssertSucceeded();
         var closure = CacheProjects.Closure(project);
         await TamperAsync(http, closure);
@@ -98,11 +94,108 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
         var result = await Deploy(project).BuildAsync();
 
         AssertRefused(result, "web-1");
-        Assert.Contains("hash mismatch", result.Errors.Single().Message);
+        // Nix's whole reason, with both hashes, not only its first line.
+        Assert.Matches($@"hash mismatch importing path '{closure}'; specified: sha256:[0-9a-z]{{52}} got: sha256:[0-9a-z]{{52}}\. Nothing was activated", result.Errors.Single().Message);
         Assert.Equal("", await hosts.LiveSystemAsync(address));
         // Nix may leave the unpacked files behind, but never registers them as a valid path.
         Assert.Equal("", await hosts.RunAsync(address, $"if nix-store --check-validity '{closure}' 2>/dev/null; then echo valid; fi"));
+    }
+
+    [Fact]
+    public async Task A_nar_replaced_by_garbage_is_refused_and_no_other_cache_is_tried()
+    {
+        var address = hosts.Lease(1)[0];
+        await using var garbage = await HttpCache.StartAsync("garbage-cache");
+        await using var next = await HttpCache.StartAsync("garbage-next-cache");
+        var keys = TestRunDirectory.CreateFolder("garbage-keys");
+        var (secretKey, _) = await CacheProjects.KeyAsync(keys);
+        // Deploy caches are tried in name order: a-garbage first.
+        using var project = await DeployProject("garbagenar", [address], p => p
+            .Cache("a-garbage", ("Url", garbage.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true"))
+            .Cache("b-next", ("Url", next.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
+        (await Push(project).BuildAsync()).AssertSucceeded();
+        var closure = CacheProjects.Closure(project);
+        var narinfo = File.ReadAllLines(Path.Combine(garbage.Root, Path.GetFileName(closure)[..32] + ".narinfo"));
+        var bytes = new byte[4096];
+        new Random(4011).NextBytes(bytes);
+        File.WriteAllBytes(Path.Combine(garbage.Root, narinfo.Single(line => line.StartsWith("URL: "))["URL: ".Length..]), bytes);
+        var nextLog = Path.Combine(next.Folder, "access.log");
+        var nextRequests = File.ReadAllLines(nextLog).Length;
+
+        var result = await Deploy(project).WithProperty("NixDeployPushBeforeDeploy", "false").BuildAsync();
+
+        AssertRefused(result, "web-1");
+        Assert.Contains("input compression not recognized", result.Errors.Single().Message);
+        Assert.Equal(nextRequests, File.ReadAllLines(nextLog).Length);
+        Assert.Equal("", await hosts.LiveSystemAsync(address));
         TestRunDirectory.Remove(keys);
+    }
+
+    [Fact]
+    public async Task A_host_with_a_signing_key_of_its_own_does_not_trust_cache_paths_signed_with_it()
+    {
+        await using var setup = await CacheDeployAsync("hostkey");
+        var (address, http, project) = (setup.Address, setup.Http, setup.Project);
+        // The host's /etc/nix/nix.conf names a signing key of the host's own (as a builder's does).
+        var etcNix = Path.Combine(hosts.HostDirectory(address), "etc-nix");
+        var (hostKey, _) = await CacheNix.GenerateKeyAsync(etcNix, "host-1");
+        File.AppendAllText(Path.Combine(etcNix, "nix.conf"), "secret-key-files = /etc/nix/host-1.secret\n");
+        (await Push(project).BuildAsync()).AssertSucceeded();
+        var closure = CacheProjects.Closure(project);
+        // Whoever holds the host's key re-signs the cache's narinfos with it instead of the cache's key.
+        foreach (var narinfo in Directory.GetFiles(http.Root, "*.narinfo"))
+            File.WriteAllLines(narinfo, File.ReadAllLines(narinfo).Where(line => !line.StartsWith("Sig:")));
+        await CacheNix.NixAsync(null, "store", "sign", "--store", "file://" + http.Root, "--key-file", hostKey, "--recursive", closure);
+        Assert.False(await CacheNix.SignedByAsync("file://" + http.Root, closure, setup.PublicKey));
+
+        var result = await Deploy(project).WithProperty("NixDeployPushBeforeDeploy", "false").BuildAsync();
+
+        AssertRefused(result, "web-1");
+        Assert.Contains("lacks a valid signature", result.Errors.Single().Message);
+        Assert.Equal("", await hosts.LiveSystemAsync(address));
+        Assert.Equal("", await hosts.RunAsync(address, $"if nix-store --check-validity '{closure}' 2>/dev/null; then echo valid; fi"));
+    }
+
+    [Fact]
+    public async Task A_dry_run_deploy_uploads_nothing_changes_no_host_and_keeps_the_deploy_report()
+    {
+        await using var setup = await CacheDeployAsync("dryrun");
+        var (address, http, project) = (setup.Address, setup.Http, setup.Project);
+        var report = project.PathOf("bin/nixdeploy/deploy-report.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+        const string lastDeploy = "{ \"the\": \"last real deploy's report\" }\n";
+        File.WriteAllText(report, lastDeploy);
+
+        var result = await Deploy(project).WithProperty("NixDeployDryRun", "true").BuildAsync();
+
+        result.AssertSucceeded();
+        var closure = CacheProjects.Closure(project);
+        var paths = await CacheNix.PathInfoAsync("local", closure);
+        Assert.Contains($"cache 'shared' ({http.Url}): would upload {paths.Count} path(s), ", result.StandardOutput);
+        Assert.All(paths, path => Assert.Contains($"would upload {path!["path"]!.GetValue<string>()} (", result.StandardOutput));
+        Assert.Empty(Directory.GetFiles(http.Root, "*.narinfo"));
+        Assert.DoesNotContain("\"PUT ", File.ReadAllText(Path.Combine(http.Folder, "access.log")));
+        Assert.False(File.Exists(project.PathOf("obj/nixdeploy/push.stamp")));
+        Assert.Equal(lastDeploy, File.ReadAllText(report));
+        var plan = JsonNode.Parse(File.ReadAllText(project.PathOf("bin/nixdeploy/deploy-dry-run.json")))!;
+        Assert.True(plan["dryRun"]!.GetValue<bool>());
+        Assert.Equal("would-change", plan["machines"]!["web-1"]!["status"]!.GetValue<string>());
+        Assert.Equal("", await hosts.LiveSystemAsync(address));
+        Assert.False(await hosts.InStoreAsync(address, closure), "the dry run copied the closure to the host");
+
+        // Once pushed, a dry run asks the cache itself what it lacks: nothing, and it still uploads nothing.
+        (await Push(project).BuildAsync()).AssertSucceeded();
+        File.Delete(project.PathOf("obj/nixdeploy/push.stamp"));
+        var accessLog = Path.Combine(http.Folder, "access.log");
+        var puts = File.ReadLines(accessLog).Count(line => line.Contains("\"PUT ", StringComparison.Ordinal));
+
+        var again = await Deploy(project).WithProperty("NixDeployDryRun", "true").BuildAsync();
+
+        again.AssertSucceeded();
+        Assert.Contains($"cache 'shared' ({http.Url}): would upload 0 path(s), 0 B (NAR); {paths.Count} already present", again.StandardOutput);
+        Assert.Contains($" path-info --json --option download-attempts 1 --store {http.Url} ", again.DetailedLog);
+        Assert.Equal(puts, File.ReadLines(accessLog).Count(line => line.Contains("\"PUT ", StringComparison.Ordinal)));
+        Assert.Equal(lastDeploy, File.ReadAllText(report));
     }
 
     private static void AssertRefused(BuildResult result, string machine)
@@ -131,6 +224,28 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
             .Where(line => !line.StartsWith("FileHash:") && !line.StartsWith("FileSize:"))
             .Select(line => line.StartsWith("URL:") ? "URL: nar/tampered.nar" : line.StartsWith("Compression:") ? "Compression: none" : line);
         File.WriteAllLines(narinfoPath, lines);
+    }
+
+    /// <summary>A leased host, a fresh HTTP cache, and a project whose cache 'shared' is signed with a fresh key and used for deploys.</summary>
+    private async Task<CacheDeploy> CacheDeployAsync(string name)
+    {
+        var address = hosts.Lease(1)[0];
+        var http = await HttpCache.StartAsync(name + "-cache");
+        var keys = TestRunDirectory.CreateFolder(name + "-keys");
+        var (secretKey, publicKey) = await CacheProjects.KeyAsync(keys);
+        var project = await DeployProject(name, [address], p => p
+            .Cache("shared", ("Url", http.Url), ("SecretKeyFile", secretKey), ("UseForDeploy", "true")));
+        return new CacheDeploy(address, http, keys, publicKey, project);
+    }
+
+    private sealed record CacheDeploy(string Address, HttpCache Http, string Keys, string PublicKey, TestProject Project) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Project.Dispose();
+            await Http.DisposeAsync();
+            TestRunDirectory.Remove(Keys);
+        }
     }
 
     private Task<TestProject> DeployProject(string name, IReadOnlyList<string> addresses, Action<ProjectXmlBuilder> caches)

@@ -61,6 +61,30 @@ public sealed class PostBuildHookTests
         TestRunDirectory.Remove(folder);
     }
 
+    [Fact]
+    public async Task On_a_cache_server_the_hook_pushes_nothing_and_its_log_names_the_config_setting_that_said_so()
+    {
+        var folder = TestRunDirectory.CreateFolder("hook-server");
+        var cacheDir = Path.Combine(folder, "cache");
+        var log = Path.Combine(folder, "hook.log");
+        var configFile = Path.Combine(folder, "post-build-hook.json");
+        File.WriteAllText(configFile, new JsonObject
+        {
+            ["caches"] = new JsonArray(new JsonObject { ["name"] = "local", ["url"] = "file://" + cacheDir }),
+            ["serverHostnames"] = new JsonArray(Environment.MachineName),
+            ["logFile"] = log,
+        }.ToJsonString());
+
+        var exitCode = await NixDeploy.Cache.PostBuildHook.RunAsync(configFile, "/nix/store/00000000000000000000000000000000-x", null, CancellationToken.None);
+
+        Assert.Equal(0, exitCode);
+        var text = File.ReadAllText(log);
+        Assert.Contains($"it matches '{Environment.MachineName}' in \"serverHostnames\" of {configFile}", text);
+        Assert.DoesNotContain("NixDeployCacheServerHostnames", text);
+        Assert.False(Directory.Exists(cacheDir));
+        TestRunDirectory.Remove(folder);
+    }
+
     // The nix.conf line README shows points at a script like this one.
     private static async Task<string> HookScriptAsync(string folder, JsonObject config)
     {

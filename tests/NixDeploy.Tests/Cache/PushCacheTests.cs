@@ -140,6 +140,53 @@ public sealed class PushCacheTests
         TestRunDirectory.Remove(keys);
     }
 
+    [Fact]
+    public async Task A_dry_run_push_uploads_nothing_and_says_per_cache_which_paths_and_bytes_it_would_upload()
+    {
+        var keys = TestRunDirectory.CreateFolder("dryrun-push-keys");
+        var (secretKey, _) = await CacheProjects.KeyAsync(keys);
+        var emptyDir = Path.Combine(keys, "empty");
+        var emptyUrl = "file://" + emptyDir;
+        var fullUrl = "file://" + Path.Combine(keys, "full");
+        using var project = await CacheProjects.CreateAsync("dryrunpush", p => p
+            .Cache("empty", ("Url", emptyUrl), ("SecretKeyFile", secretKey))
+            .Cache("full", ("Url", fullUrl), ("SecretKeyFile", secretKey)));
+        (await project.Dotnet().WithEnvironment(NixEnvironment.Variables).BuildAsync()).AssertSucceeded();
+        var closure = CacheProjects.Closure(project);
+        await CacheNix.NixAsync(null, "copy", "--to", $"{fullUrl}?secret-key={secretKey}", closure);
+        var paths = await CacheNix.PathInfoAsync(fullUrl, closure);
+        var bytes = paths.Sum(path => path!["narSize"]!.GetValue<long>());
+        Assert.InRange(bytes, 1024, 1024 * 1024 - 1);
+
+        var result = await CacheProjects.Push(project).WithProperty("NixDeployDryRun", "true").BuildAsync();
+
+        result.AssertSucceeded();
+        Assert.Contains($"cache 'empty' ({emptyUrl}): would upload {paths.Count} path(s), {bytes / 1024.0:0.0} KiB (NAR); 0 already present", result.StandardOutput);
+        Assert.All(paths, path => Assert.Contains($"cache 'empty' ({emptyUrl}) would upload {path!["path"]!.GetValue<string>()} (", result.StandardOutput));
+        Assert.Contains($"cache 'full' ({fullUrl}): would upload 0 path(s), 0 B (NAR); {paths.Count} already present", result.StandardOutput);
+        Assert.False(Directory.Exists(emptyDir), "the dry run wrote to the empty cache");
+        Assert.False(File.Exists(project.PathOf("obj/nixdeploy/push.stamp")));
+
+        // The push that follows is not taken for up to date: it uploads what the dry run listed.
+        var push = await CacheProjects.Push(project).BuildAsync();
+        push.AssertSucceeded();
+        Assert.Equal((paths.Count, 0), CacheProjects.Counts(push, "empty"));
+        TestRunDirectory.Remove(keys);
+    }
+
+    [Fact]
+    public async Task A_dry_run_finds_a_missing_netrc_file_as_the_push_would()
+    {
+        using var project = await CacheProjects.CreateAsync("dryrunnonetrc", p => p
+            .Cache("bad", ("Url", "http://127.0.0.1:1"), ("NetrcFile", "/nonexistent/netrc")));
+
+        var result = await CacheProjects.Push(project).WithProperty("NixDeployDryRun", "true").BuildAsync();
+
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        Assert.Equal("ND4003", Assert.Single(result.Errors).Code);
+    }
+
     [Theory]
     [InlineData("http://ci:hunter2@127.0.0.1:1", "", "ND4001", "password in its URL")]
     [InlineData("file:///tmp/x?secret-key=/k", "", "ND4001", "SecretKeyFile metadata")]

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CliWrap;
 using NixDeploy.Blueprint;
 using NixDeploy.Diagnostics;
@@ -134,15 +135,21 @@ public sealed class FleetDeployTests(FleetDeployHosts hosts) : IClassFixture<Fle
         var deployed = fleet.Closure("web-2");
         await fleet.ReconfigureAsync("web-2", m => m with { Configuration = m.Configuration + "\n  services.extra.enable = true;" });
 
+        var lastDeploy = File.ReadAllText(fleet.ReportPath);
+
         var dryRun = await fleet.Deploy(("NixDeployDryRun", "true")).BuildAsync();
 
         dryRun.AssertSucceeded();
         var wanted = fleet.Closure("web-2");
         Assert.NotEqual(deployed, wanted);
-        Assert.True(fleet.Report()["dryRun"]!.GetValue<bool>());
-        Assert.Equal("unchanged", fleet.Status("web-1"));
-        Assert.Equal("would-change", fleet.Status("web-2"));
-        Assert.Equal(deployed, fleet.MachineReport("web-2")["previousClosure"]!.GetValue<string>());
+        // The dry run's report goes beside the last deploy's, which stays as it was.
+        Assert.Equal(lastDeploy, File.ReadAllText(fleet.ReportPath));
+        var plan = JsonNode.Parse(File.ReadAllText(fleet.Project.PathOf("bin/nixdeploy/deploy-dry-run.json")))!;
+        Assert.True(plan["dryRun"]!.GetValue<bool>());
+        Assert.Equal("unchanged", plan["machines"]!["web-1"]!["status"]!.GetValue<string>());
+        Assert.Equal("would-change", plan["machines"]!["web-2"]!["status"]!.GetValue<string>());
+        Assert.Equal(deployed, plan["machines"]!["web-2"]!["previousClosure"]!.GetValue<string>());
+        Assert.Contains($"web-2 would change from {deployed} to {wanted}", dryRun.StandardOutput);
         Assert.Equal(deployed, await hosts.LiveSystemAsync(addresses[1]));
         Assert.Equal([$"1:{deployed}"], await hosts.ProfileGenerationsAsync(addresses[1]));
         Assert.False(await hosts.InStoreAsync(addresses[1], wanted), "the dry run copied the new closure to the host");

@@ -89,8 +89,11 @@ public abstract class TestHosts : IAsyncLifetime
         LogLines(address, ".replaced1", "Accepted publickey") - LogLines(address, ".replaced1", "Disconnected from user");
 
     private int LogLines(string address, string hostSuffix, string text) =>
-        File.ReadLines(Path.Combine(Directory, $"host{int.Parse(address.Split('.')[3]) - _first + 1}{hostSuffix}", "sshd.log"))
+        File.ReadLines(Path.Combine(HostDirectory(address) + hostSuffix, "sshd.log"))
             .Count(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>The host's folder (DIR/hostN of start-hosts.sh): its etc-nix/ is the host's /etc/nix.</summary>
+    public string HostDirectory(string address) => Path.Combine(Directory, $"host{int.Parse(address.Split('.')[3]) - _first + 1}");
 
     /// <summary>Runs a shell command on a host (as root, through the harness's ssh_config) and returns its stdout.</summary>
     public async Task<string> RunAsync(string address, string command)

@@ -83,6 +83,17 @@ public sealed class NewFleetDeployTests(NewFleetHosts hosts) : IClassFixture<New
         Assert.Contains("    extratool: added", pending.StandardOutput);
         Assert.DoesNotContain("∅", pending.StandardOutput);
 
+        // deploy --dry-run shows what would change, and leaves the last deploy's report (what status reads) as it was.
+        var reportFile = Path.Combine(fleet, "bin", "nixdeploy", "deploy-report.json");
+        var lastReport = File.ReadAllText(reportFile);
+        var dryRun = await InstalledTool.RunAsync(fleet, "deploy", "--on", "web-2", "--dry-run", "--json");
+        Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
+        var wouldBe = JsonDocument.Parse(dryRun.StandardOutput).RootElement;
+        Assert.True(wouldBe.GetProperty("dryRun").GetBoolean());
+        Assert.Equal("would-change", wouldBe.GetProperty("machines").GetProperty("web-2").GetProperty("status").GetString());
+        Assert.Equal(lastReport, File.ReadAllText(reportFile));
+        Assert.Equal(first.GetProperty("web-2").GetString(), await hosts.LiveSystemAsync(addresses[1]));
+
         var second = await InstalledTool.RunAsync(fleet, "deploy", "--on", "web-2", "--json");
         Assert.True(second.ExitCode == 0, second.ToString());
         var report = JsonDocument.Parse(second.StandardOutput).RootElement.GetProperty("machines");

@@ -11,12 +11,8 @@ public sealed class PushToolTests
     [Fact]
     public async Task Push_uploads_the_closure_signed_to_a_file_cache_and_a_second_push_uploads_nothing()
     {
-        var keys = TestRunDirectory.CreateFolder("tool-push-keys");
-        var (secretKey, publicKey) = await CacheNix.GenerateKeyAsync(keys, "tool-push-1");
-        var url = "file://" + Path.Combine(keys, "cache");
-        // The push never contacts the machine; its address is only in the blueprint.
-        using var project = await CacheProjects.CreateAsync("toolpush", p => p.Cache("local", ("Url", url), ("SecretKeyFile", secretKey)),
-            new TestFleet().Machine("web-1", "127.0.0.180", TestHosts.Port, "web"));
+        var (keys, secretKey, publicKey, url, project) = await FileCacheProjectAsync("toolpush");
+        using var _ = project;
 
         var first = await InstalledTool.RunAsync(project.Directory, "push");
 
@@ -49,5 +45,33 @@ public sealed class PushToolTests
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains($"error {code}:", result.All);
         Assert.DoesNotContain("   at ", result.All);
+    }
+
+    [Fact]
+    public async Task Push_dry_run_uploads_nothing_and_lists_what_it_would_upload()
+    {
+        var (keys, _, _, url, project) = await FileCacheProjectAsync("toolpushdry");
+        using var _ = project;
+
+        var result = await InstalledTool.RunAsync(project.Directory, "push", "--dry-run");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var closure = CacheProjects.Closure(project);
+        Assert.Matches($@"cache 'local' \({url}\): would upload [1-9]\d* path\(s\), ", result.StandardOutput);
+        Assert.Contains($"would upload {closure} (", result.StandardOutput);
+        Assert.False(Directory.Exists(Path.Combine(keys, "cache")), "push --dry-run wrote to the cache");
+        TestRunDirectory.Remove(keys);
+    }
+
+    /// <summary>A fresh key in a folder of its own, and a project whose cache 'local' is file://FOLDER/cache, signed with it.</summary>
+    private static async Task<(string Keys, string SecretKey, string PublicKey, string Url, TestProject Project)> FileCacheProjectAsync(string name)
+    {
+        var keys = TestRunDirectory.CreateFolder(name + "-keys");
+        var (secretKey, publicKey) = await CacheNix.GenerateKeyAsync(keys, "tool-push-1");
+        var url = "file://" + Path.Combine(keys, "cache");
+        // The push never contacts the machine; its address is only in the blueprint.
+        var project = await CacheProjects.CreateAsync(name, p => p.Cache("local", ("Url", url), ("SecretKeyFile", secretKey)),
+            new TestFleet().Machine("web-1", "127.0.0.180", TestHosts.Port, "web"));
+        return (keys, secretKey, publicKey, url, project);
     }
 }

@@ -53,11 +53,12 @@ public static class TargetCommand
 
             foreach (var warning in outcome.Diagnostics.Where(d => !d.IsError))
                 console.WriteDiagnostic(warning.ToDiagnostic(), isError: false);
-            var report = target == "Deploy" && File.Exists(settings.ReportFile) && File.GetLastWriteTimeUtc(settings.ReportFile) >= started
-                ? DeployReportFile.Read(settings.ReportFile)
+            var reportFile = deploys && parse.GetValue(dryRun) ? settings.DryRunReportFile : settings.ReportFile;
+            var report = target == "Deploy" && File.Exists(reportFile) && File.GetLastWriteTimeUtc(reportFile) >= started
+                ? DeployReportFile.Read(reportFile)
                 : null;
             if (report is not null)
-                return Finish(console, outcome, report, settings.ReportFile);
+                return Finish(console, outcome, report, reportFile);
             if (!outcome.Succeeded)
                 return CommandHandler.Fail(console, Errors(outcome, fleet));
 

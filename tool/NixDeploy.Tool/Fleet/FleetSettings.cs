@@ -5,11 +5,11 @@ using NixDeploy.Ssh;
 namespace NixDeploy.Tool.Fleet;
 
 /// <summary>The project's settings the tool itself needs, after all configuration layers were applied by MSBuild.</summary>
-public sealed record FleetSettings(string ManifestFile, string ReportFile, SshOptions Ssh, int ActivationTimeoutSeconds, int Parallelism)
+public sealed record FleetSettings(string ManifestFile, string ReportFile, string DryRunReportFile, SshOptions Ssh, int ActivationTimeoutSeconds, int Parallelism)
 {
     private static readonly string[] Names =
     [
-        "NixDeployManifestFile", "NixDeployReportFile", "NixDeploySshIdentityFile", "NixDeploySshKnownHostsFile",
+        "NixDeployManifestFile", "NixDeployReportFile", "NixDeployDryRunReportFile", "NixDeploySshIdentityFile", "NixDeploySshKnownHostsFile",
         "NixDeployStrictHostKeyChecking", "NixDeploySshControlPersist", "NixDeployActivationTimeout", "NixDeployParallelism",
     ];
 
@@ -20,6 +20,7 @@ public sealed record FleetSettings(string ManifestFile, string ReportFile, SshOp
         return new FleetSettings(
             project.Resolve(Value("NixDeployManifestFile")) ?? Path.Combine(project.Directory, "bin/nixdeploy/deployment.json"),
             project.Resolve(Value("NixDeployReportFile")) ?? Path.Combine(project.Directory, "bin/nixdeploy/deploy-report.json"),
+            project.Resolve(Value("NixDeployDryRunReportFile")) ?? Path.Combine(project.Directory, "bin/nixdeploy/deploy-dry-run.json"),
             new SshOptions(
                 project.Resolve(Value("NixDeploySshIdentityFile")),
                 project.Resolve(Value("NixDeploySshKnownHostsFile")),
