@@ -128,7 +128,8 @@ CONF
   cat > "$h/sshd_config" <<CONF
 ListenAddress $addr:$port
 HostKey $h/ssh_host_ed25519_key
-PidFile $h/sshd.pid
+# The harness records sshd's pid itself: sshd rewriting the same file raced with the script reading it.
+PidFile none
 AuthorizedKeysFile $dir/authorized_keys
 UsePAM no
 PermitRootLogin prohibit-password

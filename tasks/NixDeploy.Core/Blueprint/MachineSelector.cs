@@ -5,26 +5,39 @@ namespace NixDeploy.Blueprint;
 
 /// <summary>
 /// Colmena-style selection: a comma-separated list of machine-name globs (<c>web-*</c>) and labels
-/// (<c>@db</c>, globs too). A machine is selected when any term matches; an empty selection means all.
+/// (<c>@db</c>, globs too). A machine is selected when any term matches; an empty selection means all. Every term
+/// must match some machine: a misspelt one (<c>dbb-1</c>) would otherwise deploy less than was asked, silently.
 /// </summary>
 public static class MachineSelector
 {
-    /// <param name="file">Where the selection is set (the project for NixDeployOn), named when it matches nothing.</param>
+    /// <param name="file">Where the selection is set (the project for NixDeployOn), named when a term matches nothing.</param>
     public static IReadOnlyList<string> Select(IReadOnlyDictionary<string, MachineSpec> machines, string? selection, string? file)
     {
         var terms = (selection ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (terms.Length == 0)
             return machines.Keys.Order(StringComparer.Ordinal).ToList();
-        var selected = machines
+        var unmatched = terms.Where(term => !machines.Any(machine => Matches(term, machine.Key, machine.Value))).ToList();
+        if (unmatched.Count > 0)
+            throw new NixDeployException(unmatched.Select(term => new Diagnostic(ErrorCodes.SelectionMatchesNothing,
+                $"'{term}' in the selection '{selection}' matches no machine{Suggestion(term, machines)}. Machines: {string.Join(", ", machines.Keys.Order(StringComparer.Ordinal))}; labels: {string.Join(", ", Labels(machines))}.",
+                file)).ToList());
+        return machines
             .Where(machine => terms.Any(term => Matches(term, machine.Key, machine.Value)))
             .Select(machine => machine.Key)
             .Order(StringComparer.Ordinal)
             .ToList();
-        if (selected.Count == 0)
-            throw new NixDeployException(ErrorCodes.SelectionMatchesNothing,
-                $"The selection '{selection}' matches no machine. Machines: {string.Join(", ", machines.Keys)}; labels: {string.Join(", ", machines.Values.SelectMany(m => m.Labels).Distinct().Order())}.", file);
-        return selected;
     }
+
+    private static string Suggestion(string term, IReadOnlyDictionary<string, MachineSpec> machines)
+    {
+        var nearest = term.StartsWith('@')
+            ? NearestName.Of(term[1..], Labels(machines)) is { } label ? "@" + label : null
+            : NearestName.Of(term, machines.Keys);
+        return nearest is null ? "" : $" (did you mean {nearest}?)";
+    }
+
+    private static IEnumerable<string> Labels(IReadOnlyDictionary<string, MachineSpec> machines) =>
+        machines.Values.SelectMany(m => m.Labels).Distinct().Order(StringComparer.Ordinal);
 
     private static bool Matches(string term, string name, MachineSpec spec) =>
         term.StartsWith('@')

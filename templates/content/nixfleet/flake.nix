@@ -25,9 +25,14 @@
         if twice == [ ] then listed // added
         else throw "machine '${builtins.head twice}' is defined twice, in machines.nix and in machines/${builtins.head twice}.nix: remove one of them (or pick another name for dotnet new nixmachine -n)";
 
+      # A machine without an addr is reached at its name, which must then be a host name (no '_', no spaces).
+      unreachable = builtins.filter
+        (name: !(machines.${name} ? addr) && builtins.match "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?" name == null)
+        (builtins.attrNames machines);
+
       # The blueprint NixDeploy.Sdk reads (nix eval --json .#blueprintJSON): plain attribute sets, so NixOS modules
       # can read their machine's entry too (the `fleet` module argument below).
-      blueprint = builtins.mapAttrs
+      blueprint = if unreachable != [ ] then throw "machine name(s) ${builtins.concatStringsSep ", " (map (n: "'${n}'") unreachable)} cannot be reached as host names (letters, digits and '-' only): rename them in machines.nix, or give each an addr" else builtins.mapAttrs
         (name: m: {
           role = m.profile;
           labels = [ m.profile ] ++ (m.labels or [ ]);

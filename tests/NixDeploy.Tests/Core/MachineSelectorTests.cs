@@ -28,4 +28,18 @@ public sealed class MachineSelectorTests
         Assert.Contains("web-1", failure.Message);
         Assert.Contains("eu", failure.Message);
     }
+
+    [Theory]
+    [InlineData("web-1,dbb-1", "'dbb-1'", "did you mean db-1?")]
+    [InlineData("@web,@dbb", "'@dbb'", "did you mean @db?")]
+    [InlineData("web-*,mail-*", "'mail-*'", "matches no machine. Machines")]
+    public void Every_part_of_a_selection_must_match_a_machine_and_a_near_miss_is_suggested(string selection, string part, string hint)
+    {
+        var failure = Assert.Throws<NixDeployException>(() => MachineSelector.Select(Fleet, selection, "fleet.nixdeploy"));
+        var diagnostic = Assert.Single(failure.Diagnostics);
+        Assert.Equal(ErrorCodes.SelectionMatchesNothing, diagnostic.Code);
+        Assert.Equal("fleet.nixdeploy", diagnostic.File);
+        Assert.StartsWith($"{part} in the selection '{selection}' matches no machine", diagnostic.Message);
+        Assert.Contains(hint, diagnostic.Message);
+    }
 }

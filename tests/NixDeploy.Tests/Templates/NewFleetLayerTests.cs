@@ -50,4 +50,22 @@ public sealed class NewFleetLayerTests
             string.Join('\n', result.Errors.Select(error => error.Message)));
         TestRunDirectory.Remove(folder);
     }
+
+    [Fact]
+    public async Task Machine_names_that_are_no_host_names_are_kept_as_typed_and_refused_by_name()
+    {
+        var folder = TestRunDirectory.CreateFolder("new-fleet-names");
+        var fleet = Path.Combine(folder, "fleet");
+        await NewFleet.CreateAsync(fleet, "", "--machines", " web_1 ,Web 2");
+
+        Assert.Contains("\"Web 2\" = { profile = defaultProfile; };", File.ReadAllText(Path.Combine(fleet, "machines.nix")));
+        var result = await new DotnetBuild(Path.Combine(fleet, "fleet.nixdeploy"), Path.Combine(folder, "logs"))
+            .WithTargets("EvaluateBlueprint").BuildAsync();
+
+        result.AssertFailed();
+        Assert.All(result.Errors, error => Assert.Equal("ND1101", error.Code));
+        Assert.Contains("machine name(s) 'Web 2', 'web_1' cannot be reached as host names",
+            string.Join('\n', result.Errors.Select(error => error.Message)));
+        TestRunDirectory.Remove(folder);
+    }
 }
