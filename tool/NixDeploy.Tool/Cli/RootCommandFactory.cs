@@ -16,6 +16,7 @@ public static class RootCommandFactory
         StatusCommand.Create(),
         RollbackCommand.Create(),
         ExecCommand.Create(),
+        CompletionsCommand.Create(),
         CacheCommand.Create(),
         PostBuildHookCommand.Create(),
         ArtifactsCommand.Create(),
