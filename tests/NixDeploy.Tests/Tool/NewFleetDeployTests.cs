@@ -54,6 +54,10 @@ public sealed class NewFleetDeployTests(NewFleetHosts hosts) : IClassFixture<New
         var nothingToDo = await InstalledTool.RunAsync(fleet, "plan", "--exit-code");
         Assert.True(nothingToDo.ExitCode == 0, nothingToDo.ToString());
 
+        var allGood = await InstalledTool.RunAsync(fleet, "status");
+        Assert.True(allGood.ExitCode == 0, allGood.ToString());
+        Assert.EndsWith("exit 0: all 2 machine(s) run their desired closure.\n", allGood.StandardOutput);
+
         var status = await InstalledTool.RunAsync(fleet, "status", "--json");
         Assert.True(status.ExitCode == 0, status.ToString());
         foreach (var machine in JsonDocument.Parse(status.StandardOutput).RootElement.EnumerateArray())
@@ -99,6 +103,11 @@ public sealed class NewFleetDeployTests(NewFleetHosts hosts) : IClassFixture<New
         var report = JsonDocument.Parse(second.StandardOutput).RootElement.GetProperty("machines");
         Assert.Equal("deployed", report.GetProperty("web-2").GetProperty("status").GetString());
         Assert.NotEqual(first.GetProperty("web-2").GetString(), await hosts.LiveSystemAsync(addresses[1]));
+
+        // That build selected web-2 alone, so deployment.json has no closure for web-1: status says so with its exit code.
+        var partial = await InstalledTool.RunAsync(fleet, "status");
+        Assert.True(partial.ExitCode == 1, partial.ToString());
+        Assert.Contains("exit 1: web-1 has no closure in deployment.json (the last build did not select it: 1 machine(s) built).", partial.StandardOutput);
 
         var rollback = await InstalledTool.RunAsync(fleet, "rollback", "web-2", "--json");
         Assert.True(rollback.ExitCode == 0, rollback.ToString());

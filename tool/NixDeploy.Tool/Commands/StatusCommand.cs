@@ -41,9 +41,26 @@ public static class StatusCommand
                     report?.Machines.GetValueOrDefault(host.Machine)?.Status.ToReportName(), state.ErrorCode, state.Error);
             }).ToList();
             Print(console, rows);
+            console.Line(Verdict(rows, manifest.Closures.Count));
             return rows.All(row => row.AtDesiredClosure) ? ExitCodes.Success : ExitCodes.Failed;
         }));
         return command;
+    }
+
+    /// <summary>Why the exit code is what it is, naming the machines that decide it.</summary>
+    private static string Verdict(IReadOnlyList<MachineStatusDocument> rows, int built)
+    {
+        var off = rows.Where(row => !row.AtDesiredClosure).ToList();
+        if (off.Count == 0)
+            return $"exit 0: all {rows.Count} machine(s) run their desired closure.";
+        var reasons = off.Select(row => row switch
+        {
+            { Reachable: false } => $"{row.Machine} cannot be reached",
+            { DesiredClosure: null } => $"{row.Machine} has no closure in deployment.json (the last build did not select it: {built} machine(s) built)",
+            { LiveClosure: null } => $"{row.Machine} runs no system yet",
+            _ => $"{row.Machine} runs another closure than its desired one",
+        });
+        return $"exit 1: {string.Join("; ", reasons)}.";
     }
 
     private static void Print(ToolConsole console, IReadOnlyList<MachineStatusDocument> rows)
