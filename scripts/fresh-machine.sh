@@ -32,6 +32,13 @@ if [ "${1:-}" = --in-namespace ]; then
   apt-get indextargets --format 'deb $(REPO_URI) $(RELEASE) $(COMPONENT)' 'Origin: Debian' 'Created-By: Packages' |
     sort -u > "$debian/etc/apt/sources.list"
   cp /etc/resolv.conf "$debian/etc/resolv.conf"
+  # This machine's trusted CAs: its network may intercept TLS, and then NuGet fails without its CA.
+  cp -a /usr/share/ca-certificates/. "$debian/usr/share/ca-certificates/"
+  cp /etc/ca-certificates.conf "$debian/etc/ca-certificates.conf"
+  if [ -d /usr/local/share/ca-certificates ]; then
+    cp -a /usr/local/share/ca-certificates/. "$debian/usr/local/share/ca-certificates/"
+  fi
+  chroot "$debian" update-ca-certificates > /dev/null
   if [ -f /root/.nuget/NuGet/NuGet.Config ]; then
     mkdir -p "$debian/root/.nuget/NuGet"
     cp /root/.nuget/NuGet/NuGet.Config "$debian/root/.nuget/NuGet/NuGet.Config"
@@ -58,8 +65,10 @@ if [ "${1:-}" = --in-namespace ]; then
     git -C "$root/root/NixDeploy.Sdk" checkout -q -B main "$head"
 
     echo "== $name: bash scripts/$name.sh in a fresh Debian root"
+    # A new user's clean environment, but this machine's NuGet setting (set where revocation servers are unreachable).
     chroot "$root" /usr/bin/env -i -C /root/NixDeploy.Sdk HOME=/root LANG=C.UTF-8 \
       PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      ${NUGET_CERT_REVOCATION_MODE:+NUGET_CERT_REVOCATION_MODE="$NUGET_CERT_REVOCATION_MODE"} \
       bash "scripts/$name.sh" 2>&1 | tee "$dir/output.log" || status=$?
     # Whatever the command left running (a host, a build server) goes before the next command starts.
     kill -s KILL -1 2>/dev/null || true
