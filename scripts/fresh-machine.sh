@@ -38,7 +38,7 @@ if [ "${1:-}" = --in-namespace ]; then
   if [ -d /usr/local/share/ca-certificates ]; then
     cp -a /usr/local/share/ca-certificates/. "$debian/usr/local/share/ca-certificates/"
   fi
-  chroot "$debian" update-ca-certificates > /dev/null
+  chroot "$debian" update-ca-certificates > /dev/null 2>&1
   if [ -f /root/.nuget/NuGet/NuGet.Config ]; then
     mkdir -p "$debian/root/.nuget/NuGet"
     cp /root/.nuget/NuGet/NuGet.Config "$debian/root/.nuget/NuGet/NuGet.Config"
@@ -65,9 +65,13 @@ if [ "${1:-}" = --in-namespace ]; then
     git -C "$root/root/NixDeploy.Sdk" checkout -q -B main "$head"
 
     echo "== $name: bash scripts/$name.sh in a fresh Debian root"
+    # The root becomes the root of a mount namespace (pivot_root): a chroot is not enough, because nix re-enters
+    # its mount namespace before it runs git, and that resets the process's root to the namespace's.
     # A new user's clean environment, but this machine's NuGet setting (set where revocation servers are unreachable).
-    chroot "$root" /usr/bin/env -i -C /root/NixDeploy.Sdk HOME=/root LANG=C.UTF-8 \
-      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    # shellcheck disable=SC2016 # $1 and $@ expand in that bash
+    unshare --mount --propagation private bash -c '
+      cd "$1" && pivot_root . . && umount -l . && shift && exec /usr/bin/env -i -C /root/NixDeploy.Sdk "$@"' \
+      fresh-root "$root" HOME=/root LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       ${NUGET_CERT_REVOCATION_MODE:+NUGET_CERT_REVOCATION_MODE="$NUGET_CERT_REVOCATION_MODE"} \
       bash "scripts/$name.sh" 2>&1 | tee "$dir/output.log" || status=$?
     # Whatever the command left running (a host, a build server) goes before the next command starts.
@@ -85,7 +89,7 @@ if [ "${1:-}" = --in-namespace ]; then
 fi
 
 [ $# -eq 0 ] || { echo "usage: bash scripts/fresh-machine.sh" >&2; exit 2; }
-[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, namespaces, chroot)"
+[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, namespaces, pivot_root)"
 command -v dotnet >/dev/null || die "dotnet is not on PATH: the fresh root gets this machine's .NET SDK"
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 head=$(git -C "$repo" rev-parse HEAD)
