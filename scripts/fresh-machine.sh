@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A new user's first run, checked by hand (the suite does not run this: it takes a while and needs the package
 # mirror). Builds a Debian 12 root with debootstrap from the mirror this machine's apt uses and gives it only
-# what a new user has: the .NET SDK (this machine's, overlaid read-only), git, ca-certificates, this machine's
-# NuGet configuration and resolv.conf. Then, each in its own pristine copy of that root, a clean clone of this
-# checkout's committed HEAD runs one of the README's two commands:
+# what a new user has: the .NET SDK (this machine's, overlaid read-only), git, ca-certificates, and this machine's
+# NuGet configuration, trusted CAs and resolv.conf (its network). Then, each in its own pristine copy of that root,
+# a clean clone of this checkout's committed HEAD runs one of the README's two commands:
 #   bash scripts/main.sh      bash scripts/test.sh
 # Prints each command's outcome and exits non-zero if either failed. Run as root: bash scripts/fresh-machine.sh
 # Everything runs in a private mount and pid namespace and is removed at the end, also on failure or Ctrl-C.
@@ -100,14 +100,14 @@ if ! command -v debootstrap >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 fi
 # shellcheck disable=SC2016 # $(...) is apt's own field syntax
-mirror=$(apt-get indextargets --format '$(REPO_URI)' 'Codename: bookworm' 'Label: Debian' | sort -u | head -n 1)
+mirror=$(apt-get indextargets --format '$(REPO_URI)' "Codename: $suite" 'Label: Debian' | sort -u | head -n 1)
 [ -n "$mirror" ] || die "this machine's apt has no Debian $suite source to take the mirror from (run apt-get update?)"
 
 base=$(mktemp -d /var/tmp/nixdeploy-fresh.XXXXXX)
 inner=
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
-  # Killing unshare (it blocks TERM and INT) kills the namespace's pid 1, and with it every process inside.
+  # Killing unshare kills the namespace's pid 1 (--kill-child), and with it every process inside.
   if [ -n "$inner" ]; then
     kill -s KILL "$inner" 2>/dev/null || true
     wait "$inner" 2>/dev/null || true
