@@ -8,11 +8,11 @@ namespace NixDeploy.Tests.InfrastructureTests;
 /// <summary>
 /// The install script on a machine that looks fresh: tests/hosts/check-fresh-machine.sh hides /etc/nix, /nix, root's
 /// ~/.ssh and caches, and /run in a private mount namespace, runs scripts/install-prereqs.sh there, then starts a
-/// test host (127.0.0.240, this class's block) and logs in to it.
+/// test host (127.0.0.250, this class's block) and logs in to it.
 /// </summary>
 public sealed class FreshMachineTests
 {
-    private const int FirstAddress = 240;
+    private const int FirstAddress = 250;
 
     [Fact]
     public async Task The_install_script_gives_the_test_hosts_all_they_need_on_a_fresh_machine()
