@@ -48,7 +48,7 @@ public abstract class NixDeployTask : MSBuildTask, ICancelableTask
     protected ProcessRunner CreateRunner() => new(new TaskCommandLog(Log));
 
     protected void LogError(Diagnostic diagnostic) =>
-        Log.LogError(null, diagnostic.Code, null, diagnostic.File ?? NullIfEmpty(ProjectFile), 0, 0, 0, 0, diagnostic.Message);
+        Log.LogError(null, diagnostic.Code, null, diagnostic.File ?? NullIfEmpty(ProjectFile), diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

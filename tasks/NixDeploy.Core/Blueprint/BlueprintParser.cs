@@ -16,11 +16,19 @@ public sealed class BlueprintParser
 
     private readonly List<Diagnostic> _errors = [];
     private readonly string? _file;
+    private readonly BlueprintPositions _positions;
 
-    private BlueprintParser(string? file) => _file = file;
+    private BlueprintParser(string? file, BlueprintPositions positions)
+    {
+        _file = file;
+        _positions = positions;
+    }
 
-    /// <summary>Parses a blueprint; <paramref name="file"/> is named in errors (the flake that declares it).</summary>
-    public static IReadOnlyDictionary<string, MachineSpec> Parse(string json, string? file)
+    /// <summary>
+    /// Parses a blueprint; an error names where its value is defined (<paramref name="positions"/>), else
+    /// <paramref name="file"/> (the flake that declares the blueprint).
+    /// </summary>
+    public static IReadOnlyDictionary<string, MachineSpec> Parse(string json, string? file, BlueprintPositions? positions = null)
     {
         JsonDocument document;
         try
@@ -33,15 +41,15 @@ public sealed class BlueprintParser
                 $"The blueprint is not valid JSON ({e.Message}). Make the blueprint attribute an attribute set, or a string made with builtins.toJSON.", file);
         }
         using (document)
-            return Parse(document.RootElement, file);
+            return Parse(document.RootElement, file, positions);
     }
 
-    public static IReadOnlyDictionary<string, MachineSpec> Parse(JsonElement root, string? file)
+    public static IReadOnlyDictionary<string, MachineSpec> Parse(JsonElement root, string? file, BlueprintPositions? positions = null)
     {
-        // A blueprint exported as builtins.toJSON arrives as a JSON string holding the JSON.
+        // A blueprint exported as builtins.toJSON arrives as a JSON string holding the JSON (Nix knows no positions in it).
         if (root.ValueKind == JsonValueKind.String)
             return Parse(root.GetString()!, file);
-        var parser = new BlueprintParser(file);
+        var parser = new BlueprintParser(file, positions ?? BlueprintPositions.Unknown);
         var machines = parser.ParseMachines(root);
         if (parser._errors.Count > 0)
             throw new NixDeployException(parser._errors);
@@ -62,14 +70,14 @@ public sealed class BlueprintParser
             if (!seen.Add(machine.Name))
             {
                 Error(ErrorCodes.BlueprintDuplicateKey,
-                    $"The blueprint string declares machine {Identifiers.Show(machine.Name)} more than once: keep one entry per machine.");
+                    $"The blueprint string declares machine {Identifiers.Show(machine.Name)} more than once: keep one entry per machine.", machine.Name);
                 machines.Remove(machine.Name);
                 continue;
             }
             if (!Identifiers.IsMachineName(machine.Name))
             {
                 Error(ErrorCodes.UnsafeMachineName,
-                    $"Machine name {Identifiers.Show(machine.Name)} is not allowed: use letters, digits, '-' and '_' (at most 63, starting with a letter or digit).");
+                    $"Machine name {Identifiers.Show(machine.Name)} is not allowed: use letters, digits, '-' and '_' (at most 63, starting with a letter or digit).", machine.Name);
                 continue;
             }
             if (ParseMachine(machine.Name, machine.Value) is { } spec)
@@ -112,7 +120,13 @@ public sealed class BlueprintParser
         var user = String(value, path, "sshUser") ?? BlueprintDefaults.SshUser;
         var backend = OneOf(value, path, "backend", BlueprintDefaults.Backends, BlueprintDefaults.Backend, ErrorCodes.BlueprintUnknownBackend);
         var portText = Optional(value, path, "sshPort", JsonValueKind.Number)?.GetRawText();
-        _errors.AddRange(SshEndpointValidator.Check(SshEndpointValidator.Fields.Blueprint(machine), addr, user, portText, _file));
+        foreach (var error in SshEndpointValidator.Check(SshEndpointValidator.Fields.Blueprint(machine), addr, user, portText, _file))
+            Error(error.Code, error.Message, error.Code switch
+            {
+                ErrorCodes.UnsafeAddress => $"{path}.addr",
+                ErrorCodes.UnsafeUser => $"{path}.sshUser",
+                _ => $"{path}.sshPort",
+            });
         var port = (portText is null ? null : SshEndpointValidator.ParsePort(portText)) ?? BlueprintDefaults.SshPort;
         var checks = new List<HealthCheckSpec>();
         if (Optional(value, path, "healthChecks", JsonValueKind.Array) is { } array)
@@ -138,11 +152,11 @@ public sealed class BlueprintParser
         if ((command is null) == (url is null))
         {
             Error(command is null ? ErrorCodes.BlueprintMissingField : ErrorCodes.InvalidValue,
-                $"{path} needs exactly one of 'command' (run on the host) or 'url' (fetched over HTTP).");
+                $"{path} needs exactly one of 'command' (run on the host) or 'url' (fetched over HTTP).", path);
             return null;
         }
         if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-            Error(ErrorCodes.InvalidValue, $"{path}.url '{url}' is not an absolute http(s) URL.");
+            Error(ErrorCodes.InvalidValue, $"{path}.url '{url}' is not an absolute http(s) URL.", $"{path}.url");
         var timeout = Integer(value, path, "timeout", 1, 86400) ?? BlueprintDefaults.HealthCheckTimeout;
         var interval = Integer(value, path, "interval", 1, 86400) ?? BlueprintDefaults.HealthCheckInterval;
         return new HealthCheckSpec(
@@ -161,9 +175,9 @@ public sealed class BlueprintParser
         foreach (var property in value.EnumerateObject())
         {
             if (!seen.Add(property.Name))
-                Error(ErrorCodes.BlueprintDuplicateKey, $"{path}.{property.Name} is given more than once: keep one.");
+                Error(ErrorCodes.BlueprintDuplicateKey, $"{path}.{property.Name} is given more than once: keep one.", $"{path}.{property.Name}");
             else if (!known.Contains(property.Name))
-                Error(ErrorCodes.BlueprintUnknownField, $"{path}.{property.Name} is not a field the blueprint knows, and would be ignored: {NearestName.Hint(property.Name, known)}.");
+                Error(ErrorCodes.BlueprintUnknownField, $"{path}.{property.Name} is not a field the blueprint knows, and would be ignored: {NearestName.Hint(property.Name, known)}.", $"{path}.{property.Name}");
         }
     }
 
@@ -171,7 +185,7 @@ public sealed class BlueprintParser
     {
         if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            Error(ErrorCodes.BlueprintMissingField, $"{path} is missing the required field '{name}'.");
+            Error(ErrorCodes.BlueprintMissingField, $"{path} is missing the required field '{name}'.", path);
             return null;
         }
         return Expect(value, $"{path}.{name}", kind) ? value : null;
@@ -191,7 +205,7 @@ public sealed class BlueprintParser
             return null;
         if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
             return value.GetBoolean();
-        Error(ErrorCodes.BlueprintWrongType, $"{path}.{name} must be true or false, but it is {Describe(value)}.");
+        Error(ErrorCodes.BlueprintWrongType, $"{path}.{name} must be true or false, but it is {Describe(value)}.", $"{path}.{name}");
         return null;
     }
 
@@ -202,7 +216,7 @@ public sealed class BlueprintParser
         var number = value.GetDouble();
         if (number > 0)
             return number;
-        Error(ErrorCodes.InvalidValue, $"{path}.{name} must be greater than 0, but it is {number}.");
+        Error(ErrorCodes.InvalidValue, $"{path}.{name} must be greater than 0, but it is {number}.", $"{path}.{name}");
         return null;
     }
 
@@ -212,7 +226,7 @@ public sealed class BlueprintParser
             return null;
         if (value.TryGetInt64(out var number) && number >= min && number <= max)
             return (int)number;
-        Error(ErrorCodes.InvalidValue, $"{path}.{name} must be a whole number from {min} to {max}, but it is {value.GetRawText()}.");
+        Error(ErrorCodes.InvalidValue, $"{path}.{name} must be a whole number from {min} to {max}, but it is {value.GetRawText()}.", $"{path}.{name}");
         return null;
     }
 
@@ -221,7 +235,7 @@ public sealed class BlueprintParser
         var value = String(parent, path, name);
         if (value is null || allowed.Contains(value))
             return value ?? fallback;
-        Error(code, $"{path}.{name} '{value}' is not supported: use one of {string.Join(", ", allowed)}.");
+        Error(code, $"{path}.{name} '{value}' is not supported: use one of {string.Join(", ", allowed)}.", $"{path}.{name}");
         return fallback;
     }
 
@@ -245,11 +259,15 @@ public sealed class BlueprintParser
     {
         if (value.ValueKind == kind)
             return true;
-        Error(ErrorCodes.BlueprintWrongType, $"{path} must be {Article(kind)}, but it is {Describe(value)}.");
+        Error(ErrorCodes.BlueprintWrongType, $"{path} must be {Article(kind)}, but it is {Describe(value)}.", path);
         return false;
     }
 
-    private void Error(string code, string message) => _errors.Add(new Diagnostic(code, message, _file));
+    /// <param name="at">The path of the value at fault, for its position in the flake.</param>
+    private void Error(string code, string message, string? at = null) =>
+        _errors.Add(at is not null && _positions.Locate(at) is var (file, line, column)
+            ? new Diagnostic(code, message, file, line, column)
+            : new Diagnostic(code, message, _file));
 
     private static string Article(JsonValueKind kind) => kind switch
     {

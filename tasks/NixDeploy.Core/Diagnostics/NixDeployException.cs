@@ -1,7 +1,10 @@
 namespace NixDeploy.Diagnostics;
 
-/// <summary>One problem the user can act on: a code, what is wrong and what to fix, and the file at fault.</summary>
-public sealed record Diagnostic(string Code, string Message, string? File = null);
+/// <summary>
+/// One problem the user can act on: a code, what is wrong and what to fix, and the file at fault; with the line and
+/// column there (1-based) when they are known, so IDEs and CI log viewers link to the place.
+/// </summary>
+public sealed record Diagnostic(string Code, string Message, string? File = null, int Line = 0, int Column = 0);
 
 /// <summary>
 /// A failure made of one or more <see cref="Diagnostic"/>s. Hosts (MSBuild tasks, the tool) print each as one

@@ -37,14 +37,16 @@
           role = m.profile;
           labels = [ m.profile ] ++ (m.labels or [ ]);
           deployment = {
-            addr = m.addr or name;
-            sshUser = m.sshUser or "root";
-            sshPort = m.sshPort or 22;
+            addr = name;
+            sshUser = "root";
+            sshPort = 22;
             autoRollback = true;
             healthChecks = [
               { command = "test -x /run/current-system/sw/bin/fleet-info"; timeout = 30; interval = 2; }
             ];
-          };
+          }
+          # What machines.nix or machines/NAME.nix sets keeps its place there, so an error points at that line.
+          // builtins.intersectAttrs { addr = null; sshUser = null; sshPort = null; } m;
         })
         machines;
     in

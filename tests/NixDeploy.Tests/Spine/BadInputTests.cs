@@ -13,6 +13,8 @@ public sealed class BadInputTests
     }
 
     private const string Flake = "flake.nix";
+    // Where the test fleet's blueprint values are defined: errors point there (line and column), not at flake.nix.
+    private const string BlueprintFile = "blueprint.nix";
     private const string Project = "bad.nixdeploy";
     private const string Previous = "previous.json";
     private const string FakeNix = "fake-nix";
@@ -25,31 +27,31 @@ public sealed class BadInputTests
     [
         new("malformed blueprint JSON", "ND1102", Flake, Blueprint: """{ machines }: "{ \"web-1\": { " """),
         new("missing deployment", "ND1103", Flake, Blueprint: """{ machines }: builtins.mapAttrs (name: m: { role = "web"; }) machines"""),
-        new("missing addr", "ND1103", Flake, Blueprint: """{ machines }: builtins.mapAttrs (name: m: { role = "web"; deployment = { sshPort = 22; }; }) machines"""),
-        new("wrong type", "ND1104", Flake, Blueprint: Deployed("""sshPort = "22";""")),
-        new("unknown backend", "ND1105", Flake, Blueprint: Deployed("""backend = "qemu";""")),
+        new("missing addr", "ND1103", BlueprintFile, Blueprint: """{ machines }: builtins.mapAttrs (name: m: { role = "web"; deployment = { sshPort = 22; }; }) machines"""),
+        new("wrong type", "ND1104", BlueprintFile, Blueprint: Deployed("""sshPort = "22";""")),
+        new("unknown backend", "ND1105", BlueprintFile, Blueprint: Deployed("""backend = "qemu";""")),
         new("machine without configuration", "ND1106", Flake,
             Blueprint: """{ machines }: builtins.mapAttrs (name: m: { deployment = { inherit (m) addr; }; }) (machines // { mail-1 = { addr = "127.0.0.20"; }; })"""),
         new("configuration without machine", "ND1107", Flake,
             Blueprint: """{ machines }: builtins.mapAttrs (name: m: { deployment = { inherit (m) addr; }; }) (builtins.removeAttrs machines [ "db-1" ])"""),
-        new("machine name a shell would interpret", "ND1108", Flake,
+        new("machine name a shell would interpret", "ND1108", BlueprintFile,
             Blueprint: """{ machines }: { "web-1;reboot" = { deployment.addr = "127.0.0.11"; }; }"""),
-        new("address a shell would interpret", "ND1109", Flake, Blueprint: Deployed("""addr = "127.0.0.11$(reboot)";""")),
-        new("user ssh would take as an option", "ND1110", Flake, Blueprint: Deployed("""sshUser = "-oProxyCommand=reboot";""")),
+        new("address a shell would interpret", "ND1109", BlueprintFile, Blueprint: Deployed("""addr = "127.0.0.11$(reboot)";""")),
+        new("user ssh would take as an option", "ND1110", BlueprintFile, Blueprint: Deployed("""sshUser = "-oProxyCommand=reboot";""")),
         new("flake that fails to evaluate", "ND1101", Flake, Blueprint: """{ machines }: throw "the blueprint is broken on purpose" """,
             MessagePart: "the blueprint is broken on purpose"),
         new("missing flake folder", "ND1101", "/nonexistent-fleet/flake.nix", Property: "NixDeployFlake", PropertyValue: "/nonexistent-fleet",
             MessagePart: "does not exist"),
-        new("address with a trailing newline", "ND1109", Flake, Blueprint: Deployed("""addr = "127.0.0.61\n";""")),
-        new("address with a zone a shell would interpret", "ND1109", Flake, Blueprint: Deployed("""addr = "::1%x y;id";""")),
-        new("address in brackets with a port", "ND1109", Flake, Blueprint: Deployed("""addr = "[::1]:22";""")),
-        new("user with a trailing newline", "ND1110", Flake, Blueprint: Deployed("""sshUser = "root\n";""")),
-        new("machine name with a trailing newline", "ND1108", Flake, Blueprint: """{ machines }: { "m1\n" = { deployment.addr = "127.0.0.11"; }; }"""),
+        new("address with a trailing newline", "ND1109", BlueprintFile, Blueprint: Deployed("""addr = "127.0.0.61\n";""")),
+        new("address with a zone a shell would interpret", "ND1109", BlueprintFile, Blueprint: Deployed("""addr = "::1%x y;id";""")),
+        new("address in brackets with a port", "ND1109", BlueprintFile, Blueprint: Deployed("""addr = "[::1]:22";""")),
+        new("user with a trailing newline", "ND1110", BlueprintFile, Blueprint: Deployed("""sshUser = "root\n";""")),
+        new("machine name with a trailing newline", "ND1108", BlueprintFile, Blueprint: """{ machines }: { "m1\n" = { deployment.addr = "127.0.0.11"; }; }"""),
         new("override address with a command in its zone", "ND1109", Project, OverrideAddr: "::1%`id`"),
-        new("misspelt machine field", "ND1120", Flake,
+        new("misspelt machine field", "ND1120", BlueprintFile,
             Blueprint: """{ machines }: builtins.mapAttrs (name: m: { deploymnet = { inherit (m) addr; }; }) machines""", MessagePart: "did you mean deployment?"),
-        new("misspelt deployment field", "ND1120", Flake, Blueprint: Deployed("""autoRolback = false;"""), MessagePart: "did you mean autoRollback?"),
-        new("misspelt health checks", "ND1120", Flake, Blueprint: Deployed("""healtChecks = [ ];"""), MessagePart: "did you mean healthChecks?"),
+        new("misspelt deployment field", "ND1120", BlueprintFile, Blueprint: Deployed("""autoRolback = false;"""), MessagePart: "did you mean autoRollback?"),
+        new("misspelt health checks", "ND1120", BlueprintFile, Blueprint: Deployed("""healtChecks = [ ];"""), MessagePart: "did you mean healthChecks?"),
         new("machine twice in a JSON string", "ND1121", Flake,
             Blueprint: """{ machines }: "{ \"web-1\": { \"deployment\": { \"addr\": \"127.0.0.11\" } }, \"web-1\": { \"deployment\": { \"addr\": \"127.0.0.12\" } } }" """,
             MessagePart: "'web-1'"),
