@@ -103,15 +103,17 @@ public sealed class StageExtensionTests
     }
 
     [Fact]
-    public async Task Paths_follow_a_flake_the_project_body_and_an_output_folder_the_user_file_moves()
+    public async Task Paths_follow_what_the_project_body_and_the_user_file_move()
     {
         // Sdk.props derives the paths before the body and the .user file; what the stages use follows both.
         using var project = await TestProject.Named("movedpaths")
             .WithProject(p => p
                 .Property("NixDeployFlake", "fleet")
+                .Property("BaseIntermediateOutputPath", "tmp/")
                 .Raw("""
                     <Target Name="ShowPaths">
                       <Message Importance="high" Text="ARTIFACTS $(NixDeployArtifactsPath)" />
+                      <Message Importance="high" Text="INTERMEDIATE $(NixDeployIntermediatePath)" />
                       <Message Importance="high" Text="MANIFEST $(NixDeployManifestFile)" />
                       <Message Importance="high" Text="REPORT $(NixDeployReportFile)" />
                       <Message Importance="high" Text="DRYRUN $(NixDeployDryRunReportFile)" />
@@ -131,6 +133,7 @@ public sealed class StageExtensionTests
 
         result.AssertSucceeded();
         Assert.Contains($"ARTIFACTS {project.PathOf("fleet")}/artifacts/", result.StandardOutput);
+        Assert.Contains("INTERMEDIATE tmp/nixdeploy/", result.StandardOutput);
         Assert.Contains("MANIFEST out/deployment.json", result.StandardOutput);
         Assert.Contains("REPORT out/deploy-report.json", result.StandardOutput);
         Assert.Contains("DRYRUN out/deploy-dry-run.json", result.StandardOutput);
