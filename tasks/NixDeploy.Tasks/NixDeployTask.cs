@@ -14,7 +14,7 @@ public abstract class NixDeployTask : MSBuildTask, ICancelableTask
 {
     private readonly CancellationTokenSource _cancellation = new();
 
-    /// <summary>$(MSBuildProjectFullPath): the file errors about settings name (the task node's own file is Sdk.targets).</summary>
+    /// <summary>$(MSBuildProjectFullPath): the file errors about settings name (the task node's own file is one of the SDK's .targets).</summary>
     public string ProjectFile { get; set; } = "";
 
     public void Cancel() => _cancellation.Cancel();

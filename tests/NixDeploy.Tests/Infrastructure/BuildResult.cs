@@ -43,6 +43,9 @@ public sealed partial class BuildResult
 
     public bool TargetRan(string target) => _targets.Value.Ran(target);
 
+    /// <summary>The targets reached, in the order they started (from the detailed log).</summary>
+    public IReadOnlyList<string> TargetOrder => _targets.Value.StartOrder;
+
     /// <summary>Skipped because all its outputs were up-to-date with respect to its inputs.</summary>
     public bool TargetSkipped(string target) => _targets.Value.SkippedAsUpToDate(target);
 

@@ -14,9 +14,13 @@ public sealed partial class TargetExecutions
 
     public TargetExecutions(string detailedLog)
     {
+        StartOrder = TargetStarted().Matches(detailedLog).Select(match => match.Groups["target"].Value).ToList();
         _started = CountByTarget(TargetStarted(), detailedLog);
         _skippedUpToDate = CountByTarget(TargetSkippedUpToDate(), detailedLog);
     }
+
+    /// <summary>Every target reached, in the order MSBuild started them (a target starts after its dependencies).</summary>
+    public IReadOnlyList<string> StartOrder { get; }
 
     /// <summary>The target's tasks ran at least once (fully, partially, or it has no Inputs/Outputs).</summary>
     public bool Ran(string target) => Count(_started, target) > Count(_skippedUpToDate, target);

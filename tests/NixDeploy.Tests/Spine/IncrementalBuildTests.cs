@@ -66,7 +66,7 @@ public sealed class IncrementalBuildTests
         var clean = await project.Dotnet().CleanAsync();
 
         clean.AssertSucceeded();
-        // Only the build lock stays: a build waiting for it may have it open already (see Sdk.targets).
+        // Only the build lock stays: a build waiting for it may have it open already (see NixDeploy.Common.targets).
         Assert.Equal(["build.lock"], Directory.EnumerateFiles(project.PathOf("obj"), "*", SearchOption.AllDirectories).Select(Path.GetFileName));
         Assert.Empty(Directory.EnumerateFiles(project.PathOf("bin"), "*", SearchOption.AllDirectories));
 
