@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace NixDeploy.Deploy;
 
-/// <summary><c>deploy-report.json</c>: what a deploy did to every selected machine.</summary>
+/// <summary>
+/// <c>deploy-report.json</c>: what a deploy did to every selected machine. <see cref="RunId"/> is the id of the build
+/// that wrote it (NixDeployRunId), so a reader knows whether the report is its own run's.
+/// </summary>
 public sealed record DeployReport(
     int SchemaVersion,
     bool DryRun,
@@ -14,6 +17,8 @@ public sealed record DeployReport(
     IReadOnlyDictionary<string, MachineReport> Machines)
 {
     public const int CurrentSchemaVersion = 1;
+
+    public string? RunId { get; init; }
 }
 
 /// <summary>

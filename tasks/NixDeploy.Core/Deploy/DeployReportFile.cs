@@ -1,16 +1,12 @@
-using System.Text.Json;
 using NixDeploy.IO;
 using NixDeploy.Json;
 
 namespace NixDeploy.Deploy;
 
-/// <summary>Writes <c>deploy-report.json</c> atomically: readers never see half a report.</summary>
+/// <summary>Writes and reads <c>deploy-report.json</c>.</summary>
 public static class DeployReportFile
 {
-    public static void Write(string path, DeployReport report) =>
-        AtomicFile.Write(path, JsonSerializer.Serialize(report, NixDeployJsonContext.Default.DeployReport) + "\n");
+    public static void Write(string path, DeployReport report) => ReportJson.Write(path, report, NixDeployJsonContext.Default.DeployReport);
 
-    public static DeployReport Read(string path) =>
-        JsonSerializer.Deserialize(File.ReadAllText(path), NixDeployJsonContext.Default.DeployReport)
-        ?? throw new JsonException($"{path} is empty.");
+    public static DeployReport Read(string path) => ReportJson.Read(path, NixDeployJsonContext.Default.DeployReport);
 }

@@ -30,7 +30,7 @@ public static class StatusCommand
             var manifest = ManifestFile.ReadBuilt(settings.ManifestFile);
             var report = File.Exists(settings.ReportFile) ? DeployReportFile.Read(settings.ReportFile) : null;
             var hosts = LiveFleet.Hosts(manifest, settings, LiveFleet.Select(manifest, parse.GetValue(on)));
-            var states = await LiveFleet.ForEachAsync(hosts, settings.Parallelism, host => host.ReadAsync(cancellationToken));
+            var states = await LiveFleet.ForEachAsync(hosts, settings.Deploy.Parallelism, host => host.ReadAsync(cancellationToken));
 
             var rows = hosts.Select((host, i) =>
             {
