@@ -82,7 +82,7 @@ public sealed class Deploy : NixDeployTask
             new DeployEngineSettings(settings, ManifestFile, NixOptionsFactory.Create(NixExecutable, null), RunId, artifacts, ProgressFile), new TaskCommandLog(Log));
         var report = await engine.DeployAsync(Machines.Select(machine => machine.ItemSpec).ToList(), Selection, cancellationToken);
         var reportFile = settings.DryRun ? DryRunReportFile : ReportFile;
-        DeployReportFile.Write(reportFile, report);
+        DeployReport.Json.Write(reportFile, report);
 
         DeployedMachines = report.Machines.Select(pair => (ITaskItem)ToItem(pair.Key, pair.Value)).ToArray();
         foreach (var (name, machine) in report.Machines.Where(pair => !pair.Value.Status.ReachedDesiredState()))

@@ -82,7 +82,7 @@ public sealed class PushCache : NixDeployTask
                 Log.LogWarning(null, ErrorCodes.CachePushFailed, null, project, 0, 0, 0, 0, message);
         }
         var report = PushReport.Of(RunId, dryRun, caches, results);
-        PushReportFile.Write(ReportFile, report);
+        PushReport.Json.Write(ReportFile, report);
         // A dry run pushed nothing: the next push must not be taken for up to date.
         if (!dryRun && !string.IsNullOrEmpty(StampFile) && results.All(result => result.Status != CachePushStatus.Failed))
             AtomicFile.Touch(StampFile);

@@ -1,4 +1,6 @@
 using NixDeploy.Diagnostics;
+using NixDeploy.IO;
+using NixDeploy.Json;
 
 namespace NixDeploy.Cache;
 
@@ -6,9 +8,11 @@ namespace NixDeploy.Cache;
 /// <c>push-report.json</c>: what a PushCache did with every cache. <see cref="RunId"/> is the id of the build that
 /// wrote it (NixDeployRunId), so a reader knows whether the report is its own run's.
 /// </summary>
-public sealed record PushReport(int SchemaVersion, string RunId, bool DryRun, IReadOnlyList<CachePushReport> Caches)
+public sealed record PushReport(int SchemaVersion, string RunId, bool DryRun, IReadOnlyList<CachePushReport> Caches) : IRunReport
 {
     public const int CurrentSchemaVersion = 1;
+
+    public static ReportFile<PushReport> Json { get; } = new(NixDeployJsonContext.Default.PushReport);
 
     /// <summary>The report of one push: <paramref name="results"/> is empty when this machine is a cache server, and every cache was skipped.</summary>
     public static PushReport Of(string runId, bool dryRun, IReadOnlyList<CacheDefinition> caches, IReadOnlyList<CachePushResult> results) =>

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using NixDeploy.IO;
+using NixDeploy.Json;
 
 namespace NixDeploy.Deploy;
 
@@ -14,11 +16,13 @@ public sealed record DeployReport(
     double DurationSeconds,
     int Parallelism,
     FailurePolicy OnFailure,
-    IReadOnlyDictionary<string, MachineReport> Machines)
+    IReadOnlyDictionary<string, MachineReport> Machines) : IRunReport
 {
     public const int CurrentSchemaVersion = 1;
 
     public string? RunId { get; init; }
+
+    public static ReportFile<DeployReport> Json { get; } = new(NixDeployJsonContext.Default.DeployReport);
 }
 
 /// <summary>

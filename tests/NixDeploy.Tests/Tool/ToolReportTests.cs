@@ -105,4 +105,18 @@ public sealed class ToolReportTests
         Assert.Contains("error ND1112:", result.StandardError);
         Assert.DoesNotContain("machine(s):", result.All);
     }
+
+    [Fact]
+    public async Task A_project_that_does_not_use_the_sdk_is_a_coded_error_not_a_default()
+    {
+        var folder = TestRunDirectory.CreateFolder("tool-not-sdk");
+        File.WriteAllText(Path.Combine(folder, "fleet.nixdeploy"), "<Project />\n");
+
+        var result = await InstalledTool.RunAsync(folder, "status");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("error ND7018:", result.StandardError);
+        Assert.Contains("NixDeployManifestFile", result.StandardError);
+        TestRunDirectory.Remove(folder);
+    }
 }

@@ -55,9 +55,7 @@ public static class TargetCommand
                 console.WriteDiagnostic(warning.ToDiagnostic(), isError: false);
             var reportFile = deploys && (parse.GetValue(dryRun) || settings.Deploy.DryRun) ? settings.DryRunReportFile : settings.ReportFile;
             // Only this run's report: an earlier one (or another run's) stays what it was, whatever its file time.
-            var report = target == "Deploy" && File.Exists(reportFile) && DeployReportFile.Read(reportFile) is var written && written.RunId == outcome.RunId
-                ? written
-                : null;
+            var report = target == "Deploy" ? DeployReport.Json.ReadOfRun(reportFile, outcome.RunId) : null;
             if (report is not null)
                 return Finish(console, outcome, report, reportFile);
             if (!outcome.Succeeded)
@@ -90,7 +88,7 @@ public static class TargetCommand
     /// <summary>Each cache's outcome from this run's push-report.json; none when MSBuild skipped the push as up to date.</summary>
     private static void SummarizePush(ToolConsole console, string reportFile, TargetOutcome outcome)
     {
-        var report = File.Exists(reportFile) && PushReportFile.Read(reportFile) is var written && written.RunId == outcome.RunId ? written : null;
+        var report = PushReport.Json.ReadOfRun(reportFile, outcome.RunId);
         if (report is null || report.Caches.Count == 0)
             console.Line("Nothing uploaded: the caches already hold these closures (or the fleet has no NixDeployCache).");
         foreach (var cache in report?.Caches ?? [])
