@@ -1,18 +1,14 @@
 using Microsoft.Build.Framework;
-using NixDeploy.Artifacts;
-using NixDeploy.Artifacts.Delivery;
-using NixDeploy.Cache;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
-using NixDeploy.Nix;
-using NixDeploy.Ssh;
+using NixDeploy.Engine;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace NixDeploy.Tasks;
 
 /// <summary>
-/// Deploys the selected machines' closures from deployment.json over SSH, writes deploy-report.json, and logs an
-/// error with its code for every machine that did not reach its desired state.
+/// Deploys the selected machines' closures from deployment.json over SSH with the core's <see cref="DeployEngine"/>,
+/// writes deploy-report.json, and logs an error with its code for every machine that did not reach its desired state.
 /// </summary>
 public sealed class Deploy : NixDeployTask
 {
@@ -52,6 +48,9 @@ public sealed class Deploy : NixDeployTask
 
     public string? NixExecutable { get; set; }
 
+    /// <summary>$(NixDeployRunId): the id of this build, written into the report so a reader knows it is this run's.</summary>
+    [Required] public string RunId { get; set; } = "";
+
     /// <summary>NixDeployProgressFile: every machine's steps and result, as they happen (the tool's live view).</summary>
     public string? ProgressFile { get; set; }
 
@@ -73,28 +72,17 @@ public sealed class Deploy : NixDeployTask
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var project = ProjectFile;
-        var settings = new DeploySettings(
-            new SshOptions(NullIfEmpty(SshIdentityFile), NullIfEmpty(SshKnownHostsFile),
-                SettingValues.Boolean(StrictHostKeyChecking, true, "NixDeployStrictHostKeyChecking", project),
-                ControlPersistSeconds: SettingValues.Integer(SshControlPersist, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", project, ErrorCodes.InvalidSshOption)),
-            SettingValues.Integer(Parallelism, DeploySettings.DefaultParallelism, "NixDeployParallelism", project),
-            NullIfEmpty(OnFailure) is { } onFailure ? FailurePolicies.Parse(onFailure, project) : FailurePolicy.Continue,
-            SettingValues.Boolean(DryRun, false, "NixDeployDryRun", project),
-            SettingValues.Integer(ConfirmTimeout, DeploySettings.DefaultConfirmTimeoutSeconds, "NixDeployConfirmTimeout", project),
-            SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", project)).Validate(project);
-        var manifest = NixDeploy.Manifest.ManifestFile.ReadBuilt(ManifestFile);
-        var plans = DeploymentPlan.For(manifest, ManifestFile, Machines.Select(machine => machine.ItemSpec).ToList(), Selection);
-
-        var log = new TaskCommandLog(Log);
-        var runner = CreateRunner();
-        using var http = new HttpClient();
-        var nix = new NixCli(runner, NixOptionsFactory.Create(NixExecutable, null));
-        var progress = new NixDeploy.Progress.ProgressWriter(ProgressFile);
-        var machines = new MachineDeployer(settings, (IClosureTransport?)CacheSubstitutionTransport.For(manifest, ManifestFile) ?? new NixCopyTransport(nix), new HealthCheckRunner(http), log, progress,
-            ArtifactPlacement(runner, nix, project));
-        var report = await new FleetDeployer(settings, machines, log, progress).DeployAsync(plans, cancellationToken);
+        var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, SshControlPersist,
+            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout).Parse(project);
+        var artifacts = string.IsNullOrEmpty(ArtifactsFile) || string.IsNullOrEmpty(ArtifactStoreFile)
+            ? null
+            : new DeployArtifactFiles(ArtifactsFile, ArtifactStoreFile, NullIfEmpty(ArtifactsRoot) ?? "artifacts", NullIfEmpty(AgeExecutable) ?? "age",
+                ArtifactPromptItems.Source(ArtifactPromptAnswers, project));
+        using var engine = DeployEngine.Create(
+            new DeployEngineSettings(settings, ManifestFile, NixOptionsFactory.Create(NixExecutable, null), RunId, artifacts, ProgressFile), new TaskCommandLog(Log));
+        var report = await engine.DeployAsync(Machines.Select(machine => machine.ItemSpec).ToList(), Selection, cancellationToken);
         var reportFile = settings.DryRun ? DryRunReportFile : ReportFile;
-        DeployReportFile.Write(reportFile, report);
+        DeployReport.Json.Write(reportFile, report);
 
         DeployedMachines = report.Machines.Select(pair => (ITaskItem)ToItem(pair.Key, pair.Value)).ToArray();
         foreach (var (name, machine) in report.Machines.Where(pair => !pair.Value.Status.ReachedDesiredState()))
@@ -103,14 +91,6 @@ public sealed class Deploy : NixDeployTask
             Log.LogMessage(MessageImportance.High, "NixDeploy: {0} would change from {1} to {2}", name, machine.PreviousClosure ?? "no system", machine.NewClosure);
         Log.LogMessage(MessageImportance.High, "NixDeploy: {0}: {1}", reportFile,
             string.Join(", ", report.Machines.GroupBy(pair => pair.Value.Status).Select(group => $"{group.Count()} {group.Key.ToReportName()}")));
-    }
-
-    private ArtifactPlacement? ArtifactPlacement(Processes.ProcessRunner runner, NixCli nix, string project)
-    {
-        if (string.IsNullOrEmpty(ArtifactsFile) || string.IsNullOrEmpty(ArtifactStoreFile) || !File.Exists(ArtifactStoreFile))
-            return null;
-        return new ArtifactServices(ArtifactIntermediateFiles.ReadStore(ArtifactStoreFile), ArtifactsRoot ?? "artifacts", runner, nix, NullIfEmpty(AgeExecutable) ?? "age")
-            .Placement(ArtifactIntermediateFiles.ReadResult(ArtifactsFile), ArtifactPromptItems.Source(ArtifactPromptAnswers, project));
     }
 
     private static TaskItem ToItem(string name, MachineReport machine)

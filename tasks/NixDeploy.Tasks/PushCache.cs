@@ -35,6 +35,12 @@ public sealed class PushCache : NixDeployTask
     /// <summary>Where the closures' listing is remembered between pushes (obj/).</summary>
     public string? ClosureListFile { get; set; }
 
+    /// <summary>Where push-report.json goes: every cache's outcome, with <see cref="RunId"/>.</summary>
+    [Required] public string ReportFile { get; set; } = "";
+
+    /// <summary>$(NixDeployRunId): the id of this build, written into the report so a reader knows it is this run's.</summary>
+    [Required] public string RunId { get; set; } = "";
+
     /// <summary>Every cache with metadata Status (pushed, read-only, failed, skipped; would-push in a dry run), UploadedPaths, UploadedBytes, PresentPaths.</summary>
     [Output] public ITaskItem[] PushedCaches { get; private set; } = [];
 
@@ -75,29 +81,21 @@ public sealed class PushCache : NixDeployTask
             else
                 Log.LogWarning(null, ErrorCodes.CachePushFailed, null, project, 0, 0, 0, 0, message);
         }
+        var report = PushReport.Of(RunId, dryRun, caches, results);
+        PushReport.Json.Write(ReportFile, report);
         // A dry run pushed nothing: the next push must not be taken for up to date.
         if (!dryRun && !string.IsNullOrEmpty(StampFile) && results.All(result => result.Status != CachePushStatus.Failed))
             AtomicFile.Touch(StampFile);
-        PushedCaches = results.Count == 0
-            ? caches.Select(cache => Item(cache.Name, "skipped", 0, 0, 0)).ToArray()
-            : results.Select(result => Item(result.Cache.Name, StatusName(result.Status), result.UploadedPaths, result.UploadedBytes, result.PresentPaths)).ToArray();
+        PushedCaches = report.Caches.Select(Item).ToArray();
     }
 
-    private static ITaskItem Item(string name, string status, int uploaded, long bytes, int present)
+    private static ITaskItem Item(CachePushReport cache)
     {
-        var item = new TaskItem(name);
-        item.SetMetadata("Status", status);
-        item.SetMetadata("UploadedPaths", uploaded.ToString(CultureInfo.InvariantCulture));
-        item.SetMetadata("UploadedBytes", bytes.ToString(CultureInfo.InvariantCulture));
-        item.SetMetadata("PresentPaths", present.ToString(CultureInfo.InvariantCulture));
+        var item = new TaskItem(cache.Name);
+        item.SetMetadata("Status", cache.Status.ToReportName());
+        item.SetMetadata("UploadedPaths", cache.UploadedPaths.ToString(CultureInfo.InvariantCulture));
+        item.SetMetadata("UploadedBytes", cache.UploadedBytes.ToString(CultureInfo.InvariantCulture));
+        item.SetMetadata("PresentPaths", cache.PresentPaths.ToString(CultureInfo.InvariantCulture));
         return item;
     }
-
-    private static string StatusName(CachePushStatus status) => status switch
-    {
-        CachePushStatus.Pushed => "pushed",
-        CachePushStatus.ReadOnly => "read-only",
-        CachePushStatus.WouldPush => "would-push",
-        _ => "failed",
-    };
 }

@@ -32,6 +32,7 @@ public static class ExitCodeClassifier
         Diagnostics.ErrorCodes.InvalidDeploySetting, Diagnostics.ErrorCodes.InvalidSshOption, Diagnostics.ErrorCodes.DeploymentManifestUnreadable,
         Diagnostics.ErrorCodes.ProjectNotFound, Diagnostics.ErrorCodes.ProjectAmbiguous, Diagnostics.ErrorCodes.ManifestNotBuilt,
         Diagnostics.ErrorCodes.UnknownMachine, Diagnostics.ErrorCodes.KeyFileExists, Diagnostics.ErrorCodes.InvalidKeyName,
+        Diagnostics.ErrorCodes.NotAnSdkProject,
         // A cache declaration, its key or credential file, or a cache setting that is not valid: fixed in the project, not by retrying.
         Diagnostics.ErrorCodes.InvalidCache, Diagnostics.ErrorCodes.CacheSecretKeyInvalid, Diagnostics.ErrorCodes.CacheCredentialMissing,
         Diagnostics.ErrorCodes.InvalidCacheSetting, Diagnostics.ErrorCodes.CacheDeployKeyMissing,

@@ -20,5 +20,7 @@ public sealed record CacheDefinition(
     public bool Push { get; init; } = true;
 
     /// <summary>The cache as logs and messages show it: name and URL (which holds no credentials, see <see cref="CacheDefinitionParser"/>).</summary>
-    public override string ToString() => Name == Url ? Url : $"'{Name}' ({Url})";
+    public override string ToString() => Describe(Name, Url);
+
+    public static string Describe(string name, string url) => name == url ? url : $"'{name}' ({url})";
 }

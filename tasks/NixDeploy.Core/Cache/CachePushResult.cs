@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace NixDeploy.Cache;
 
 /// <summary>What happened to one cache: what was uploaded (or in a dry run, would be) and what it already had, or why it failed.</summary>
@@ -31,10 +33,29 @@ public sealed record CachePushResult(
     };
 }
 
+/// <summary>What a push did with one cache; the names are push-report.json's and the PushCache items' Status.</summary>
 public enum CachePushStatus
 {
-    Pushed,
-    ReadOnly,
-    Failed,
-    WouldPush,
+    [JsonStringEnumMemberName("pushed")] Pushed,
+
+    /// <summary>Push="false": the cache is only read from.</summary>
+    [JsonStringEnumMemberName("read-only")] ReadOnly,
+
+    [JsonStringEnumMemberName("failed")] Failed,
+
+    /// <summary>Dry run: what the cache lacks was listed, nothing uploaded.</summary>
+    [JsonStringEnumMemberName("would-push")] WouldPush,
+
+    /// <summary>Nothing was pushed anywhere: this machine is a cache server.</summary>
+    [JsonStringEnumMemberName("skipped")] Skipped,
+}
+
+public static class CachePushStatusExtensions
+{
+    public static string ToReportName(this CachePushStatus status) => status switch
+    {
+        CachePushStatus.ReadOnly => "read-only",
+        CachePushStatus.WouldPush => "would-push",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 }

@@ -1,8 +1,13 @@
 using System.Text.Json.Serialization;
+using NixDeploy.IO;
+using NixDeploy.Json;
 
 namespace NixDeploy.Deploy;
 
-/// <summary><c>deploy-report.json</c>: what a deploy did to every selected machine.</summary>
+/// <summary>
+/// <c>deploy-report.json</c>: what a deploy did to every selected machine. <see cref="RunId"/> is the id of the build
+/// that wrote it (NixDeployRunId), so a reader knows whether the report is its own run's.
+/// </summary>
 public sealed record DeployReport(
     int SchemaVersion,
     bool DryRun,
@@ -11,9 +16,13 @@ public sealed record DeployReport(
     double DurationSeconds,
     int Parallelism,
     FailurePolicy OnFailure,
-    IReadOnlyDictionary<string, MachineReport> Machines)
+    IReadOnlyDictionary<string, MachineReport> Machines) : IRunReport
 {
     public const int CurrentSchemaVersion = 1;
+
+    public string? RunId { get; init; }
+
+    public static ReportFile<DeployReport> Json { get; } = new(NixDeployJsonContext.Default.DeployReport);
 }
 
 /// <summary>

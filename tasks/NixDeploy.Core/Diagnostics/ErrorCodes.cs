@@ -111,6 +111,8 @@ public static class ErrorCodes
     public const string KeyFileExists = "ND7007";
     public const string DotnetMissing = "ND7008";
     public const string InvalidKeyName = "ND7009";
+    // The project evaluates without a property NixDeploy.Sdk always sets: it does not use the SDK.
+    public const string NotAnSdkProject = "ND7018";
 
     // ND90xx: the SDK's own faults, reported without a stack trace but with the type for a bug report.
     public const string InternalError = "ND9001";

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using NixDeploy.Artifacts;
+using NixDeploy.Cache;
 using NixDeploy.Deploy;
 using NixDeploy.Manifest;
 using NixDeploy.Pipeline;
@@ -17,6 +18,7 @@ namespace NixDeploy.Json;
 [JsonSerializable(typeof(ArtifactStore))]
 [JsonSerializable(typeof(ArtifactQueueResult))]
 [JsonSerializable(typeof(DeployReport))]
+[JsonSerializable(typeof(PushReport))]
 [JsonSerializable(typeof(FleetEvaluation))]
 [JsonSerializable(typeof(SortedDictionary<string, string>))]
 [JsonSerializable(typeof(ProgressEvent))]

@@ -236,7 +236,7 @@ public sealed class DeployCoreTests : IDisposable
                 ["web-2"] = new(MachineStatus.Unreachable, "127.0.0.6", MachineReport.UnknownPreviousClosure, "/nix/store/y", 1, [], "ND5001", "gone"),
             });
 
-        DeployReportFile.Write(path, report);
+        DeployReport.Json.Write(path, report);
 
         using var json = JsonDocument.Parse(System.IO.File.ReadAllText(path));
         var machine = json.RootElement.GetProperty("machines").GetProperty("web-1");
@@ -247,7 +247,7 @@ public sealed class DeployCoreTests : IDisposable
         Assert.Equal(JsonValueKind.Null, machine.GetProperty("rebootRequired").ValueKind);
         Assert.Equal("ND5004", machine.GetProperty("errorCode").GetString());
         Assert.Equal("activate", machine.GetProperty("steps")[0].GetProperty("step").GetString());
-        Assert.Equal(report.Machines["web-1"].Status, DeployReportFile.Read(path).Machines["web-1"].Status);
+        Assert.Equal(report.Machines["web-1"].Status, DeployReport.Json.Read(path).Machines["web-1"].Status);
         Assert.Single(Directory.GetFiles(_directory, "*deploy-report*"));
     }
 

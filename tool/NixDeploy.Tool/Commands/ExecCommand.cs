@@ -40,7 +40,7 @@ public static class ExecCommand
             var hosts = LiveFleet.Hosts(manifest, settings, LiveFleet.Select(manifest, parse.GetValue(on)));
             var shellCommand = string.Join(' ', parse.GetValue(words)!);
             var printing = new Lock();
-            var rows = await LiveFleet.ForEachAsync(hosts, parse.GetValue(parallel) ?? settings.Parallelism, async host =>
+            var rows = await LiveFleet.ForEachAsync(hosts, parse.GetValue(parallel) ?? settings.Deploy.Parallelism, async host =>
             {
                 var row = await RunAsync(host, shellCommand, cancellationToken);
                 lock (printing)

@@ -40,7 +40,7 @@ public static class PlanCommand
             var manifest = ManifestFile.ReadBuilt(settings.ManifestFile);
             var hosts = LiveFleet.Hosts(manifest, settings, LiveFleet.Select(manifest, selection).Where(manifest.Closures.ContainsKey).ToList());
             var diff = new ClosureDiff(new NixCli(new ProcessRunner(NullCommandLog.Instance), NixOptions.Default));
-            var rows = await LiveFleet.ForEachAsync(hosts, settings.Parallelism, async host =>
+            var rows = await LiveFleet.ForEachAsync(hosts, settings.Deploy.Parallelism, async host =>
             {
                 var desired = manifest.Closures[host.Machine];
                 var state = await host.ReadAsync(cancellationToken);

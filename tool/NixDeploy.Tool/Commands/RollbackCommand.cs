@@ -30,10 +30,10 @@ public static class RollbackCommand
             var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
             var manifest = ManifestFile.ReadBuilt(settings.ManifestFile);
             var hosts = LiveFleet.Hosts(manifest, settings, parse.GetValue(machines)!.Distinct(StringComparer.Ordinal).ToList());
-            var timeout = TimeSpan.FromSeconds(settings.ActivationTimeoutSeconds);
+            var timeout = TimeSpan.FromSeconds(settings.Deploy.ActivationTimeoutSeconds);
 
             var rows = await console.ProgressView().ShowAsync($"dotnet nixdeploy rollback ({Path.GetFileName(fleet.Path)})", show =>
-                LiveFleet.ForEachAsync(hosts, settings.Parallelism, async host =>
+                LiveFleet.ForEachAsync(hosts, settings.Deploy.Parallelism, async host =>
                 {
                     show(new ProgressEvent(host.Machine, "rollback", null, DateTimeOffset.UtcNow));
                     try

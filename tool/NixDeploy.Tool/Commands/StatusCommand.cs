@@ -28,9 +28,9 @@ public static class StatusCommand
             var fleet = FleetProject.Locate(parse.GetValue(project), Environment.CurrentDirectory);
             var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
             var manifest = ManifestFile.ReadBuilt(settings.ManifestFile);
-            var report = File.Exists(settings.ReportFile) ? DeployReportFile.Read(settings.ReportFile) : null;
+            var report = File.Exists(settings.ReportFile) ? DeployReport.Json.Read(settings.ReportFile) : null;
             var hosts = LiveFleet.Hosts(manifest, settings, LiveFleet.Select(manifest, parse.GetValue(on)));
-            var states = await LiveFleet.ForEachAsync(hosts, settings.Parallelism, host => host.ReadAsync(cancellationToken));
+            var states = await LiveFleet.ForEachAsync(hosts, settings.Deploy.Parallelism, host => host.ReadAsync(cancellationToken));
 
             var rows = hosts.Select((host, i) =>
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using NixDeploy.Cache;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Live;
@@ -40,7 +41,6 @@ public static class TargetCommand
             if (deploys && parse.GetValue(parallel) is { } count)
                 properties["NixDeployParallelism"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-            var started = DateTime.UtcNow;
             var machines = new List<string>();
             var outcome = await console.ProgressView().ShowAsync($"dotnet nixdeploy {name} ({Path.GetFileName(fleet.Path)})",
                 show => new TargetRun(fleet, target, properties).RunAsync(progress =>
@@ -53,10 +53,9 @@ public static class TargetCommand
 
             foreach (var warning in outcome.Diagnostics.Where(d => !d.IsError))
                 console.WriteDiagnostic(warning.ToDiagnostic(), isError: false);
-            var reportFile = deploys && parse.GetValue(dryRun) ? settings.DryRunReportFile : settings.ReportFile;
-            var report = target == "Deploy" && File.Exists(reportFile) && File.GetLastWriteTimeUtc(reportFile) >= started
-                ? DeployReportFile.Read(reportFile)
-                : null;
+            var reportFile = deploys && (parse.GetValue(dryRun) || settings.Deploy.DryRun) ? settings.DryRunReportFile : settings.ReportFile;
+            // Only this run's report: an earlier one (or another run's) stays what it was, whatever its file time.
+            var report = target == "Deploy" ? DeployReport.Json.ReadOfRun(reportFile, outcome.RunId) : null;
             if (report is not null)
                 return Finish(console, outcome, report, reportFile);
             if (!outcome.Succeeded)
@@ -72,7 +71,7 @@ public static class TargetCommand
             {
                 Summarize(console, ManifestFile.ReadBuilt(settings.ManifestFile), settings.ManifestFile);
                 if (target == "PushCache")
-                    SummarizePush(console, outcome);
+                    SummarizePush(console, settings.PushReportFile, outcome);
             }
             return ExitCodes.Success;
         }));
@@ -86,14 +85,18 @@ public static class TargetCommand
             console.Line($"  {machine}: {closure} ({manifest.Changes.GetValueOrDefault(machine).ToString().ToLowerInvariant()})");
     }
 
-    /// <summary>Each cache's upload counts; none when MSBuild skipped the push as up to date.</summary>
-    private static void SummarizePush(ToolConsole console, TargetOutcome outcome)
+    /// <summary>Each cache's outcome from this run's push-report.json; none when MSBuild skipped the push as up to date.</summary>
+    private static void SummarizePush(ToolConsole console, string reportFile, TargetOutcome outcome)
     {
-        var caches = CachePushSummaries.In(outcome);
-        if (caches.Count == 0)
+        var report = PushReport.Json.ReadOfRun(reportFile, outcome.RunId);
+        if (report is null || report.Caches.Count == 0)
             console.Line("Nothing uploaded: the caches already hold these closures (or the fleet has no NixDeployCache).");
-        foreach (var cache in caches)
-            console.Line(cache);
+        foreach (var cache in report?.Caches ?? [])
+        {
+            console.Line($"cache {cache}: {cache.Summary}");
+            foreach (var path in cache.WouldUpload)
+                console.Line($"cache {cache} would upload {path.Path} ({CachePushResult.Bytes(path.NarSize)})");
+        }
     }
 
     private static int Finish(ToolConsole console, TargetOutcome outcome, DeployReport report, string reportFile)

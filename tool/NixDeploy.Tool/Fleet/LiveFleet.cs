@@ -11,7 +11,7 @@ public static class LiveFleet
 {
     public static IReadOnlyList<LiveHost> Hosts(DeploymentManifest manifest, FleetSettings settings, IReadOnlyList<string> machines) =>
         machines.Select(machine => manifest.Blueprint.TryGetValue(machine, out var spec)
-                ? new LiveHost(machine, spec.Deployment, settings.Ssh, NullCommandLog.Instance)
+                ? new LiveHost(machine, spec.Deployment, settings.Deploy.Ssh, NullCommandLog.Instance)
                 : throw new NixDeployException(ErrorCodes.UnknownMachine,
                     $"'{machine}' is not a machine of this fleet (deployment.json has {string.Join(", ", manifest.Blueprint.Keys)})."))
             .ToList();

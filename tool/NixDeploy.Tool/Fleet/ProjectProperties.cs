@@ -5,12 +5,24 @@ using NixDeploy.Diagnostics;
 namespace NixDeploy.Tool.Fleet;
 
 /// <summary>
-/// Evaluates a fleet project (all its layers: Directory.Build.props, the project, fleet.nixdeploy.user) and returns
-/// the values of the properties the tool needs, through <c>dotnet msbuild -getProperty</c>. No target runs.
+/// The values of the properties the tool needs, after evaluating a fleet project with all its layers
+/// (Directory.Build.props, the project, the SDK's defaults, fleet.nixdeploy.user), through
+/// <c>dotnet msbuild -getProperty</c>. No target runs. Defaults are the SDK's: the tool states none of its own.
 /// </summary>
-public static class ProjectProperties
+public sealed class ProjectProperties(FleetProject project, IReadOnlyDictionary<string, string> values)
 {
-    public static async Task<IReadOnlyDictionary<string, string>> ReadAsync(FleetProject project, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    public IReadOnlyDictionary<string, string> Values => values;
+
+    /// <summary>A property the SDK always sets; empty only when the project does not use NixDeploy.Sdk.</summary>
+    public string Required(string name) => values.GetValueOrDefault(name) is { Length: > 0 } value
+        ? value
+        : throw new NixDeployException(ErrorCodes.NotAnSdkProject,
+            $"{project.Path} has no {name}, which NixDeploy.Sdk always sets: make it a fleet project (<Project Sdk=\"NixDeploy.Sdk\">) or pass the fleet's own with --project.", project.Path);
+
+    /// <summary>A path the SDK always sets, relative to the project folder when not absolute.</summary>
+    public string RequiredPath(string name) => project.Resolve(Required(name))!;
+
+    public static async Task<ProjectProperties> ReadAsync(FleetProject project, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
         var output = new StringBuilder();
         var exitCode = await DotnetCli.RunAsync(project,
@@ -24,8 +36,8 @@ public static class ProjectProperties
         {
             using var document = JsonDocument.Parse(text[text.IndexOf('{')..]);
             // With one name, MSBuild prints the bare value instead of JSON; two or more give {"Properties":{...}}.
-            return document.RootElement.GetProperty("Properties").EnumerateObject()
-                .ToDictionary(property => property.Name, property => property.Value.GetString() ?? "", StringComparer.Ordinal);
+            return new ProjectProperties(project, document.RootElement.GetProperty("Properties").EnumerateObject()
+                .ToDictionary(property => property.Name, property => property.Value.GetString() ?? "", StringComparer.Ordinal));
         }
         catch (Exception e) when (e is JsonException or ArgumentOutOfRangeException or KeyNotFoundException)
         {
