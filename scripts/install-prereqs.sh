@@ -4,7 +4,7 @@
 # Services are never started: the test harness starts its own sshd instances.
 set -euo pipefail
 
-packages=(nix-bin openssh-server openssh-client age nginx git)
+packages=(nix-bin openssh-server openssh-client age nginx git shellcheck)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-prereqs.sh: must run as root" >&2
