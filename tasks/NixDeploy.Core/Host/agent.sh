@@ -75,14 +75,8 @@ case "$cmd" in
     ;;
 
   lock)
-    # Held for as long as the deployer keeps this session's stdin open; the kernel drops the lock when the
-    # session ends, however it ends, so it cannot go stale.
-    [ -d "$state_root" ] || mkdir -p "$state_root" || exit "$exit_host_failure"
-    exec 9>>"$state_root/deploy.lock"
-    if ! flock -n 9; then
-      echo "another deploy to this host is running (it holds $state_root/deploy.lock)" >&2
-      exit "$exit_locked"
-    fi
+    # Held for as long as the deployer keeps this session's stdin open (the read loop at the end).
+    take_deploy_lock
     # A watchdog lives only for a deploy whose state directory exists (a confirmation removes it), so without one
     # there is no watchdog lock to probe.
     set -- "$state_root"/*/

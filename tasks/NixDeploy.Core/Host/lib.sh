@@ -48,11 +48,22 @@ current_system() {
 }
 
 # Sets generation to the system profile's generation number (system -> system-7-link), or to nothing without a profile.
+# shellcheck disable=SC2034 # not every program reads it
 profile_generation() {
   generation=
   link=$(readlink "$system_profile" 2>/dev/null) || return 0
   link=${link#system-}
   generation=${link%-link}
+}
+
+# Takes the host's deploy lock (fd 9) for as long as this program runs; the kernel drops it when the program ends,
+# however it ends, so it cannot go stale. Exits with exit_locked when another deploy or rollback holds it.
+take_deploy_lock() {
+  [ -d "$state_root" ] || mkdir -p "$state_root" || exit "$exit_host_failure"
+  exec 9>>"$state_root/deploy.lock"
+  flock -n 9 && return 0
+  echo "another deploy or rollback on this host is running (it holds $state_root/deploy.lock)" >&2
+  exit "$exit_locked"
 }
 
 # Sets now to the whole seconds since boot: deadlines are compared on one boot only, as /run is emptied by the next.
@@ -104,28 +115,27 @@ drop_kept() { # MANIFEST
 }
 
 # The host's one rollback, run by the watchdog (a deploy's, also when the deployer asks for it) and by live.sh
-# (dotnet nixdeploy rollback): returns the host to SYSTEM, generation GENERATION of the system profile. The files of
-# the manifest KEPT come back first, as they were before SYSTEM was left; then the profile points at GENERATION
-# (DISCARD, the generation rolled back from, is deleted; no GENERATION: the profile is removed, there was none), SYSTEM
-# is activated with test and, when BOOT is 1, made the boot entry (no SYSTEM: nothing stays live). Commands' output
-# goes to stderr, each step to the caller's log function. Sets activated to test's exit status and succeeds only
-# when the files are back, the profile is at GENERATION and SYSTEM is live.
-rollback_to() { # SYSTEM GENERATION KEPT BOOT(0|1) ACTIVATION-TIMEOUT DISCARD-GENERATION
+# (dotnet nixdeploy rollback): returns the host from generation FROM of the system profile to SYSTEM, generation
+# GENERATION. The files of the manifest KEPT come back first, as they were before SYSTEM was left; then the profile
+# points at GENERATION (no GENERATION: the profile is removed, there was none) and FROM is deleted when DISPOSAL is
+# discard; SYSTEM is activated with test and, when BOOT is 1, made the boot entry (no SYSTEM: nothing stays live).
+# Commands' output goes to stderr, each step to the caller's log function. Sets activated to test's exit status and
+# succeeds only when the files are back, the profile is at GENERATION and SYSTEM is live.
+rollback_to() { # SYSTEM GENERATION KEPT BOOT(0|1) ACTIVATION-TIMEOUT FROM DISPOSAL(keep|discard)
   rollback_ok=1
   if restore_kept "$3"; then files=restored; else files=not-restored rollback_ok=0; fi
   log "files placed before activation: $files"
-  profile_generation
-  if [ "$generation" != "$2" ]; then
+  if [ -n "$6" ] && [ "$6" != "$2" ]; then
     if [ -n "$2" ]; then
       nix-env -p "$system_profile" --switch-generation "$2" >&2
     else
-      rm -f "$system_profile" "$system_profile-$generation-link"
+      rm -f "$system_profile" "$system_profile-$6-link"
     fi
     profile_status=$?
     log "profile back to generation ${2:-none} (exit $profile_status)"
     if [ "$profile_status" != 0 ]; then
       rollback_ok=0
-    elif [ -n "$2" ] && [ -n "$6" ] && [ "$6" != "$2" ]; then
+    elif [ -n "$2" ] && [ "$7" = discard ]; then
       nix-env -p "$system_profile" --delete-generations "$6" >&2
     fi
   fi

@@ -16,9 +16,7 @@ case "$cmd" in
     ;;
   rollback) # ACTIVATION-TIMEOUT: to the generation before the profile's (the live one after a deploy)
     [ $# -eq 1 ] || exit "$exit_usage"
-    mkdir -p "$state_root" || exit "$exit_host_failure"
-    exec 9>>"$state_root/deploy.lock"
-    flock -n 9 || { echo "a deploy to this host is running (it holds $state_root/deploy.lock)" >&2; exit "$exit_locked"; }
+    take_deploy_lock
     profile_generation
     from=$generation
     [ -n "$from" ] || { echo "the host has no system profile ($system_profile)" >&2; exit "$exit_no_earlier_generation"; }
@@ -33,19 +31,23 @@ case "$cmd" in
     resolve_link "$system_profile-$earlier-link"
     target=$resolved
     # A confirmed generation keeps no files to put back, and the one rolled back from stays (it can be deployed again).
-    if ! rollback_to "$target" "$earlier" "" 1 "$1" ""; then
-      if [ "$activated" -ne 0 ]; then
-        # The earlier generation does not activate: point the profile back at the one that was live.
-        nix-env -p "$system_profile" --switch-generation "$from" >&2
-        case $activated in 124 | 137) exit "$exit_activation_timed_out" ;; *) exit "$exit_activation_failed" ;; esac
-      fi
-      verified=0
-    else
+    if rollback_to "$target" "$earlier" "" 1 "$1" "$from" keep; then
       verified=1
+    elif [ "$activated" -ne 0 ]; then
+      # The earlier generation does not activate: the profile and the boot entry go back to the one that was live.
+      nix-env -p "$system_profile" --switch-generation "$from" >&2
+      resolve_link "$system_profile-$from-link"
+      timeout -k 5 "$1" "$resolved/bin/switch-to-configuration" boot >&2
+      case $activated in 124 | 137) exit "$exit_activation_timed_out" ;; *) exit "$exit_activation_failed" ;; esac
+    else
+      verified=0
     fi
     profile_generation
     printf 'current=%s\ngeneration=%s\n' "$current" "$generation"
-    [ "$verified" = 1 ] || { echo "after the rollback, $current_system_link is '$current', not $target" >&2; exit "$exit_host_failure"; }
+    if [ "$verified" = 0 ]; then
+      echo "the rollback to $target (generation $earlier) did not take: $current_system_link is '$current', the profile at generation $generation" >&2
+      exit "$exit_host_failure"
+    fi
     ;;
   *)
     echo "usage: nixdeploy-live state|rollback TIMEOUT" >&2

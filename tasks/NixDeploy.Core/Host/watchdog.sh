@@ -47,8 +47,8 @@ read -r previous_generation < "$dir/previous-generation"
 read -r new_generation 2>/dev/null < "$dir/new-generation"
 boot=0
 [ -e "$dir/boot-started" ] && boot=1
-# The generation this deploy created is forgotten; without a previous system nothing is live afterwards either.
-if rollback_to "$previous" "$previous_generation" "$dir/kept-files" "$boot" "$timeout_s" "$new_generation"; then
+# The generation this deploy created (none: setting the profile failed) is forgotten.
+if rollback_to "$previous" "$previous_generation" "$dir/kept-files" "$boot" "$timeout_s" "$new_generation" discard; then
   result=rolled-back
 else
   result=rollback-failed
