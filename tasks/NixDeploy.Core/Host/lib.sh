@@ -120,7 +120,7 @@ drop_kept() { # MANIFEST
 # points at GENERATION (no GENERATION: the profile is removed, there was none) and FROM is deleted when DISPOSAL is
 # discard; SYSTEM is activated with test and, when BOOT is 1, made the boot entry (no SYSTEM: nothing stays live).
 # Commands' output goes to stderr, each step to the caller's log function. Sets activated to test's exit status and
-# succeeds only when the files are back, the profile is at GENERATION and SYSTEM is live.
+# succeeds only when the files are back, the profile is at GENERATION, and SYSTEM activated and is live.
 rollback_to() { # SYSTEM GENERATION KEPT BOOT(0|1) ACTIVATION-TIMEOUT FROM DISPOSAL(keep|discard)
   rollback_ok=1
   if restore_kept "$3"; then files=restored; else files=not-restored rollback_ok=0; fi
@@ -153,5 +153,5 @@ rollback_to() { # SYSTEM GENERATION KEPT BOOT(0|1) ACTIVATION-TIMEOUT FROM DISPO
     log "removed $current_system_link (no previous system)"
   fi
   current_system
-  [ "$current" = "$1" ] && [ "$rollback_ok" = 1 ]
+  [ "$current" = "$1" ] && [ "$activated" = 0 ] && [ "$rollback_ok" = 1 ]
 }

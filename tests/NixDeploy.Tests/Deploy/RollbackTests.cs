@@ -53,6 +53,8 @@ public sealed class RollbackTests(RollbackHosts hosts) : IClassFixture<RollbackH
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the faulty deploy took {clock.Elapsed}");
     }
 
+    private static readonly string Healthy = DeployFleet.Machine("web-1", "").Configuration;
+
     // The stand-in's hanging activation is "sleep infinity"; only processes in this host's mount namespace count.
     private const string HangingActivations =
         "for p in $(pgrep -x sleep); do [ /proc/$p/ns/mnt -ef /proc/self/ns/mnt ] && tr '\\0' ' ' < /proc/$p/cmdline | grep -x 'sleep infinity '; done; true";
@@ -62,7 +64,7 @@ public sealed class RollbackTests(RollbackHosts hosts) : IClassFixture<RollbackH
     {
         var a = hosts.Lease(1);
         using var fleet = await DeployFleet.CreateAsync("firstfails", hosts,
-            DeployFleet.Machine("web-1", a[0]) with { Configuration = "nixdeploy.standin.activation = \"fail\";" });
+            DeployFleet.Machine("web-1", a[0]) with { Configuration = Healthy + "\n  nixdeploy.standin.activation = \"fail\";" });
 
         var result = await fleet.Deploy().BuildAsync();
 
@@ -114,7 +116,7 @@ public sealed class RollbackTests(RollbackHosts hosts) : IClassFixture<RollbackH
     {
         var a = hosts.Lease(1);
         using var fleet = await DeployFleet.CreateAsync("manualfails", hosts,
-            DeployFleet.Machine("web-1", a[0]) with { Configuration = "nixdeploy.standin.activation = \"fail\";" });
+            DeployFleet.Machine("web-1", a[0]) with { Configuration = Healthy + "\n  nixdeploy.standin.activation = \"fail\";" });
         // Generation 1: a system that does not activate, copied and set by hand (never activated).
         (await fleet.Project.Dotnet().WithEnvironment(NixEnvironment.Variables).BuildAsync()).AssertSucceeded();
         var failing = fleet.Closure("web-1");
@@ -125,7 +127,7 @@ public sealed class RollbackTests(RollbackHosts hosts) : IClassFixture<RollbackH
         Assert.True(copy.ExitCode == 0, copy.StandardError);
         await hosts.RunAsync(a[0], $"nix-env -p /nix/var/nix/profiles/system --set {failing}");
         // Generation 2, deployed: the live one.
-        await fleet.ReconfigureAsync("web-1", m => m with { Configuration = "" });
+        await fleet.ReconfigureAsync("web-1", m => m with { Configuration = Healthy });
         (await fleet.Deploy().BuildAsync()).AssertSucceeded();
         var live = fleet.Closure("web-1");
         var host = new LiveHost("web-1", new DeploymentSpec(a[0], "ssh", "root", TestHosts.Port, [], AutoRollback: true),
