@@ -53,8 +53,6 @@ public sealed class RollbackTests(RollbackHosts hosts) : IClassFixture<RollbackH
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the faulty deploy took {clock.Elapsed}");
     }
 
-    private static readonly string Healthy = DeployFleet.Machine("web-1", "").Configuration;
-
     // The stand-in's hanging activation is "sleep infinity"; only processes in this host's mount namespace count.
     private const string HangingActivations =
         "for p in $(pgrep -x sleep); do [ /proc/$p/ns/mnt -ef /proc/self/ns/mnt ] && tr '\\0' ' ' < /proc/$p/cmdline | grep -x 'sleep infinity '; done; true";
@@ -64,7 +62,7 @@ public sealed class RollbackTests(RollbackHosts hosts) : IClassFixture<RollbackH
     {
         var a = hosts.Lease(1);
         using var fleet = await DeployFleet.CreateAsync("firstfails", hosts,
-            DeployFleet.Machine("web-1", a[0]) with { Configuration = Healthy + "\n  nixdeploy.standin.activation = \"fail\";" });
+            DeployFleet.Machine("web-1", a[0]) with { Configuration = "nixdeploy.standin.activation = \"fail\";" });
 
         var result = await fleet.Deploy().BuildAsync();
 
@@ -110,6 +108,9 @@ public sealed class RollbackTests(RollbackHosts hosts) : IClassFixture<RollbackH
         Assert.Equal(previous, await hosts.BootEntryAsync(a[0]));
         Assert.Contains("rolled-back", await hosts.RunAsync(a[0], "cat /run/nixdeploy/*/watchdog.log"));
     }
+
+    // The stand-in's healthy web service, without fault.
+    private static readonly string Healthy = DeployFleet.Machine("web-1", "").Configuration;
 
     [Fact]
     public async Task A_manual_rollback_to_a_generation_that_does_not_activate_puts_profile_and_boot_entry_back_on_the_live_one()
