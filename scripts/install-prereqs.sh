@@ -4,8 +4,8 @@
 # Services are never started: the test harness starts its own sshd instances.
 set -euo pipefail
 
-# zsh and fish: the tests load the tool's completion scripts into each shell.
-packages=(nix-bin openssh-server openssh-client age nginx git zsh fish)
+# shellcheck: the suite lints every shell script. zsh and fish: the tests load the tool's completion scripts into each shell.
+packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-prereqs.sh: must run as root" >&2

@@ -1,5 +1,7 @@
+# shellcheck shell=bash
 # Shared helpers for the bench/ scripts: timing, medians, ratios with limits, and a project per fleet.
 # Source it after setting $root to the repository root.
+: "${root:?set root to the repository root before sourcing bench-common.sh}"
 
 . "$root/scripts/nix-env.sh"
 bench_failed=0
@@ -31,7 +33,9 @@ bench_ratio() {
   awk -v label="$1" -v a="$2" -v b="$3" -v v="$verdict" 'BEGIN { printf "  %-55s %6.2f%s\n", label, a / b, v }'
 }
 
-bench_verdict() { [ "$bench_failed" -eq 0 ] && echo "bench: all limits hold" || { echo "bench: a limit was exceeded"; exit 1; }; }
+bench_verdict() {
+  if [ "$bench_failed" -eq 0 ]; then echo "bench: all limits hold"; else echo "bench: a limit was exceeded"; exit 1; fi
+}
 
 # A fleet.nixdeploy (plus NuGet.config and global.json) that resolves the SDK from the repository's feed.
 bench_write_project() {

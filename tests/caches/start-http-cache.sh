@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 [ -n "$dir" ] || usage
-[[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -le 65535 ] || die "--port must be a number from 0 to 65535"
+{ [[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -le 65535 ]; } || die "--port must be a number from 0 to 65535"
 [ -z "$status" ] || [[ "$status" =~ ^[1-5][0-9][0-9]$ ]] || die "--status must be an HTTP status code"
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx not found: run scripts/install-prereqs.sh"
 nginx=$(command -v nginx || echo /usr/sbin/nginx)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stops a cache started by start-http-cache.sh --dir DIR, by the pid it recorded. Safe to run twice.
 set -euo pipefail
-[ "${1:-}" = --dir ] && [ $# -eq 2 ] || { echo "usage: stop-http-cache.sh --dir DIR" >&2; exit 2; }
+{ [ "${1:-}" = --dir ] && [ $# -eq 2 ]; } || { echo "usage: stop-http-cache.sh --dir DIR" >&2; exit 2; }
 pidfile="$2/nginx.pid"
 [ -f "$pidfile" ] || exit 0
 pid=$(cat "$pidfile")

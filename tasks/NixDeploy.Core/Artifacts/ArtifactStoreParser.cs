@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NixDeploy.Blueprint;
 using NixDeploy.Diagnostics;
+using NixDeploy.Host;
 
 namespace NixDeploy.Artifacts;
 
@@ -11,7 +12,7 @@ namespace NixDeploy.Artifacts;
 public sealed class ArtifactStoreParser
 {
     /// <summary>Where files go on the target when a declaration gives no path: outside the Nix store, gone at reboot.</summary>
-    public const string DefaultTargetRoot = "/run/nixdeploy/artifacts";
+    public const string DefaultTargetRoot = HostProtocol.StateRoot + "/artifacts";
 
     private static readonly string[] ArtifactKeys = ["shared", "prompt", "file", "generator", "serialize", "deserialize"];
     private static readonly string[] FileKeys = ["path", "secret", "owner", "group", "mode"];

@@ -5,7 +5,7 @@ namespace NixDeploy.Deploy;
 /// <summary>
 /// Work a deploy does on a host under its deploy lock, before the live system is compared or changed, e.g. placing
 /// artifact files. A failure stops that machine's deploy before anything is activated. What a step replaces it keeps
-/// with <see cref="Remote.KeptFilesScript"/>, so that the host's rollback puts it back and a confirmation (or an
+/// with Host/lib.sh's <c>keep_file</c>, so that the host's rollback puts it back and a confirmation (or an
 /// unchanged system) keeps the new files.
 /// </summary>
 public interface IPreActivationStep

@@ -1,5 +1,6 @@
 using NixDeploy.Deploy.Remote;
 using NixDeploy.Diagnostics;
+using NixDeploy.Host;
 using NixDeploy.Nix;
 using NixDeploy.Processes;
 using NixDeploy.Progress;
@@ -74,13 +75,13 @@ public sealed class MachineDeployer(
         var live = activation.Value("current");
         var failure = activation.ExitCode switch
         {
-            RemoteExitCodes.Ok when live == closure => null,
+            HostProtocol.Exit.Ok when live == closure => null,
             // switch-to-configuration can exit 0 without switching: found before the confirmation, so the watchdog rolls back.
-            RemoteExitCodes.Ok => new NixDeployException(previous is null ? ErrorCodes.FirstActivationDidNotTake : ErrorCodes.ActivationDidNotTake,
+            HostProtocol.Exit.Ok => new NixDeployException(previous is null ? ErrorCodes.FirstActivationDidNotTake : ErrorCodes.ActivationDidNotTake,
                 $"Activating {closure} on {plan.Name} did not take: switch-to-configuration test exited 0, but the live system is '{live ?? "none"}'."),
-            RemoteExitCodes.ActivationFailed => new NixDeployException(ErrorCodes.ActivationFailed,
+            HostProtocol.Exit.ActivationFailed => new NixDeployException(ErrorCodes.ActivationFailed,
                 $"Activating {closure} on {plan.Name} failed: {activation.StandardError}"),
-            RemoteExitCodes.ActivationTimedOut => new NixDeployException(ErrorCodes.ActivationTimedOut,
+            HostProtocol.Exit.ActivationTimedOut => new NixDeployException(ErrorCodes.ActivationTimedOut,
                 $"Activating {closure} on {plan.Name} did not finish within {settings.ActivationTimeoutSeconds} s (NixDeployActivationTimeout); it was killed on the host. {activation.StandardError}"),
             _ => agent.Failed("activate", activation),
         };
@@ -108,12 +109,12 @@ public sealed class MachineDeployer(
             var finish = await clock.TimeAsync("confirm", () => agent.FinishAsync(token, closure, limits, rollback, cancellationToken)).ConfigureAwait(false);
             failure = finish.ExitCode switch
             {
-                RemoteExitCodes.Ok when finish.Value("current") == closure => null,
-                RemoteExitCodes.Ok => new NixDeployException(ErrorCodes.RemoteAgentFailed,
+                HostProtocol.Exit.Ok when finish.Value("current") == closure => null,
+                HostProtocol.Exit.Ok => new NixDeployException(ErrorCodes.RemoteAgentFailed,
                     $"After confirming, the live system of {plan.Name} is '{finish.Value("current")}', not {closure}."),
-                RemoteExitCodes.BootEntryFailed => new NixDeployException(ErrorCodes.BootEntryFailed,
+                HostProtocol.Exit.BootEntryFailed => new NixDeployException(ErrorCodes.BootEntryFailed,
                     $"Making {closure} the boot default on {plan.Name} failed: {finish.StandardError}"),
-                RemoteExitCodes.ConfirmationTooLate => new NixDeployException(ErrorCodes.ConfirmationTooLate,
+                HostProtocol.Exit.ConfirmationTooLate => new NixDeployException(ErrorCodes.ConfirmationTooLate,
                     $"The confirmation reached {plan.Name} after its watchdog's deadline (NixDeployConfirmTimeout {settings.ConfirmTimeoutSeconds} s after the health checks), so the host rolled back by itself."),
                 _ => agent.Failed("finish", finish),
             };
@@ -141,7 +142,7 @@ public sealed class MachineDeployer(
                 $"{failure.Diagnostics[0].Message} The rollback could not be verified: {e.Diagnostics[0].Message} The host's watchdog rolls back by itself at its deadline."));
         }
         var live = result.Value("current");
-        if (result.ExitCode == RemoteExitCodes.Ok && result.Value("result") == "rolled-back" && live == previous)
+        if (result.ExitCode == HostProtocol.Exit.Ok && result.Value("result") == "rolled-back" && live == previous)
             return failure.Code == ErrorCodes.FirstActivationDidNotTake
                 // Back to nothing is no working system to report as rolled back to.
                 ? Report(plan, clock, MachineStatus.Failed, previous, new NixDeployException(failure.Code,
@@ -150,13 +151,13 @@ public sealed class MachineDeployer(
                     $"{failure.Diagnostics[0].Message} Rolled back: the live system is {previous ?? "none (as before)"} again (verified)."));
         var why = result.ExitCode switch
         {
-            RemoteExitCodes.Ok => $"the watchdog reports '{result.Value("result") ?? "nothing"}' and the live system is '{live ?? "none"}'",
-            RemoteExitCodes.RollbackUnfinished => $"it did not finish within {limits.RollbackWait.TotalSeconds:0} s",
+            HostProtocol.Exit.Ok => $"the watchdog reports '{result.Value("result") ?? "nothing"}' and the live system is '{live ?? "none"}'",
+            HostProtocol.Exit.RollbackUnfinished => $"it did not finish within {limits.RollbackWait.TotalSeconds:0} s",
             _ => agent.Failed("rollback", result).Diagnostics[0].Message,
         };
         return Report(plan, clock, result.ExitCode == SshClient.UnreachableExitCode ? MachineStatus.Unreachable : MachineStatus.Failed, previous,
             new NixDeployException(ErrorCodes.RollbackFailed,
-                $"{failure.Diagnostics[0].Message} Rolling back to {previous ?? "no system"} failed: {why}. Inspect {plan.Name} (/run/nixdeploy/{token}/watchdog.log)."));
+                $"{failure.Diagnostics[0].Message} Rolling back to {previous ?? "no system"} failed: {why}. Inspect {plan.Name} ({HostProtocol.StateRoot}/{token}/watchdog.log)."));
     }
 
     private static MachineStatus StatusOf(NixDeployException e) =>

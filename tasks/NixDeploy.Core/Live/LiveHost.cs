@@ -1,6 +1,7 @@
 using System.Globalization;
 using NixDeploy.Blueprint;
 using NixDeploy.Diagnostics;
+using NixDeploy.Host;
 using NixDeploy.Processes;
 using NixDeploy.Ssh;
 
@@ -35,15 +36,16 @@ public sealed class LiveHost(string machine, DeploymentSpec deployment, SshOptio
         if (result.ExitCode == SshClient.UnreachableExitCode)
             return new LiveState(false, null, null, ErrorCodes.HostUnreachable, _ssh.Unreachable(result).Diagnostics[0].Message);
         var values = KeyValues.Parse(result.StandardOutput);
-        if (result.ExitCode != LiveScript.Ok || !values.ContainsKey("current"))
+        if (result.ExitCode != HostProtocol.Exit.Ok || !values.ContainsKey("current"))
             return new LiveState(true, null, null, ErrorCodes.RemoteAgentFailed,
                 $"Reading the live system of {Machine} failed (exit {result.ExitCode}): {result.StandardError.Trim()}");
         return new LiveState(true, Empty(values["current"]), Generation(values.GetValueOrDefault("generation")), null, null);
     }
 
     /// <summary>
-    /// Switches the host to its previous system generation and verifies that <c>/run/current-system</c> is that
-    /// generation's closure. Returns the state after the rollback; failures throw coded errors.
+    /// Returns the host to the system generation before its profile's with the host's one rollback (Host/lib.sh's
+    /// <c>rollback_to</c>, also the watchdog's): activates it with <c>test</c> and <c>boot</c> and verifies that
+    /// <c>/run/current-system</c> is that generation's closure. Returns the state after the rollback; failures throw coded errors.
     /// </summary>
     public async Task<LiveState> RollbackAsync(TimeSpan activationTimeout, CancellationToken cancellationToken)
     {
@@ -63,21 +65,21 @@ public sealed class LiveHost(string machine, DeploymentSpec deployment, SshOptio
         var to = values.GetValueOrDefault("to");
         return result.ExitCode switch
         {
-            LiveScript.Ok => new LiveState(true, Empty(values.GetValueOrDefault("current") ?? ""), Generation(values.GetValueOrDefault("generation")), null, null),
+            HostProtocol.Exit.Ok => new LiveState(true, Empty(values.GetValueOrDefault("current") ?? ""), Generation(values.GetValueOrDefault("generation")), null, null),
             SshClient.UnreachableExitCode => throw _ssh.Unreachable(result),
-            LiveScript.Locked => throw new NixDeployException(ErrorCodes.DeployLocked,
+            HostProtocol.Exit.Locked => throw new NixDeployException(ErrorCodes.DeployLocked,
                 $"{Machine} is locked: {why}. Nothing was changed; roll back once the deploy has finished."),
-            LiveScript.NoEarlierGeneration => throw new NixDeployException(ErrorCodes.NoPreviousGeneration,
+            HostProtocol.Exit.NoEarlierGeneration => throw new NixDeployException(ErrorCodes.NoPreviousGeneration,
                 $"{Machine} has no earlier system generation to roll back to: {why}."),
-            LiveScript.ActivationFailed or LiveScript.ActivationTimedOut => throw new NixDeployException(ErrorCodes.RollbackFailed,
-                $"Activating generation {to} on {Machine} failed{(result.ExitCode == LiveScript.ActivationTimedOut ? $" (not finished within {activationTimeout.TotalSeconds:0} s)" : "")}; its profile points at generation {from} again. {why}"),
+            HostProtocol.Exit.ActivationFailed or HostProtocol.Exit.ActivationTimedOut => throw new NixDeployException(ErrorCodes.RollbackFailed,
+                $"Activating generation {to} on {Machine} failed{(result.ExitCode == HostProtocol.Exit.ActivationTimedOut ? $" (not finished within {activationTimeout.TotalSeconds:0} s)" : "")}; its profile points at generation {from} again. {why}"),
             _ => throw new NixDeployException(ErrorCodes.RollbackFailed,
                 $"Rolling {Machine} back{(to is null ? "" : $" to generation {to}")} could not be verified (exit {result.ExitCode}): {why}"),
         };
     }
 
     private Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, string display, TimeSpan timeout, CancellationToken cancellationToken) =>
-        _ssh.RunAsync(["sh", "-c", LiveScript.Text, "nixdeploy-live", .. arguments], $"nixdeploy-live {display}", timeout, cancellationToken);
+        _ssh.RunAsync(HostProgram.Live.Command(arguments), $"nixdeploy-live {display}", timeout, cancellationToken);
 
     private static string? Empty(string value) => value.Length == 0 ? null : value;
 

@@ -1,10 +1,16 @@
 using System.Diagnostics;
 using CliWrap;
+using CliWrap.Buffered;
+using NixDeploy.Blueprint;
+using NixDeploy.Diagnostics;
+using NixDeploy.Live;
+using NixDeploy.Processes;
+using NixDeploy.Ssh;
 using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Deploy;
 
-public sealed class RollbackHosts() : TestHosts(first: 110, count: 6);
+public sealed class RollbackHosts() : TestHosts(first: 110, count: 7);
 
 /// <summary>
 /// Failures after activation, injected through the machines' configuration (the stand-in's fault options): each
@@ -101,5 +107,39 @@ public sealed class RollbackTests(RollbackHosts hosts) : IClassFixture<RollbackH
         Assert.Equal([$"1:{previous}"], await hosts.ProfileGenerationsAsync(a[0]));
         Assert.Equal(previous, await hosts.BootEntryAsync(a[0]));
         Assert.Contains("rolled-back", await hosts.RunAsync(a[0], "cat /run/nixdeploy/*/watchdog.log"));
+    }
+
+    // The stand-in's healthy web service, without fault.
+    private static readonly string Healthy = DeployFleet.Machine("web-1", "").Configuration;
+
+    [Fact]
+    public async Task A_manual_rollback_to_a_generation_that_does_not_activate_puts_profile_and_boot_entry_back_on_the_live_one()
+    {
+        var a = hosts.Lease(1);
+        using var fleet = await DeployFleet.CreateAsync("manualfails", hosts,
+            DeployFleet.Machine("web-1", a[0]) with { Configuration = Healthy + "\n  nixdeploy.standin.activation = \"fail\";" });
+        // Generation 1: a system that does not activate, copied and set by hand (never activated).
+        (await fleet.Project.Dotnet().WithEnvironment(NixEnvironment.Variables).BuildAsync()).AssertSucceeded();
+        var failing = fleet.Closure("web-1");
+        var copy = await Cli.Wrap("nix").WithArguments(["copy", "--to", $"ssh://root@{a[0]}", failing])
+            .WithEnvironmentVariables(NixEnvironment.Variables.ToDictionary(v => v.Key, v => (string?)v.Value)
+                .Append(new("NIX_SSHOPTS", $"-F {Path.Combine(hosts.Directory, "ssh_config")}")).ToDictionary())
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        Assert.True(copy.ExitCode == 0, copy.StandardError);
+        await hosts.RunAsync(a[0], $"nix-env -p /nix/var/nix/profiles/system --set {failing}");
+        // Generation 2, deployed: the live one.
+        await fleet.ReconfigureAsync("web-1", m => m with { Configuration = Healthy });
+        (await fleet.Deploy().BuildAsync()).AssertSucceeded();
+        var live = fleet.Closure("web-1");
+        var host = new LiveHost("web-1", new DeploymentSpec(a[0], "ssh", "root", TestHosts.Port, [], AutoRollback: true),
+            new SshOptions(hosts.IdentityFile, hosts.KnownHostsFile), NullCommandLog.Instance);
+
+        var error = await Assert.ThrowsAsync<NixDeployException>(() => host.RollbackAsync(TimeSpan.FromSeconds(30), CancellationToken.None));
+
+        Assert.Equal(ErrorCodes.RollbackFailed, error.Code);
+        Assert.Contains("Activating generation 1 on web-1 failed", error.Message);
+        Assert.Equal(live, await hosts.ProfileAsync(a[0]));
+        Assert.Equal(live, await hosts.BootEntryAsync(a[0]));
+        Assert.Equal([$"1:{failing}", $"2:{live}"], await hosts.ProfileGenerationsAsync(a[0]));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
+using NixDeploy.Host;
 using NixDeploy.Processes;
 using NixDeploy.Ssh;
 
@@ -31,7 +32,7 @@ public sealed class ArtifactPlacement(ArtifactQueueResult result, ArtifactStore 
         ProcessResult placed;
         try
         {
-            placed = await ssh.RunAsync(["sh", "-c", PlacementScript.Place, "nixdeploy-artifacts", identity, hostAgeExecutable],
+            placed = await ssh.RunAsync(HostProgram.Placement.Command([identity, hostAgeExecutable]),
                 $"nixdeploy-artifacts ({files.Count} file(s) of {string.Join(", ", artifacts.Select(a => a.Name))})",
                 Timeout, cancellationToken, standardInput: input.ToString()).ConfigureAwait(false);
         }

@@ -12,7 +12,7 @@ internal sealed class DeployLock(SshHeldSession session, string? currentSystem, 
     /// <summary>The live system read under the lock, null when the host has none.</summary>
     public string? CurrentSystem { get; } = currentSystem;
 
-    /// <summary>Whether the live system boots otherwise than the host runs (see HostShell's <c>reboot_required</c>).</summary>
+    /// <summary>Whether the live system boots otherwise than the host runs (see Host/agent.sh's <c>reboot_required</c>).</summary>
     public bool RebootRequired { get; } = rebootRequired;
 
     /// <summary>Fails when the session holding the lock ended (the connection dropped): nothing may change then.</summary>

@@ -1,12 +1,13 @@
 using System.Globalization;
 using NixDeploy.Diagnostics;
+using NixDeploy.Host;
 using NixDeploy.Processes;
 using NixDeploy.Ssh;
 
 namespace NixDeploy.Deploy.Remote;
 
 /// <summary>
-/// Typed calls of <see cref="AgentScript"/> on one host. Each call is one ssh session running
+/// Typed calls of <see cref="HostProgram.Agent"/> on one host. Each call is one ssh session running
 /// <c>sh -c AGENT nixdeploy-agent COMMAND ARGS</c>; every word is quoted by <see cref="SshClient"/>.
 /// </summary>
 internal sealed class RemoteAgent(SshClient ssh)
@@ -20,7 +21,7 @@ internal sealed class RemoteAgent(SshClient ssh)
     public async Task<string?> ReadCurrentSystemAsync(CancellationToken cancellationToken)
     {
         var result = await RunAsync(["status"], "status", Overhead, cancellationToken).ConfigureAwait(false);
-        if (result.ExitCode != RemoteExitCodes.Ok || !result.Printed("current"))
+        if (result.ExitCode != HostProtocol.Exit.Ok || !result.Printed("current"))
             throw Failed("status", result);
         return result.Value("current");
     }
@@ -40,7 +41,7 @@ internal sealed class RemoteAgent(SshClient ssh)
         throw exitCode switch
         {
             SshClient.UnreachableExitCode => Ssh.Unreachable(new ProcessResult(exitCode, "", why, TimeSpan.Zero)),
-            RemoteExitCodes.Locked or RemoteExitCodes.WatchdogPending => new NixDeployException(ErrorCodes.DeployLocked,
+            HostProtocol.Exit.Locked or HostProtocol.Exit.WatchdogPending => new NixDeployException(ErrorCodes.DeployLocked,
                 $"{Ssh.Target} is locked: {why}. Nothing was changed on it; deploy again once the other deploy has finished."),
             _ => new NixDeployException(ErrorCodes.RemoteAgentFailed, $"Taking the deploy lock on {Ssh.Target} failed (exit {exitCode}): {why}"),
         };
@@ -52,7 +53,7 @@ internal sealed class RemoteAgent(SshClient ssh)
     /// </summary>
     public Task<AgentResult> ActivateAsync(string token, string closure, ActivationLimits limits, bool rollback, CancellationToken cancellationToken) =>
         RunAsync(
-            ["activate", token, closure, Seconds(limits.Activation), Seconds(limits.ArmedFor), Seconds(limits.ConfirmWithin), rollback ? WatchdogScript.Text : ""],
+            ["activate", token, closure, Seconds(limits.Activation), Seconds(limits.ArmedFor), Seconds(limits.ConfirmWithin), rollback ? HostProgram.Watchdog.Text : ""],
             $"nixdeploy-agent activate {token} {closure}",
             limits.Activation + Overhead,
             cancellationToken);
@@ -77,7 +78,7 @@ internal sealed class RemoteAgent(SshClient ssh)
     public async Task KeepPlacedFilesAsync(CancellationToken cancellationToken)
     {
         var result = await RunAsync(["keep-files"], "keep-files", Overhead, cancellationToken).ConfigureAwait(false);
-        if (result.ExitCode != RemoteExitCodes.Ok)
+        if (result.ExitCode != HostProtocol.Exit.Ok)
             throw Failed("keep-files", result);
     }
 
@@ -98,7 +99,7 @@ internal sealed class RemoteAgent(SshClient ssh)
         }
     }
 
-    private static string[] Words(IReadOnlyList<string> arguments) => ["sh", "-c", AgentScript.Text, "nixdeploy-agent", .. arguments];
+    private static string[] Words(IReadOnlyList<string> arguments) => HostProgram.Agent.Command(arguments);
 
     private static string? NullIfEmpty(string value) => value.Length > 0 ? value : null;
 

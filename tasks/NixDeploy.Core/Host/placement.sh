@@ -1,19 +1,9 @@
-using NixDeploy.Deploy.Remote;
-
-namespace NixDeploy.Artifacts.Delivery;
-
-/// <summary>
-/// Places a machine's artifact files on the host (POSIX sh, run over SSH as
-/// <c>sh -c SCRIPT nixdeploy-artifacts IDENTITY AGE</c>). Reads one line per file from stdin,
-/// <c>KIND PATH OWNER GROUP MODE BASE64</c>, and stages every file beside its destination with umask 077, decrypting
-/// age payloads with the host's own key, then sets owner and mode. Only when all are staged are they renamed into
-/// place, each replaced file kept by <see cref="KeptFilesScript"/> so that a rollback puts it back; any failure
-/// removes what was staged and puts back what was already moved, so the previous files stay as they were.
-/// </summary>
-internal static class PlacementScript
-{
-    public const string Place = KeptFilesScript.Functions + """
-set -u
+# shellcheck shell=sh
+# NixDeploy's artifact placement, run over SSH as: sh -c PLACEMENT nixdeploy-artifacts IDENTITY AGE (PLACEMENT is lib.sh
+# and this file). Reads one line per file from stdin, KIND PATH OWNER GROUP MODE BASE64, and stages every file beside
+# its destination with umask 077, decrypting age payloads with the host's own key, then sets owner and mode. Only when
+# all are staged are they renamed into place, each replaced file kept (lib.sh's keep_file) so that a rollback puts it
+# back; any failure removes what was staged and puts back what was already moved, so the previous files stay as they were.
 umask 077
 identity=$1
 age=$2
@@ -23,7 +13,7 @@ fail() {
   echo "$1" >&2
   for m in $moves; do rm -f "${m%%|*}"; done
   [ "$listed" -eq 0 ] || restore_kept "$pending_kept" || echo "cannot put back the previous files listed in $pending_kept" >&2
-  exit 70
+  exit "$exit_host_failure"
 }
 while read -r kind path owner group mode payload; do
   dir=${path%/*}
@@ -43,13 +33,12 @@ while read -r kind path owner group mode payload; do
 done
 # The manifest comes first: whatever happens to this session from here on, a rollback knows what to put back.
 (umask 022; mkdir -p "${pending_kept%/*}") || fail "cannot create ${pending_kept%/*}"
-for m in $moves; do printf '%s\n' "${m#*|}"; done > "$pending_kept.tmp" && mv -f "$pending_kept.tmp" "$pending_kept" \
-  || fail "cannot write $pending_kept"
+if ! { for m in $moves; do printf '%s\n' "${m#*|}"; done > "$pending_kept.tmp" && mv -f "$pending_kept.tmp" "$pending_kept"; }; then
+  fail "cannot write $pending_kept"
+fi
 listed=1
 for m in $moves; do
   path=${m#*|}
   keep_file "$path" || fail "cannot keep the previous $path"
   mv -f "${m%%|*}" "$path" || fail "cannot move $path into place"
 done
-""";
-}

@@ -1,20 +1,6 @@
-namespace NixDeploy.Deploy.Remote;
-
-/// <summary>
-/// The agent that runs the deploy steps on a host (POSIX sh), sent with every remote call: hosts need nothing installed
-/// beyond what NixOS has (flock, setsid, timeout, nix-env). Its exit codes are <see cref="RemoteExitCodes"/>.
-/// </summary>
-internal static class AgentScript
-{
-    public const string Text = KeptFilesScript.Functions + HostShell.Functions + """
-# NixDeploy's agent on a target host, run over SSH as: sh -c AGENT nixdeploy-agent COMMAND ARGS...
-# Every argument arrives shell-quoted by the deployer. Exit codes are the protocol (RemoteExitCodes.cs mirrors them):
-#   0 ok, 64 usage, 70 host-side failure, 75 deploy lock held, 76 an unconfirmed deploy's watchdog is pending,
-#   80 profile not set, 81 activation failed, 82 activation timed out, 83 boot entry failed,
-#   84 confirmation too late (the watchdog took over), 85 rollback did not finish in time.
-set -u
-root=/run/nixdeploy
-profile=/nix/var/nix/profiles/system
+# shellcheck shell=sh
+# NixDeploy's agent on a target host, run over SSH as: sh -c AGENT nixdeploy-agent COMMAND ARGS... (AGENT is lib.sh and
+# this file). Every argument arrives shell-quoted by the deployer. Its exit codes are the protocol (lib.sh's exit_*).
 
 # The watchdog reads its deadline at any time, so it is replaced atomically; the other state files are written
 # before the watchdog starts or under the step lock it takes before reading them.
@@ -44,7 +30,7 @@ wake_watchdog() {
 
 # Whether no watchdog holds its lock, waiting up to SECONDS for it to let go (the lock is tried on fd 8, then closed).
 watchdog_gone() { # SECONDS
-  exec 8>>"$root/watchdog.lock"
+  exec 8>>"$state_root/watchdog.lock"
   if [ "$1" = 0 ]; then flock -n 8; else flock -w "$1" 8; fi
   gone=$?
   exec 8>&-
@@ -59,14 +45,14 @@ watchdog_gone() { # SECONDS
 reboot_required() { # SYSTEM REFERENCE
   reboot=1
   booted=$2
-  [ -e /run/booted-system ] && booted=/run/booted-system
+  [ -e "$booted_system_link" ] && booted=$booted_system_link
   [ -n "$booted" ] || return 0
   for boot_file in kernel initrd; do
     if [ -e "$booted/$boot_file" ] || [ -e "$1/$boot_file" ]; then
       [ "$booted/$boot_file" -ef "$1/$boot_file" ] || return 0
     fi
   done
-  booted_params= system_params=
+  booted_params='' system_params=''
   read -r booted_params 2>/dev/null < "$booted/kernel-params"
   read -r system_params 2>/dev/null < "$1/kernel-params"
   [ "$booted_params" = "$system_params" ] || return 0
@@ -75,9 +61,9 @@ reboot_required() { # SYSTEM REFERENCE
 
 state_dir() {
   case "$1" in
-    '' | *[!A-Za-z0-9-]*) echo "nixdeploy-agent: bad deploy token '$1'" >&2; exit 64 ;;
+    '' | *[!A-Za-z0-9-]*) echo "nixdeploy-agent: bad deploy token '$1'" >&2; exit "$exit_usage" ;;
   esac
-  dir=$root/$1
+  dir=$state_root/$1
 }
 
 cmd=${1:-}
@@ -89,52 +75,46 @@ case "$cmd" in
     ;;
 
   lock)
-    # Held for as long as the deployer keeps this session's stdin open; the kernel drops the lock when the
-    # session ends, however it ends, so it cannot go stale.
-    [ -d "$root" ] || mkdir -p "$root" || exit 70
-    exec 9>>"$root/deploy.lock"
-    if ! flock -n 9; then
-      echo "another deploy to this host is running (it holds $root/deploy.lock)" >&2
-      exit 75
-    fi
+    # Held for as long as the deployer keeps this session's stdin open (the read loop at the end).
+    take_deploy_lock
     # A watchdog lives only for a deploy whose state directory exists (a confirmation removes it), so without one
     # there is no watchdog lock to probe.
-    set -- "$root"/*/
+    set -- "$state_root"/*/
     if [ -d "$1" ] && ! watchdog_gone 0; then
       echo "the watchdog of an unconfirmed deploy is still armed on this host; it rolls back or is confirmed within its deadline" >&2
-      exit 76
+      exit "$exit_watchdog_pending"
     fi
     # Files placed by a deploy that never activated belong to no system: the live one gets its own back.
     if ! restore_kept "$pending_kept"; then
       echo "cannot put back the files a deploy that was not activated replaced (listed in $pending_kept)" >&2
-      exit 70
+      exit "$exit_host_failure"
     fi
     current_system
     # For a deploy that finds its closure live already (nothing else runs then).
     reboot_required "$current" "$current"
     printf 'locked\nreboot=%s\ncurrent=%s\n' "$reboot" "$current"
-    while read -r line; do :; done
+    while read -r _; do :; done
     ;;
 
   activate) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARM-SECONDS AFTER-SECONDS WATCHDOG-SCRIPT (empty: no rollback)
-    [ $# -eq 6 ] || exit 64
+    [ $# -eq 6 ] || exit "$exit_usage"
     state_dir "$1"
     closure=$2 timeout_s=$3 arm_s=$4 after_s=$5 watchdog=$6
-    mkdir -p "$dir" || exit 70
+    mkdir -p "$dir" || exit "$exit_host_failure"
     # From here the files placed for this deploy are its own: its rollback restores them, its confirmation keeps them.
-    if [ -e "$pending_kept" ]; then mv -f "$pending_kept" "$dir/kept-files" || exit 70; fi
+    if [ -e "$pending_kept" ]; then mv -f "$pending_kept" "$dir/kept-files" || exit "$exit_host_failure"; fi
     current_system
     previous=$current
     profile_generation
-    printf '%s\n' "$previous" > "$dir/previous" && printf '%s\n' "$generation" > "$dir/previous-generation" || exit 70
+    printf '%s\n' "$previous" > "$dir/previous" && printf '%s\n' "$generation" > "$dir/previous-generation" || exit "$exit_host_failure"
     printf 'previous=%s\n' "$previous"
     # The watchdog waits for a step in progress before it rolls back.
     exec 7>>"$dir/step.lock"
     flock 7
     if [ -n "$watchdog" ]; then
-      set_deadline "$dir" "$arm_s" || exit 70
-      exec 8>>"$root/watchdog.lock"
-      flock -n 8 || exit 76
+      set_deadline "$dir" "$arm_s" || exit "$exit_host_failure"
+      exec 8>>"$state_root/watchdog.lock"
+      flock -n 8 || exit "$exit_watchdog_pending"
       # Detached from this session (own session, no inherited terminal or pipes): it outlives the deployer.
       # It inherits fd 8, so the watchdog lock is held exactly as long as the watchdog lives.
       setsid sh -c "$watchdog" nixdeploy-watchdog "$dir" "$timeout_s" < /dev/null >> "$dir/watchdog.log" 2>&1 7>&- &
@@ -142,27 +122,27 @@ case "$cmd" in
       i=0
       until [ -s "$dir/watchdog.pid" ]; do
         i=$((i + 1))
-        [ "$i" -le 200 ] || { echo "the rollback watchdog did not start" >&2; exit 70; }
+        [ "$i" -le 200 ] || { echo "the rollback watchdog did not start" >&2; exit "$exit_host_failure"; }
         sleep 0.05
       done
       echo armed
     fi
-    if ! nix-env -p "$profile" --set "$closure" >&2; then
-      echo "nix-env -p $profile --set $closure failed" >&2
-      exit 80
+    if ! nix-env -p "$system_profile" --set "$closure" >&2; then
+      echo "nix-env -p $system_profile --set $closure failed" >&2
+      exit "$exit_profile_not_set"
     fi
     profile_generation
-    printf '%s\n' "$generation" > "$dir/new-generation" || exit 70
+    printf '%s\n' "$generation" > "$dir/new-generation" || exit "$exit_host_failure"
     timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" test >&2
     status=$?
     case $status in
       0) ;;
-      124 | 137) echo "switch-to-configuration test did not finish within $timeout_s s and was killed" >&2; exit 82 ;;
-      *) echo "switch-to-configuration test exited $status" >&2; exit 81 ;;
+      124 | 137) echo "switch-to-configuration test did not finish within $timeout_s s and was killed" >&2; exit "$exit_activation_timed_out" ;;
+      *) echo "switch-to-configuration test exited $status" >&2; exit "$exit_activation_failed" ;;
     esac
     if [ -n "$watchdog" ]; then
       # One wake-up is enough: a watchdog that misses it re-reads the deadline when its old one comes.
-      set_deadline "$dir" "$after_s" || exit 70
+      set_deadline "$dir" "$after_s" || exit "$exit_host_failure"
       read -r pid < "$dir/watchdog.pid" && kill -USR1 "$pid" 2>/dev/null
     fi
     reboot_required "$closure" "$previous"
@@ -172,17 +152,17 @@ case "$cmd" in
     ;;
 
   finish) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARMED(0|1): boot entry, then the confirmation that disarms the watchdog
-    [ $# -eq 4 ] || exit 64
+    [ $# -eq 4 ] || exit "$exit_usage"
     state_dir "$1"
     closure=$2 timeout_s=$3 armed=$4
     exec 7>>"$dir/step.lock"
     flock 7
-    if [ "$armed" = 1 ] && [ -d "$dir/claim" ]; then exit 84; fi
+    if [ "$armed" = 1 ] && [ -d "$dir/claim" ]; then exit "$exit_confirmation_too_late"; fi
     : > "$dir/boot-started"
-    timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" boot >&2 || exit 83
+    timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" boot >&2 || exit "$exit_boot_entry_failed"
     if [ "$armed" = 1 ]; then
       # mkdir is atomic: either this confirmation or the watchdog's rollback claims the deploy, never both.
-      mkdir "$dir/claim" 2>/dev/null || exit 84
+      mkdir "$dir/claim" 2>/dev/null || exit "$exit_confirmation_too_late"
       printf 'deployer\n' > "$dir/claim/owner"
       wake_watchdog "$dir"
     fi
@@ -194,13 +174,13 @@ case "$cmd" in
     ;;
 
   rollback) # TOKEN WAIT-SECONDS: has the watchdog roll back now (if it has not already) and waits for it
-    [ $# -eq 2 ] || exit 64
+    [ $# -eq 2 ] || exit "$exit_usage"
     state_dir "$1"
     wait_s=$2
-    [ -d "$dir" ] || { echo "no deploy $1 on this host" >&2; exit 70; }
+    [ -d "$dir" ] || { echo "no deploy $1 on this host" >&2; exit "$exit_host_failure"; }
     [ -d "$dir/claim" ] || write_deadline "$dir" 0
     wake_watchdog "$dir"
-    watchdog_gone "$wait_s" || exit 85
+    watchdog_gone "$wait_s" || exit "$exit_rollback_unfinished"
     result=
     read -r result 2>/dev/null < "$dir/result"
     printf 'result=%s\n' "$result"
@@ -211,14 +191,12 @@ case "$cmd" in
     ;;
 
   keep-files) # the files placed under this lock stay though nothing is activated (the system is unchanged)
-    [ $# -eq 0 ] || exit 64
+    [ $# -eq 0 ] || exit "$exit_usage"
     drop_kept "$pending_kept"
     ;;
 
   *)
     echo "usage: nixdeploy-agent status|lock|activate|finish|rollback|keep-files ..." >&2
-    exit 64
+    exit "$exit_usage"
     ;;
 esac
-""";
-}

@@ -1,0 +1,36 @@
+namespace NixDeploy.Host;
+
+/// <summary>
+/// What the deployer and the host programs (<see cref="HostProgram"/>) agree on: the paths on a host and the programs'
+/// exit codes. Host/lib.sh defines each once, named in snake_case (<c>state_root</c>, <c>exit_locked</c>), and the
+/// programs use only those names; a test compares the two.
+/// </summary>
+internal static class HostProtocol
+{
+    /// <summary>The deploy lock, the watchdog lock, one state directory per unconfirmed deploy, placed artifacts.</summary>
+    public const string StateRoot = "/run/nixdeploy";
+
+    public const string SystemProfile = "/nix/var/nix/profiles/system";
+
+    public const string CurrentSystemLink = "/run/current-system";
+
+    /// <summary>What NixOS links at boot: the kernel a host runs (a deploy's reboot check).</summary>
+    public const string BootedSystemLink = "/run/booted-system";
+
+    /// <summary>Exit codes of every host program (lib.sh's <c>exit_*</c>).</summary>
+    public static class Exit
+    {
+        public const int Ok = 0;
+        public const int Usage = 64;
+        public const int NoEarlierGeneration = 66;
+        public const int HostFailure = 70;
+        public const int Locked = 75;
+        public const int WatchdogPending = 76;
+        public const int ProfileNotSet = 80;
+        public const int ActivationFailed = 81;
+        public const int ActivationTimedOut = 82;
+        public const int BootEntryFailed = 83;
+        public const int ConfirmationTooLate = 84;
+        public const int RollbackUnfinished = 85;
+    }
+}

@@ -1,0 +1,157 @@
+# shellcheck shell=sh
+# NixDeploy's host library (POSIX sh), put in front of every host program (agent.sh, watchdog.sh, live.sh,
+# placement.sh) when it is loaded: hosts need nothing installed beyond what NixOS has (flock, setsid, timeout, nix-env).
+# The functions set variables instead of printing, and use builtins where they can: a deploy calls them many times on
+# every host, where a subshell or a process (readlink, date) costs more than the rest of the work.
+set -u
+
+# The protocol with the deployer, each name once: Host/HostProtocol.cs holds the same names and values (a test
+# compares them), and the programs use only these names.
+# shellcheck disable=SC2034 # not every program uses every name
+{
+  state_root=/run/nixdeploy
+  system_profile=/nix/var/nix/profiles/system
+  current_system_link=/run/current-system
+  booted_system_link=/run/booted-system
+  exit_ok=0
+  exit_usage=64
+  exit_no_earlier_generation=66
+  exit_host_failure=70
+  exit_locked=75
+  exit_watchdog_pending=76
+  exit_profile_not_set=80
+  exit_activation_failed=81
+  exit_activation_timed_out=82
+  exit_boot_entry_failed=83
+  exit_confirmation_too_late=84
+  exit_rollback_unfinished=85
+}
+
+# Files placed under the deploy lock before any activation, listed one a line; see keep_file.
+# shellcheck disable=SC2034 # the watchdog has its deploy's own list
+pending_kept=$state_root/kept-files
+
+# Sets resolved to LINK fully resolved (cd -P resolves like readlink -f, without a process), or to nothing when LINK
+# does not exist.
+resolve_link() { # LINK
+  resolved=
+  [ -e "$1" ] || return 0
+  resolve_from=$PWD
+  cd -P "$1" && resolved=$PWD
+  cd "${resolve_from:-/}" || cd /
+}
+
+# Sets current to the live system, or to nothing when there is none.
+current_system() {
+  resolve_link "$current_system_link"
+  current=$resolved
+}
+
+# Sets generation to the system profile's generation number (system -> system-7-link), or to nothing without a profile.
+# shellcheck disable=SC2034 # not every program reads it
+profile_generation() {
+  generation=
+  link=$(readlink "$system_profile" 2>/dev/null) || return 0
+  link=${link#system-}
+  generation=${link%-link}
+}
+
+# Takes the host's deploy lock (fd 9) for as long as this program runs; the kernel drops it when the program ends,
+# however it ends, so it cannot go stale. Exits with exit_locked when another deploy or rollback holds it.
+take_deploy_lock() {
+  [ -d "$state_root" ] || mkdir -p "$state_root" || exit "$exit_host_failure"
+  exec 9>>"$state_root/deploy.lock"
+  flock -n 9 && return 0
+  echo "another deploy or rollback on this host is running (it holds $state_root/deploy.lock)" >&2
+  exit "$exit_locked"
+}
+
+# Sets now to the whole seconds since boot: deadlines are compared on one boot only, as /run is emptied by the next.
+uptime_seconds() {
+  read -r now _ < /proc/uptime
+  now=${now%.*}
+}
+
+# The files a step replaces on a host before activation (artifact placement): each replaced file is kept (hard-linked,
+# so owner, group and mode stay) as .NAME.nixdeploy-previous beside it, or .NAME.nixdeploy-absent marks that there was
+# none; the paths are listed one a line in a manifest, first $pending_kept, which the agent's activate moves into its
+# deploy's state directory. A rollback puts them back with restore_kept; a confirmation forgets them with drop_kept.
+kept_names() { # PATH: sets kept_previous and kept_absent
+  kept_previous="${1%/*}/.${1##*/}.nixdeploy-previous"
+  kept_absent="${1%/*}/.${1##*/}.nixdeploy-absent"
+}
+
+# Keeps PATH (or that it is absent) before it is replaced; a copy left from an earlier deploy is replaced.
+keep_file() { # PATH
+  kept_names "$1"
+  rm -f "$kept_previous" "$kept_absent" || return 1
+  if [ -e "$1" ]; then ln -f "$1" "$kept_previous"; else : > "$kept_absent"; fi
+}
+
+# Puts every kept file of MANIFEST back by rename (atomic per file) and removes the ones that were added, then
+# forgets MANIFEST. Fails, keeping MANIFEST, if any file could not be put back. No MANIFEST (empty): nothing to do.
+restore_kept() { # MANIFEST
+  [ -n "$1" ] && [ -e "$1" ] || return 0
+  kept_failed=0
+  while IFS= read -r kept_path; do
+    kept_names "$kept_path"
+    if [ -e "$kept_previous" ]; then
+      mv -f "$kept_previous" "$kept_path" || kept_failed=1
+    elif [ -e "$kept_absent" ]; then
+      rm -f "$kept_path" && rm -f "$kept_absent" || kept_failed=1
+    fi
+  done < "$1"
+  [ "$kept_failed" -eq 0 ] && rm -f "$1"
+}
+
+# The placed files stay: removes the copies kept for a rollback, and MANIFEST.
+drop_kept() { # MANIFEST
+  [ -e "$1" ] || return 0
+  while IFS= read -r kept_path; do
+    kept_names "$kept_path"
+    rm -f "$kept_previous" "$kept_absent"
+  done < "$1"
+  rm -f "$1"
+}
+
+# The host's one rollback, run by the watchdog (a deploy's, also when the deployer asks for it) and by live.sh
+# (dotnet nixdeploy rollback): returns the host from generation FROM of the system profile to SYSTEM, generation
+# GENERATION. The files of the manifest KEPT come back first, as they were before SYSTEM was left; then the profile
+# points at GENERATION (no GENERATION: the profile is removed, there was none) and FROM is deleted when DISPOSAL is
+# discard; SYSTEM is activated with test and, when BOOT is 1, made the boot entry (no SYSTEM: nothing stays live).
+# Commands' output goes to stderr, each step to the caller's log function. Sets activated to test's exit status and
+# succeeds only when the files are back, the profile is at GENERATION, and SYSTEM activated and is live.
+rollback_to() { # SYSTEM GENERATION KEPT BOOT(0|1) ACTIVATION-TIMEOUT FROM DISPOSAL(keep|discard)
+  rollback_ok=1
+  if restore_kept "$3"; then files=restored; else files=not-restored rollback_ok=0; fi
+  log "files placed before activation: $files"
+  if [ -n "$6" ] && [ "$6" != "$2" ]; then
+    if [ -n "$2" ]; then
+      nix-env -p "$system_profile" --switch-generation "$2" >&2
+    else
+      rm -f "$system_profile" "$system_profile-$6-link"
+    fi
+    profile_status=$?
+    log "profile back to generation ${2:-none} (exit $profile_status)"
+    if [ "$profile_status" != 0 ]; then
+      rollback_ok=0
+    elif [ -n "$2" ] && [ "$7" = discard ]; then
+      nix-env -p "$system_profile" --delete-generations "$6" >&2
+    fi
+  fi
+  activated=0
+  if [ -n "$1" ]; then
+    timeout -k 5 "$5" "$1/bin/switch-to-configuration" test >&2
+    activated=$?
+    log "activated $1 (exit $activated)"
+    if [ "$4" = 1 ]; then
+      timeout -k 5 "$5" "$1/bin/switch-to-configuration" boot >&2
+      log "boot entry back to $1 (exit $?)"
+    fi
+  else
+    rm -f "$current_system_link"
+    log "removed $current_system_link (no previous system)"
+  fi
+  current_system
+  [ "$current" = "$1" ] && [ "$activated" = 0 ] && [ "$rollback_ok" = 1 ]
+}
