@@ -4,7 +4,7 @@
 # Services are never started: the test harness starts its own sshd instances.
 set -euo pipefail
 
-# shellcheck: the suite lints every shell script. zsh and fish: the tests load the tool's completion scripts into each shell.
+# The suite lints every shell script with shellcheck, and loads the tool's completion scripts into zsh and fish.
 packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish)
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -15,7 +15,7 @@ public sealed partial class HostProgramTests
 {
     private static readonly string HostDirectory = Path.Combine(RepositoryRoot.Path, "tasks", "NixDeploy.Core", "Host");
 
-    private static readonly string[] ScriptDirectories = ["scripts", "tests/hosts", "tests/caches", "bench", "bench/lib"];
+    private static readonly string[] ScriptDirectories = [".ci", "scripts", "tests/hosts", "tests/caches", "bench", "bench/lib", "tool/NixDeploy.Tool/Completions"];
 
     public static TheoryData<string> Programs()
     {
@@ -61,6 +61,7 @@ public sealed partial class HostProgramTests
             .Where(IsShellScript).Select(file => Path.GetRelativePath(RepositoryRoot.Path, file)).Order().ToList();
         Assert.Contains("scripts/install-prereqs.sh", scripts);
         Assert.Contains("bench/deploy", scripts);
+        Assert.Contains("tool/NixDeploy.Tool/Completions/nixdeploy.bash", scripts);
         var result = await Cli.Wrap(Shellcheck()).WithArguments(["-f", "gcc", .. scripts]).WithWorkingDirectory(RepositoryRoot.Path)
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         Assert.True(result.ExitCode == 0, $"shellcheck finds:\n{result.StandardOutput}{result.StandardError}");
@@ -126,7 +127,7 @@ public sealed partial class HostProgramTests
 
     private static bool IsShellScript(string file)
     {
-        if (file.EndsWith(".sh", StringComparison.Ordinal))
+        if (file.EndsWith(".sh", StringComparison.Ordinal) || file.EndsWith(".bash", StringComparison.Ordinal))
             return true;
         using var reader = new StreamReader(file);
         var first = reader.ReadLine() ?? "";

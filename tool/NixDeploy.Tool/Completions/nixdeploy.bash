@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bash completion for dotnet nixdeploy and dotnet-nixdeploy. In ~/.bashrc:
 #   eval "$(dotnet nixdeploy completions bash)"
 # The tool answers what may come next itself (System.CommandLine's [suggest] directive), so completions always
