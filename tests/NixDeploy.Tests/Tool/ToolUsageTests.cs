@@ -9,6 +9,9 @@ public sealed class ToolUsageTests
     [InlineData("frobnicate")]
     [InlineData("deploy", "--parallel", "0")]
     [InlineData("deploy", "--parallel", "many")]
+    [InlineData("deploy", "--on-failure", "stop")]
+    [InlineData("deploy", "--confirm-timeout", "0")]
+    [InlineData("push", "--on-failure", "halt")]
     [InlineData("rollback")]
     [InlineData("cache", "keygen")]
     public async Task Bad_command_lines_are_usage_errors(params string[] arguments)

@@ -21,16 +21,39 @@ public static class ToolOptions
 
     public static Option<bool> DryRun() => new("--dry-run") { Description = "Only find out what would change; change nothing" };
 
-    public static Option<int?> Parallel()
+    public static Option<int?> Parallel() =>
+        WholeNumber("--parallel", "How many machines at once (default: the project's NixDeployParallelism)", "N");
+
+    public static Option<int?> ConfirmTimeout() =>
+        WholeNumber("--confirm-timeout", "Seconds a host waits for the deploy's confirmation before it rolls back (NixDeployConfirmTimeout)", "SECONDS");
+
+    public static Option<string?> OnFailure()
     {
-        var option = new Option<int?>("--parallel") { Description = "How many machines at once (default: the project's NixDeployParallelism)", HelpName = "N" };
+        var option = new Option<string?>("--on-failure")
+        {
+            Description = "When a machine fails: continue with the others, or halt (start no further machine) (NixDeployOnFailure)",
+            HelpName = "continue|halt",
+        };
+        option.AcceptOnlyFromAmong("continue", "halt");
+        return option;
+    }
+
+    public static Option<string?> BinaryLog() => new("--binlog")
+    {
+        Description = "Also write an MSBuild binary log of the build to PATH (secrets are never in it)",
+        HelpName = "PATH",
+    };
+
+    private static Option<int?> WholeNumber(string name, string description, string helpName)
+    {
+        var option = new Option<int?>(name) { Description = description, HelpName = helpName };
         // A parser, not a validator: "many" must become a usage error, and a validator would only see the failed conversion.
         option.CustomParser = result =>
         {
             var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
             if (int.TryParse(token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count >= 1)
                 return count;
-            result.AddError($"--parallel must be a whole number of at least 1, not '{token}'.");
+            result.AddError($"{name} must be a whole number of at least 1, not '{token}'.");
             return null;
         };
         return option;

@@ -23,11 +23,19 @@ public static class TargetCommand
         var on = ToolOptions.On();
         var dryRun = ToolOptions.DryRun();
         var parallel = ToolOptions.Parallel();
-        var command = new Command(name, description) { project, on, json };
+        var onFailure = ToolOptions.OnFailure();
+        var confirmTimeout = ToolOptions.ConfirmTimeout();
+        var binaryLog = ToolOptions.BinaryLog();
+        var command = new Command(name, description) { project, on, json, binaryLog };
         if (deploys)
         {
             command.Add(dryRun);
             command.Add(parallel);
+        }
+        if (target == "Deploy")
+        {
+            command.Add(onFailure);
+            command.Add(confirmTimeout);
         }
         command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(parse.GetValue(json), async console =>
         {
@@ -40,10 +48,14 @@ public static class TargetCommand
                 properties["NixDeployDryRun"] = "true";
             if (deploys && parse.GetValue(parallel) is { } count)
                 properties["NixDeployParallelism"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (parse.GetValue(onFailure) is { } policy)
+                properties["NixDeployOnFailure"] = policy;
+            if (parse.GetValue(confirmTimeout) is { } seconds)
+                properties["NixDeployConfirmTimeout"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
             var machines = new List<string>();
             var outcome = await console.ProgressView().ShowAsync($"dotnet nixdeploy {name} ({Path.GetFileName(fleet.Path)})",
-                show => new TargetRun(fleet, target, properties).RunAsync(progress =>
+                show => new TargetRun(fleet, target, properties, parse.GetValue(binaryLog)).RunAsync(progress =>
                 {
                     lock (machines)
                         if (!machines.Contains(progress.Machine))

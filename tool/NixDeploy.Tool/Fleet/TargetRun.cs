@@ -17,7 +17,8 @@ public sealed record TargetOutcome(string RunId, int ExitCode, IReadOnlyList<Bui
 /// properties. The tasks append their progress to a file (<c>NixDeployProgressFile</c>) that <paramref name="onProgress"/>
 /// receives as it grows. Each run has an id of its own (NixDeployRunId), which the reports it writes carry.
 /// </summary>
-public sealed class TargetRun(FleetProject project, string target, IReadOnlyDictionary<string, string> properties)
+/// <param name="binaryLog">Where the build also writes an MSBuild binary log (--binlog), or null.</param>
+public sealed class TargetRun(FleetProject project, string target, IReadOnlyDictionary<string, string> properties, string? binaryLog = null)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(150);
 
@@ -33,6 +34,7 @@ public sealed class TargetRun(FleetProject project, string target, IReadOnlyDict
             DotnetCli.Property("NixDeployProgressFile", progressFile),
             DotnetCli.Property("NixDeployRunId", runId),
             .. properties.Select(pair => DotnetCli.Property(pair.Key, pair.Value)),
+            .. binaryLog is null ? Array.Empty<string>() : [$"-bl:{Path.GetFullPath(binaryLog)}"],
         ];
         var reader = new ProgressReader(progressFile);
         try
