@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using NixDeploy.Diagnostics;
 using NixDeploy.IO;
 using NixDeploy.Pipeline;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
@@ -25,11 +26,18 @@ public sealed class CollectFlakeInputs : NixDeployTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var files = await FlakeInputFiles.CollectAsync(CreateRunner(), FlakeDirectory,
+        var collected = await FlakeInputFiles.CollectAsync(CreateRunner(), FlakeDirectory,
             OverrideInputs.Select(item => item.GetMetadata("Url")),
             OutputDirectories.Select(item => item.GetMetadata("FullPath")).ToList(),
             cancellationToken);
-        AtomicFile.WriteIfChanged(ListFile, string.Concat(files.Select(file => file + "\n")));
-        Files = files.Select(file => (ITaskItem)new TaskItem(file)).ToArray();
+        // The flake's most common surprise: a new machine file that git does not track is invisible to Nix.
+        foreach (var file in collected.UntrackedNixFiles)
+        {
+            var relative = Path.GetRelativePath(FlakeDirectory, file);
+            Log.LogWarning(null, ErrorCodes.NixFileNotInGit, null, file, 0, 0, 0, 0,
+                "{0} is not in git's index, so the flake (and this build) does not see it: run 'git add {0}' if it belongs to the fleet.", relative);
+        }
+        AtomicFile.WriteIfChanged(ListFile, string.Concat(collected.Files.Select(file => file + "\n")));
+        Files = collected.Files.Select(file => (ITaskItem)new TaskItem(file)).ToArray();
     }
 }

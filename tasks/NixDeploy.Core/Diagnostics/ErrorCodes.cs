@@ -30,6 +30,8 @@ public static class ErrorCodes
     // Only a builtins.toJSON string can hold a key twice; JSON readers disagree on which one wins.
     public const string BlueprintDuplicateKey = "ND1121";
     public const string VmSystemNotBootable = "ND1140";
+    // A warning: a .nix file in the flake's folder that git does not track, which the flake therefore cannot see.
+    public const string NixFileNotInGit = "ND1150";
     // An empty blueprint while deployment.json holds machines: an error, so the good manifest is kept.
     public const string BlueprintEmptiedFleet = "ND1130";
 

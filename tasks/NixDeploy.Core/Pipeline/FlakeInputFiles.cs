@@ -12,6 +12,9 @@ namespace NixDeploy.Pipeline;
 /// </summary>
 public static class FlakeInputFiles
 {
+    /// <summary>The flake's input files, and the .nix files in its folder that git does not track yet (so Nix cannot see them).</summary>
+    public sealed record Collected(IReadOnlyList<string> Files, IReadOnlyList<string> UntrackedNixFiles);
+
     private const string PathScheme = "path:";
 
     private static readonly EnumerationOptions EveryFile = new()
@@ -24,11 +27,12 @@ public static class FlakeInputFiles
 
     /// <param name="overrideUrls">NixDeployOverrideInput URLs; relative <c>path:</c> ones resolve against the current directory, as Nix's do.</param>
     /// <param name="outputDirectories">The build's own bin/ and obj/, never inputs.</param>
-    public static async Task<IReadOnlyList<string>> CollectAsync(ProcessRunner runner, string flakeDirectory, IEnumerable<string> overrideUrls,
+    public static async Task<Collected> CollectAsync(ProcessRunner runner, string flakeDirectory, IEnumerable<string> overrideUrls,
         IReadOnlyCollection<string> outputDirectories, CancellationToken cancellationToken)
     {
         var files = new SortedSet<string>(StringComparer.Ordinal);
-        var flake = await TrackedFilesAsync(runner, flakeDirectory, cancellationToken).ConfigureAwait(false) ?? AllFiles(flakeDirectory);
+        var git = await GitFilesAsync(runner, flakeDirectory, cancellationToken).ConfigureAwait(false);
+        var flake = git?.Tracked ?? AllFiles(flakeDirectory);
         // The build's own bin/ and obj/ (even when git tracks them) are outputs: as inputs, every build would evaluate again.
         files.UnionWith(flake.Where(file => !outputDirectories.Any(directory => IsUnder(file, directory))));
         var lockFile = Path.Combine(flakeDirectory, "flake.lock");
@@ -41,24 +45,37 @@ public static class FlakeInputFiles
         // Store paths never change; a path input outside the store is copied whole by Nix.
         foreach (var input in pathInputs.Where(path => !path.StartsWith("/nix/store/", StringComparison.Ordinal)))
             files.UnionWith(AllFiles(input));
-        return files.ToList();
+        var untracked = (git?.Untracked ?? []).Where(file => file.EndsWith(".nix", StringComparison.Ordinal)
+            && !outputDirectories.Any(directory => IsUnder(file, directory))).Order(StringComparer.Ordinal).ToList();
+        return new Collected(files.ToList(), untracked);
     }
 
-    /// <summary>The files in git's index under the folder (tracked or staged) that exist; null outside a git tree.</summary>
-    private static async Task<IEnumerable<string>?> TrackedFilesAsync(ProcessRunner runner, string directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Under the folder, in one git call: the files in git's index (tracked or staged) that exist, and the files git
+    /// neither tracks nor ignores; null outside a git tree.
+    /// </summary>
+    private static async Task<(IEnumerable<string> Tracked, IEnumerable<string> Untracked)?> GitFilesAsync(
+        ProcessRunner runner, string directory, CancellationToken cancellationToken)
     {
         ProcessResult result;
         try
         {
-            result = await runner.RunAsync("git", ["-C", directory, "ls-files", "-z"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            // -t tags each entry: "? " for an untracked one, another letter for one in the index.
+            result = await runner.RunAsync("git", ["-C", directory, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"],
+                cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Win32Exception)
         {
             return null;
         }
-        return result.Succeeded
-            ? result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(file => Path.Combine(directory, file)).Where(File.Exists)
-            : null;
+        if (!result.Succeeded)
+            return null;
+        var entries = result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Where(entry => entry.Length > 2)
+            .Select(entry => (Untracked: entry[0] == '?', File: Path.Combine(directory, entry[2..])))
+            .ToList();
+        return (entries.Where(entry => !entry.Untracked).Select(entry => entry.File).Where(File.Exists),
+            entries.Where(entry => entry.Untracked).Select(entry => entry.File));
     }
 
     // A .git folder is left out: git's own database, large and rewritten by every git command.

@@ -56,6 +56,33 @@ public sealed class NewFleetLayerTests
         TestRunDirectory.Remove(folder);
     }
 
+    [Fact]
+    public async Task A_machine_file_git_does_not_track_gets_a_warning_saying_to_add_it()
+    {
+        var folder = TestRunDirectory.CreateFolder("new-fleet-untracked");
+        var fleet = Path.Combine(folder, "fleet");
+        await NewFleet.CreateAsync(fleet, "", "--machines", "web-1");
+        var added = await TemplateHive.NewAsync(fleet, "nixmachine", "-n", "web-3", "--addr", "127.0.0.203");
+        Assert.True(added.ExitCode == 0, added.StandardOutput + added.StandardError);
+        var build = new DotnetBuild(Path.Combine(fleet, "fleet.nixdeploy"), Path.Combine(folder, "logs"))
+            .WithTargets("EvaluateBlueprint").WithArgument("-getItem:NixDeployMachine").WithVerbosity("m");
+
+        var untracked = await build.MsbuildAsync();
+
+        untracked.AssertSucceeded();
+        var warning = Assert.Single(untracked.Warnings, w => w.Code == "ND1150");
+        Assert.Equal(Path.Combine(fleet, "machines", "web-3.nix"), warning.File);
+        Assert.Contains("git add machines/web-3.nix", warning.Message);
+
+        await GitRepository.CommitAllAsync(fleet, "git add machines/web-3.nix");
+        var tracked = await build.MsbuildAsync();
+
+        tracked.AssertSucceeded();
+        Assert.DoesNotContain(tracked.Warnings, w => w.Code == "ND1150");
+        Assert.Contains("\"Identity\": \"web-3\"", tracked.StandardOutput);
+        TestRunDirectory.Remove(folder);
+    }
+
     /// <summary>EvaluateBlueprint fails with ND1101; its message (Nix's, which the console splits into lines), rejoined.</summary>
     private static async Task<string> EvaluationErrorAsync(string folder, string fleet)
     {
