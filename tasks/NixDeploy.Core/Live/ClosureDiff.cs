@@ -23,4 +23,29 @@ public sealed class ClosureDiff(NixCli nix)
                 $"'nix store diff-closures {from} {to}' failed: {NixMessages.Trim(result.StandardError)}");
         return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
+
+    /// <summary>
+    /// The names of the paths in both closures whose contents differ (a changed setting: <c>etc</c>, a unit file),
+    /// which diff-closures does not show when no version changed; the systems themselves are left out. Both
+    /// closures must be in the local store.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ChangedContentsAsync(string from, string to, CancellationToken cancellationToken)
+    {
+        var before = await ClosureAsync(from, cancellationToken).ConfigureAwait(false);
+        var after = await ClosureAsync(to, cancellationToken).ConfigureAwait(false);
+        return after.Where(path => path != to && !before.Contains(path))
+            .Select(StorePath.Name)
+            .Where(name => before.Any(path => path != from && StorePath.Name(path) == name))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private async Task<HashSet<string>> ClosureAsync(string path, CancellationToken cancellationToken)
+    {
+        var result = await nix.RunAsync(NixCli.WithFeatures("path-info", "--recursive", path), cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+            throw new NixDeployException(ErrorCodes.NixCommandFailed, $"'nix path-info --recursive {path}' failed: {NixMessages.Trim(result.StandardError)}");
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+    }
 }

@@ -12,6 +12,9 @@ public static partial class StorePath
 
     public static bool IsValid(string path) => Pattern().IsMatch(path);
 
+    /// <summary>What follows the hash: <c>etc</c> of <c>/nix/store/&lt;hash&gt;-etc</c>.</summary>
+    public static string Name(string path) => Path.GetFileName(path)[33..];
+
     public static string Require(string path, string what, string? file = null) =>
         IsValid(path)
             ? path

@@ -120,6 +120,15 @@ public sealed class NewFleetDeployTests(NewFleetHosts hosts) : IClassFixture<New
         var oldest = await InstalledTool.RunAsync(fleet, "rollback", "web-2");
         Assert.True(oldest.ExitCode == 1, oldest.ToString());
         Assert.Contains("error ND7006:", oldest.StandardError);
+
+        // A setting that changes no package version: plan names what changed in the closure (its /etc).
+        await NewFleet.EditMachineAsync(fleet, "web-1", "{ profile = defaultProfile; modules = [ { nixdeploy.standin.services.web.healthy = true; } ]; }");
+        var setting = await InstalledTool.RunAsync(fleet, "plan", "--on", "web-1", "--json");
+        Assert.True(setting.ExitCode == 0, setting.ToString());
+        var web1 = JsonDocument.Parse(setting.StandardOutput).RootElement.EnumerateArray().Single();
+        Assert.Equal("change", web1.GetProperty("action").GetString());
+        Assert.Empty(web1.GetProperty("packageChanges").EnumerateArray());
+        Assert.Contains(web1.GetProperty("changedContents").EnumerateArray(), name => name.GetString() == "etc");
         TestRunDirectory.Remove(folder);
     }
 }

@@ -51,8 +51,9 @@ public static class PlanCommand
                 if (state.Closure is null)
                     return new MachinePlanDocument(host.Machine, "install", null, desired, null, null, null);
                 var changes = await diff.DiffAsync(state.Closure, desired, cancellationToken);
+                var contents = changes is { Count: 0 } ? await diff.ChangedContentsAsync(state.Closure, desired, cancellationToken) : null;
                 return new MachinePlanDocument(host.Machine, "change", state.Closure, desired, changes, null,
-                    changes is null ? $"{state.Closure} is not in this machine's Nix store, so its packages cannot be compared." : null);
+                    changes is null ? $"{state.Closure} is not in this machine's Nix store, so its packages cannot be compared." : null, contents);
             });
             Print(console, rows);
             if (rows.Any(row => row.Action == "unknown"))
@@ -85,7 +86,7 @@ public static class PlanCommand
             if (row.Action == "change")
             {
                 var lines = row.PackageChanges is null ? [row.Error!]
-                    : row.PackageChanges.Count == 0 ? ["(no package-level difference)"]
+                    : row.PackageChanges.Count == 0 ? [$"(no package-level difference; changed contents: {string.Join(", ", row.ChangedContents ?? [])})"]
                     : row.PackageChanges.Select(PackageChange.Describe).ToList();
                 foreach (var line in lines)
                     console.Out.WriteLine($"    {line}");

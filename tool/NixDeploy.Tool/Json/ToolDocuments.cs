@@ -13,9 +13,11 @@ public sealed record MachineStatusDocument(
     string Machine, string Address, bool Reachable, string? LiveClosure, int? Generation, string? DesiredClosure,
     bool AtDesiredClosure, string? LastDeployStatus, string? ErrorCode, string? Error);
 
-/// <summary>--json of <c>plan</c>, one per machine: what a deploy would do and the package changes.</summary>
+/// <summary>--json of <c>plan</c>, one per machine: what a deploy would do and the package changes.
+/// <c>ChangedContents</c>: when no package version changed, the paths whose contents did (a changed setting: etc).</summary>
 public sealed record MachinePlanDocument(
-    string Machine, string Action, string? LiveClosure, string DesiredClosure, IReadOnlyList<string>? PackageChanges, string? ErrorCode, string? Error);
+    string Machine, string Action, string? LiveClosure, string DesiredClosure, IReadOnlyList<string>? PackageChanges, string? ErrorCode, string? Error,
+    IReadOnlyList<string>? ChangedContents = null);
 
 /// <summary>--json of <c>rollback</c>, one per machine.</summary>
 public sealed record MachineRollbackDocument(string Machine, bool RolledBack, string? LiveClosure, int? Generation, string? ErrorCode, string? Error);
