@@ -36,7 +36,7 @@ public sealed class ArtifactStoreEvaluator(NixCli nix)
         JsonElement json;
         try
         {
-            json = await nix.EvalJsonAsync(flake.Attribute(attribute), Apply, file, cancellationToken).ConfigureAwait(false);
+            json = await nix.EvalJsonAsync(flake.Attribute(attribute), AttributePositions.Apply(Apply), file, cancellationToken).ConfigureAwait(false);
         }
         // The output is optional: a fleet without it has no artifacts.
         catch (NixDeployException e) when (e.Code == ErrorCodes.FlakeEvaluationFailed
@@ -44,6 +44,7 @@ public sealed class ArtifactStoreEvaluator(NixCli nix)
         {
             return ArtifactStore.Empty;
         }
-        return ArtifactStoreParser.Parse(json, machines, attribute, file);
+        var positions = AttributePositions.From(json.GetProperty("positions"), flake.IsLocal ? flake.Reference : null);
+        return ArtifactStoreParser.Parse(json.GetProperty("value"), machines, attribute, file, positions);
     }
 }

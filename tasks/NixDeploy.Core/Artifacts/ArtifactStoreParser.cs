@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NixDeploy.Blueprint;
 using NixDeploy.Diagnostics;
+using NixDeploy.Nix;
 using NixDeploy.Host;
 
 namespace NixDeploy.Artifacts;
@@ -21,18 +22,22 @@ public sealed class ArtifactStoreParser
     private readonly List<Diagnostic> _errors = [];
     private readonly string _attribute;
     private readonly string? _file;
+    private readonly AttributePositions _positions;
 
-    private ArtifactStoreParser(string attribute, string? file)
+    private ArtifactStoreParser(string attribute, string? file, AttributePositions positions)
     {
         _attribute = attribute;
         _file = file;
+        _positions = positions;
     }
 
     /// <param name="json">The evaluated output, with every script as <c>{ text, needs }</c> (see <see cref="ArtifactStoreEvaluator"/>).</param>
     /// <param name="machines">The blueprint's machines: artifacts may only be declared for those.</param>
-    public static ArtifactStore Parse(JsonElement json, IReadOnlyCollection<string> machines, string attribute, string? file)
+    /// <param name="positions">Where the output's values are defined: an error names its value's file, line and column.</param>
+    public static ArtifactStore Parse(JsonElement json, IReadOnlyCollection<string> machines, string attribute, string? file,
+        AttributePositions? positions = null)
     {
-        var parser = new ArtifactStoreParser(attribute, file);
+        var parser = new ArtifactStoreParser(attribute, file, positions ?? AttributePositions.Unknown);
         var store = parser.ParseStore(json, machines);
         if (parser._errors.Count > 0)
             throw new NixDeployException(parser._errors);
@@ -392,5 +397,16 @@ public sealed class ArtifactStoreParser
         _ => json.GetRawText(),
     };
 
-    private void Error(string code, string message) => _errors.Add(new Diagnostic(code, message, _file));
+    // Every message here begins with the path of the value at fault ("artifacts.store.web-1.key.file.id.path: ..."):
+    // where that value is defined is where the error points.
+    private void Error(string code, string message) =>
+        _errors.Add(_positions.Locate(PathIn(message)) is var (file, line, column)
+            ? new Diagnostic(code, message, file, line, column)
+            : new Diagnostic(code, message, _file));
+
+    private string PathIn(string message)
+    {
+        var path = message.Split(' ', 2)[0].TrimEnd(':');
+        return path.StartsWith(_attribute + ".", StringComparison.Ordinal) ? path[(_attribute.Length + 1)..] : "";
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NixDeploy.Diagnostics;
+using NixDeploy.Nix;
 
 namespace NixDeploy.Blueprint;
 
@@ -16,9 +17,9 @@ public sealed class BlueprintParser
 
     private readonly List<Diagnostic> _errors = [];
     private readonly string? _file;
-    private readonly BlueprintPositions _positions;
+    private readonly AttributePositions _positions;
 
-    private BlueprintParser(string? file, BlueprintPositions positions)
+    private BlueprintParser(string? file, AttributePositions positions)
     {
         _file = file;
         _positions = positions;
@@ -28,7 +29,7 @@ public sealed class BlueprintParser
     /// Parses a blueprint; an error names where its value is defined (<paramref name="positions"/>), else
     /// <paramref name="file"/> (the flake that declares the blueprint).
     /// </summary>
-    public static IReadOnlyDictionary<string, MachineSpec> Parse(string json, string? file, BlueprintPositions? positions = null)
+    public static IReadOnlyDictionary<string, MachineSpec> Parse(string json, string? file, AttributePositions? positions = null)
     {
         JsonDocument document;
         try
@@ -44,12 +45,12 @@ public sealed class BlueprintParser
             return Parse(document.RootElement, file, positions);
     }
 
-    public static IReadOnlyDictionary<string, MachineSpec> Parse(JsonElement root, string? file, BlueprintPositions? positions = null)
+    public static IReadOnlyDictionary<string, MachineSpec> Parse(JsonElement root, string? file, AttributePositions? positions = null)
     {
         // A blueprint exported as builtins.toJSON arrives as a JSON string holding the JSON (Nix knows no positions in it).
         if (root.ValueKind == JsonValueKind.String)
             return Parse(root.GetString()!, file);
-        var parser = new BlueprintParser(file, positions ?? BlueprintPositions.Unknown);
+        var parser = new BlueprintParser(file, positions ?? AttributePositions.Unknown);
         var machines = parser.ParseMachines(root);
         if (parser._errors.Count > 0)
             throw new NixDeployException(parser._errors);

@@ -19,8 +19,8 @@ public sealed class BlueprintEvaluator(NixCli nix)
         if (flake.IsLocal && !Directory.Exists(flake.Reference))
             throw new NixDeployException(ErrorCodes.FlakeEvaluationFailed,
                 $"The flake folder '{flake.Reference}' does not exist: create it with a flake.nix, or set NixDeployFlake to the folder that holds flake.nix (default: the project's folder).", file);
-        var evaluated = await nix.EvalJsonAsync(flake.Attribute(attribute), BlueprintPositions.ApplyExpression, file, cancellationToken).ConfigureAwait(false);
-        var positions = BlueprintPositions.From(evaluated.GetProperty("positions"), flake.IsLocal ? flake.Reference : null);
+        var evaluated = await nix.EvalJsonAsync(flake.Attribute(attribute), AttributePositions.Apply(null), file, cancellationToken).ConfigureAwait(false);
+        var positions = AttributePositions.From(evaluated.GetProperty("positions"), flake.IsLocal ? flake.Reference : null);
         var blueprint = DeploymentOverride.Apply(BlueprintParser.Parse(evaluated.GetProperty("value"), file, positions), overrides, projectFile);
         var selected = MachineSelector.Select(blueprint, selection, projectFile);
 

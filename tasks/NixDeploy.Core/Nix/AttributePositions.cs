@@ -1,38 +1,43 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace NixDeploy.Blueprint;
+namespace NixDeploy.Nix;
 
 /// <summary>
-/// Where each value of an attribute-set blueprint is defined, as Nix's <c>builtins.unsafeGetAttrPos</c> reports it,
-/// so an error points at the line to fix. Nix evaluates a local flake from its copy in the store: positions in that
-/// copy are mapped back to the same file in the flake's folder.
+/// Where each value of an evaluated attribute set (a blueprint, the artifacts output) is defined, as Nix's
+/// <c>builtins.unsafeGetAttrPos</c> reports it, so an error points at the line to fix. Nix evaluates a local flake
+/// from its copy in the store: positions in that copy are mapped back to the same file in the flake's folder.
 /// </summary>
-public sealed partial class BlueprintPositions
+public sealed partial class AttributePositions
 {
-    /// <summary>The apply function that returns a blueprint with its positions, in the same <c>nix eval</c> call.</summary>
-    public const string ApplyExpression =
-        "bp: let "
-        + "at = set: name: let p = builtins.unsafeGetAttrPos name set; in if p == null then null else { inherit (p) file line column; }; "
-        + "tree = set: builtins.mapAttrs (name: value: { at = at set name; sub = if builtins.isAttrs value then tree value else null; }) set; "
-        + "in { value = bp; positions = if builtins.isAttrs bp then tree bp else null; }";
-
-    private static readonly BlueprintPositions None = new(default, null);
+    private static readonly AttributePositions None = new(default, null);
 
     private readonly JsonElement _tree;
     private readonly string? _flakeDirectory;
 
-    private BlueprintPositions(JsonElement tree, string? flakeDirectory)
+    private AttributePositions(JsonElement tree, string? flakeDirectory)
     {
         _tree = tree;
         _flakeDirectory = flakeDirectory;
     }
 
-    /// <summary>The positions the apply function returned (null for a JSON-string blueprint: it has none).</summary>
-    public static BlueprintPositions From(JsonElement positions, string? flakeDirectory) =>
-        positions.ValueKind == JsonValueKind.Object ? new BlueprintPositions(positions, flakeDirectory) : None;
+    /// <summary>
+    /// An apply function for the same <c>nix eval</c> call that returns <c>{ value; positions; }</c>: the value as
+    /// <paramref name="transform"/> (a Nix function, or null) makes it, and the positions of the value as the flake has it.
+    /// </summary>
+    public static string Apply(string? transform) =>
+        "v: let "
+        + "at = set: name: let p = builtins.unsafeGetAttrPos name set; in if p == null then null else { inherit (p) file line column; }; "
+        // Not into a derivation: its out refers back to itself.
+        + "plain = value: builtins.isAttrs value && (value.type or null) != \"derivation\"; "
+        + "tree = set: builtins.mapAttrs (name: value: { at = at set name; sub = if plain value then tree value else null; }) set; "
+        + $"in {{ value = {(transform is null ? "v" : $"({transform}) v")}; positions = if builtins.isAttrs v then tree v else null; }}";
 
-    public static BlueprintPositions Unknown => None;
+    /// <summary>The positions the apply function returned (null for a JSON string, which has none).</summary>
+    public static AttributePositions From(JsonElement positions, string? flakeDirectory) =>
+        positions.ValueKind == JsonValueKind.Object ? new AttributePositions(positions, flakeDirectory) : None;
+
+    public static AttributePositions Unknown => None;
 
     /// <summary>
     /// Where the value at <paramref name="path"/> (<c>web-1.deployment.healthChecks[0].url</c>) is defined, or, when
@@ -48,8 +53,9 @@ public sealed partial class BlueprintPositions
         {
             if (level.ValueKind != JsonValueKind.Object || !level.TryGetProperty(segment, out var node))
                 break;
-            if (node.TryGetProperty("at", out var at) && at.ValueKind == JsonValueKind.Object)
-                found = (Local(at.GetProperty("file").GetString()!), at.GetProperty("line").GetInt32(), at.GetProperty("column").GetInt32());
+            // Values an apply function made have no file of their own ("«string»"): the enclosing one's is the place.
+            if (node.TryGetProperty("at", out var at) && at.ValueKind == JsonValueKind.Object && at.GetProperty("file").GetString() is ['/', ..] file)
+                found = (Local(file), at.GetProperty("line").GetInt32(), at.GetProperty("column").GetInt32());
             if (!node.TryGetProperty("sub", out level))
                 break;
         }
