@@ -48,9 +48,12 @@ public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog 
         }
     }
 
+    // bench/deploy sets it to measure plain ssh over the same open connection against the mux client.
+    private static readonly bool PlainSsh = Environment.GetEnvironmentVariable("NIXDEPLOY_BENCH_PLAIN_SSH") == "1";
+
     /// <summary><paramref name="words"/> started over the host's open connection, or null when there is none to share.</summary>
     internal async Task<SshMuxSession?> OpenSharedSessionAsync(IReadOnlyList<string> words, CancellationToken cancellationToken) =>
-        ControlPath is null ? null : await SshMuxSession.TryOpenAsync(ControlPath, ShellQuote.Join(words), cancellationToken).ConfigureAwait(false);
+        ControlPath is null || PlainSsh ? null : await SshMuxSession.TryOpenAsync(ControlPath, ShellQuote.Join(words), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The full ssh argument list for <paramref name="words"/>.</summary>
     public IReadOnlyList<string> Arguments(IReadOnlyList<string> words) =>
