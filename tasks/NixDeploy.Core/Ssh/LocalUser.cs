@@ -13,7 +13,7 @@ internal sealed partial record LocalUser(string Name, string Home, uint Id)
     public static LocalUser Current()
     {
         var id = getuid();
-        return (UnixDescriptors.IsSupported ? Entry(id) : null)
+        return (OperatingSystem.IsLinux() && Environment.Is64BitProcess ? Entry(id) : null)
             // Elsewhere struct passwd is laid out differently; $HOME is the best guess there.
             ?? new LocalUser(Environment.UserName, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), id);
     }

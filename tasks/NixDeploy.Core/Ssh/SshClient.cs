@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
 using NixDeploy.Diagnostics;
 using NixDeploy.Processes;
 
@@ -35,8 +33,6 @@ public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog 
         IReadOnlyList<string> words, string display, TimeSpan? timeout, CancellationToken cancellationToken, string? standardInput = null)
     {
         Log.Command($"ssh {Target} {display}");
-        if (await OpenSharedSessionAsync(words, cancellationToken).ConfigureAwait(false) is { } session)
-            return await RunAsync(session, standardInput, timeout, cancellationToken).ConfigureAwait(false);
         try
         {
             return await _runner.RunAsync(Options.Executable, Arguments(words), standardInput: standardInput, timeout: timeout, cancellationToken: cancellationToken)
@@ -48,10 +44,6 @@ public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog 
         }
     }
 
-    /// <summary><paramref name="words"/> started over the host's open connection, or null when there is none to share.</summary>
-    internal async Task<SshMuxSession?> OpenSharedSessionAsync(IReadOnlyList<string> words, CancellationToken cancellationToken) =>
-        ControlPath is null ? null : await SshMuxSession.TryOpenAsync(ControlPath, ShellQuote.Join(words), cancellationToken).ConfigureAwait(false);
-
     /// <summary>The full ssh argument list for <paramref name="words"/>.</summary>
     public IReadOnlyList<string> Arguments(IReadOnlyList<string> words) =>
         [.. SshArguments.Options(Options, Target, ControlPath), "--", Target.Destination, ShellQuote.Join(words)];
@@ -61,39 +53,6 @@ public sealed class SshClient(SshOptions options, SshTarget target, ICommandLog 
 
     public NixDeployException Missing() => new(ErrorCodes.InvalidSshOption,
         $"The ssh client '{Options.Executable}' was not found: install OpenSSH's client (on Debian: 'apt-get install openssh-client').");
-
-    /// <summary>What ssh would say when the connection under a session was lost.</summary>
-    public string ConnectionLost => $"the shared connection to {Target} closed before the command ended";
-
-    private async Task<ProcessResult> RunAsync(SshMuxSession session, string? standardInput, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        await using var _ = session.ConfigureAwait(false);
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (timeout is { } limit)
-            timeoutSource.CancelAfter(limit);
-        var stopwatch = Stopwatch.StartNew();
-        try
-        {
-            if (standardInput is not null)
-                await session.WriteInputAsync(standardInput, timeoutSource.Token).ConfigureAwait(false);
-            session.CloseInput();
-            var output = ReadToEndAsync(session.StandardOutput, timeoutSource.Token);
-            var error = ReadToEndAsync(session.StandardError, timeoutSource.Token);
-            var exit = await session.Completion.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
-            return new ProcessResult(exit ?? UnreachableExitCode, await output.ConfigureAwait(false),
-                await error.ConfigureAwait(false) + (exit is null ? ConnectionLost : ""), stopwatch.Elapsed);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"'{Options.Executable}' did not finish within {timeout!.Value.TotalSeconds:0.#} s.");
-        }
-    }
-
-    private static async Task<string> ReadToEndAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
-        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-    }
 
     private static string FirstLine(string text)
     {

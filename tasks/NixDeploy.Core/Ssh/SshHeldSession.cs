@@ -22,16 +22,6 @@ public sealed class SshHeldSession : IAsyncDisposable
     // The exit code once the session has ended and all it printed is read (ssh's 255 when the connection was lost).
     private readonly Task<int> _exit;
 
-    // Over the host's shared connection.
-    private SshHeldSession(SshClient client, SshMuxSession session, string readyPrefix)
-    {
-        _readyPrefix = readyPrefix;
-        _kill.Token.Register(() => { _ = session.DisposeAsync(); });
-        _release.Task.ContinueWith(_ => session.CloseInput(), TaskScheduler.Default);
-        _exit = RunAsync(client, session);
-    }
-
-    // As an ssh process, which connects (and may become the shared connection).
     private SshHeldSession(SshClient client, IReadOnlyList<string> words, string readyPrefix)
     {
         _readyPrefix = readyPrefix;
@@ -69,18 +59,13 @@ public sealed class SshHeldSession : IAsyncDisposable
     {
         client.Log.Command($"ssh {client.Target} {display}");
         SshHeldSession session;
-        if (await client.OpenSharedSessionAsync(words, cancellationToken).ConfigureAwait(false) is { } shared)
-            session = new SshHeldSession(client, shared, readyPrefix);
-        else
+        try
         {
-            try
-            {
-                session = new SshHeldSession(client, words, readyPrefix);
-            }
-            catch (Win32Exception)
-            {
-                throw client.Missing();
-            }
+            session = new SshHeldSession(client, words, readyPrefix);
+        }
+        catch (Win32Exception)
+        {
+            throw client.Missing();
         }
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
@@ -115,32 +100,6 @@ public sealed class SshHeldSession : IAsyncDisposable
         }
         await _exit.ConfigureAwait(false);
         _kill.Dispose();
-    }
-
-    private async Task<int> RunAsync(SshClient client, SshMuxSession session)
-    {
-        var output = ReadAsync(session.StandardOutput, OnLine);
-        var error = ReadAsync(session.StandardError, line => _standardError.AppendLine(line));
-        var exit = await session.Completion.ConfigureAwait(false);
-        await Task.WhenAll(output, error).ConfigureAwait(false);
-        if (exit is null)
-            _standardError.Append(client.ConnectionLost);
-        await session.DisposeAsync().ConfigureAwait(false);
-        return exit ?? SshClient.UnreachableExitCode;
-    }
-
-    private static async Task ReadAsync(Stream stream, Action<string> onLine)
-    {
-        using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
-        try
-        {
-            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
-                onLine(line);
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            // The session was killed.
-        }
     }
 
     private void OnLine(string line)
