@@ -13,10 +13,7 @@ namespace NixDeploy.Tests.Core;
 /// </summary>
 public sealed class LayerTests
 {
-    /// <summary>
-    /// Lowest first; the same order as ARCHITECTURE.md. A name covers its child namespaces not listed: Artifacts'
-    /// Backends, Prompts and Delivery are one unit with it (they still use each other both ways).
-    /// </summary>
+    /// <summary>Lowest first; the same order as ARCHITECTURE.md. Namespaces in one layer do not use each other.</summary>
     private static readonly string[][] Layers =
     [
         ["NixDeploy.Diagnostics"],
@@ -29,6 +26,9 @@ public sealed class LayerTests
         ["NixDeploy.Deploy.Remote"],
         ["NixDeploy.Deploy"],
         ["NixDeploy.Cache", "NixDeploy.Artifacts", "NixDeploy.Live"],
+        ["NixDeploy.Artifacts.Prompts", "NixDeploy.Artifacts.Backends"],
+        ["NixDeploy.Artifacts.Delivery"],
+        ["NixDeploy.Artifacts.Services"],
         ["NixDeploy.Engine"],
         ["NixDeploy.Tasks", "NixDeploy.Tool.Json", "NixDeploy.Tool.Output"],
         ["NixDeploy.Tool.Cli"],
@@ -54,29 +54,26 @@ public sealed class LayerTests
             if (type.Namespace?.StartsWith("NixDeploy", StringComparison.Ordinal) != true)
                 continue;
             var from = Layer(type.Namespace);
-            if (from is null)
+            if (from < 0)
             {
                 problems.Add($"{type.Namespace} is in no layer: add it to LayerTests.Layers and ARCHITECTURE.md");
                 continue;
             }
             foreach (var used in Referenced(type).Where(used => assemblies.Contains(used.Assembly)))
             {
-                if (string.IsNullOrEmpty(used.Namespace) || Layer(used.Namespace) is not { } to || to.Name == from.Value.Name)
+                if (used.Namespace is not { } ns || ns == type.Namespace)
                     continue;
-                if (to.Index >= from.Value.Index)
-                    problems.Add($"{from.Value.Name} uses {to.Name} ({type.FullName} -> {used.FullName}), which is {(to.Index == from.Value.Index ? "in its own layer" : "above it")}");
+                // A namespace outside the order (-1) is reported above, as the user of something.
+                var to = Layer(ns);
+                if (to >= from)
+                    problems.Add($"{type.Namespace} uses {ns} ({type.FullName} -> {used.FullName}), which is {(to == from ? "in its own layer" : "above it")}");
             }
         }
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 
-    /// <summary>The listed name covering <paramref name="ns"/> (the longest prefix) and its layer's index.</summary>
-    private static (string Name, int Index)? Layer(string ns) =>
-        Layers.SelectMany((names, index) => names.Select(name => (Name: name, Index: index)))
-            .Where(entry => ns == entry.Name || ns.StartsWith(entry.Name + ".", StringComparison.Ordinal))
-            .OrderByDescending(entry => entry.Name.Length)
-            .Select(entry => ((string, int)?)entry)
-            .FirstOrDefault();
+    /// <summary>The index of the namespace's layer, -1 when it is in none: a new namespace needs a place in the order.</summary>
+    private static int Layer(string ns) => Array.FindIndex(Layers, layer => layer.Contains(ns));
 
     private const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Public | BindingFlags.NonPublic
         | BindingFlags.Instance | BindingFlags.Static;
