@@ -40,8 +40,8 @@ public sealed class GenerateDeploymentManifest : NixDeployTask
             FlakeDirectory,
             PreviousManifest,
             cancellationToken,
-            DeploymentCache.From(PushCacheItems.Parse(Caches, ProjectFile), ProjectFile),
-            string.IsNullOrEmpty(ArtifactsFile) ? null : ArtifactIntermediateFiles.ReadResult(ArtifactsFile));
+            DeploymentCaches.From(PushCacheItems.Parse(Caches, ProjectFile), ProjectFile),
+            string.IsNullOrEmpty(ArtifactsFile) ? null : ManifestArtifacts.From(ArtifactIntermediateFiles.ReadResult(ArtifactsFile)));
         var written = NixDeploy.Manifest.ManifestFile.Write(ManifestFile, manifest);
         Changed = manifest.Changed;
         ChangedMachines = manifest.Changes

@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using NixDeploy.Artifacts.Services;
 using NixDeploy.Artifacts;
 using NixDeploy.Nix;
 using NixDeploy.Pipeline;

@@ -1,4 +1,3 @@
-using NixDeploy.Artifacts.Prompts;
 using NixDeploy.Diagnostics;
 using NixDeploy.Nix;
 

@@ -1,6 +1,5 @@
 using NixDeploy.Diagnostics;
 using NixDeploy.IO;
-using NixDeploy.Json;
 
 namespace NixDeploy.Artifacts;
 
@@ -8,17 +7,17 @@ namespace NixDeploy.Artifacts;
 public static class ArtifactIntermediateFiles
 {
     public static bool WriteStore(string path, ArtifactStore store) =>
-        IntermediateJson.WriteIfChanged(path, store, NixDeployJsonContext.Default.ArtifactStore);
+        IntermediateJson.WriteIfChanged(path, store, ArtifactsJsonContext.Default.ArtifactStore);
 
     public static ArtifactStore ReadStore(string path) =>
-        IntermediateJson.Read(path, NixDeployJsonContext.Default.ArtifactStore, ErrorCodes.ArtifactStateUnreadable);
+        IntermediateJson.Read(path, ArtifactsJsonContext.Default.ArtifactStore, ErrorCodes.ArtifactStateUnreadable);
 
     public static bool WriteResult(string path, ArtifactQueueResult result) =>
-        IntermediateJson.WriteIfChanged(path, result, NixDeployJsonContext.Default.ArtifactQueueResult);
+        IntermediateJson.WriteIfChanged(path, result, ArtifactsJsonContext.Default.ArtifactQueueResult);
 
     /// <summary>The queue's result; empty when the file does not exist (the queue did not run, e.g. no artifacts).</summary>
     public static ArtifactQueueResult ReadResult(string path) =>
         File.Exists(path)
-            ? IntermediateJson.Read(path, NixDeployJsonContext.Default.ArtifactQueueResult, ErrorCodes.ArtifactStateUnreadable)
+            ? IntermediateJson.Read(path, ArtifactsJsonContext.Default.ArtifactQueueResult, ErrorCodes.ArtifactStateUnreadable)
             : ArtifactQueueResult.Empty;
 }

@@ -1,7 +1,9 @@
+using NixDeploy.Manifest;
+
 namespace NixDeploy.Artifacts;
 
-/// <summary>A machine's artifact as deployment.json records it: its name, and each file's target path and content hash.</summary>
-public sealed record ManifestArtifact(string Name, bool Shared, IReadOnlyDictionary<string, ManifestArtifactFile> Files)
+/// <summary>What deployment.json records of the artifact queue's result.</summary>
+public static class ManifestArtifacts
 {
     /// <summary>The manifest's view of a queue result: no owners, modes or storage, and never content.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<ManifestArtifact>>? From(ArtifactQueueResult result)
@@ -19,6 +21,3 @@ public sealed record ManifestArtifact(string Name, bool Shared, IReadOnlyDiction
                 .ToList()), StringComparer.Ordinal);
     }
 }
-
-/// <param name="Sha256">The stored form's SHA-256 (the ciphertext for age-encrypted files); null when the artifact is regenerated every time.</param>
-public sealed record ManifestArtifactFile(string Path, string? Sha256);

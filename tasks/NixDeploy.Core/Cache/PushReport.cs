@@ -1,6 +1,5 @@
 using NixDeploy.Diagnostics;
 using NixDeploy.IO;
-using NixDeploy.Json;
 
 namespace NixDeploy.Cache;
 
@@ -12,7 +11,7 @@ public sealed record PushReport(int SchemaVersion, string RunId, bool DryRun, IR
 {
     public const int CurrentSchemaVersion = 1;
 
-    public static ReportFile<PushReport> Json { get; } = new(NixDeployJsonContext.Default.PushReport);
+    public static ReportFile<PushReport> Json { get; } = new(CacheJsonContext.Default.PushReport);
 
     /// <summary>The report of one push: <paramref name="results"/> is empty when this machine is a cache server, and every cache was skipped.</summary>
     public static PushReport Of(string runId, bool dryRun, IReadOnlyList<CacheDefinition> caches, IReadOnlyList<CachePushResult> results) =>

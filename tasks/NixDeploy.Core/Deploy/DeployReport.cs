@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using NixDeploy.IO;
-using NixDeploy.Json;
 
 namespace NixDeploy.Deploy;
 
@@ -22,7 +21,7 @@ public sealed record DeployReport(
 
     public string? RunId { get; init; }
 
-    public static ReportFile<DeployReport> Json { get; } = new(NixDeployJsonContext.Default.DeployReport);
+    public static ReportFile<DeployReport> Json { get; } = new(DeployJsonContext.Default.DeployReport);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using NixDeploy.Artifacts.Services;
 using NixDeploy.Artifacts;
 using NixDeploy.Artifacts.Delivery;
 using NixDeploy.Cache;

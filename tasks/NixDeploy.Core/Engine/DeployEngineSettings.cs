@@ -1,4 +1,4 @@
-using NixDeploy.Artifacts.Prompts;
+using NixDeploy.Artifacts;
 using NixDeploy.Deploy;
 using NixDeploy.Nix;
 

@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
-using NixDeploy.Artifacts;
 using NixDeploy.Blueprint;
-using NixDeploy.Cache;
 
 namespace NixDeploy.Manifest;
 

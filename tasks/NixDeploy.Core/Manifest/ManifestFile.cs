@@ -1,7 +1,6 @@
 using System.Text.Json;
 using NixDeploy.Diagnostics;
 using NixDeploy.IO;
-using NixDeploy.Json;
 using NixDeploy.Nix;
 
 namespace NixDeploy.Manifest;
@@ -28,7 +27,7 @@ public static class ManifestFile
                     throw new NixDeployException(ErrorCodes.PreviousManifestUnknownSchema,
                         $"The previous deployment manifest has schemaVersion {version.GetRawText()}, which this SDK does not know (it reads {DeploymentManifest.CurrentSchemaVersion}). Use the SDK version that wrote it, or start afresh without NixDeployPreviousManifest.", path);
             }
-            manifest = JsonSerializer.Deserialize(json, NixDeployJsonContext.Default.DeploymentManifest);
+            manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.DeploymentManifest);
         }
         catch (JsonException e)
         {
@@ -55,7 +54,7 @@ public static class ManifestFile
         DeploymentManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize(File.ReadAllText(path), NixDeployJsonContext.Default.DeploymentManifest);
+            manifest = JsonSerializer.Deserialize(File.ReadAllText(path), ManifestJsonContext.Default.DeploymentManifest);
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -109,7 +108,7 @@ public static class ManifestFile
 
     /// <summary>Writes the manifest atomically; returns false when the file already held exactly this content.</summary>
     public static bool Write(string path, DeploymentManifest manifest) =>
-        AtomicFile.WriteIfChanged(path, JsonSerializer.Serialize(manifest, NixDeployJsonContext.Default.DeploymentManifest) + "\n");
+        AtomicFile.WriteIfChanged(path, JsonSerializer.Serialize(manifest, ManifestJsonContext.Default.DeploymentManifest) + "\n");
 
     private static NixDeployException NotBuilt(string path) => new(ErrorCodes.ManifestNotBuilt,
         $"{path} does not exist: build the fleet first ('dotnet build', or 'dotnet nixdeploy build').", path);

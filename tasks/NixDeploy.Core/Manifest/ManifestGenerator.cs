@@ -1,5 +1,3 @@
-using NixDeploy.Cache;
-using NixDeploy.Artifacts;
 using NixDeploy.Git;
 using NixDeploy.Pipeline;
 using NixDeploy.Processes;
@@ -17,14 +15,13 @@ public static class ManifestGenerator
         string? previousManifestPath,
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, DeploymentCache>? caches = null,
-        ArtifactQueueResult? artifacts = null)
+        IReadOnlyDictionary<string, IReadOnlyList<ManifestArtifact>>? artifacts = null)
     {
         var previous = string.IsNullOrEmpty(previousManifestPath) ? null : ManifestFile.Read(previousManifestPath);
         var git = Directory.Exists(flakeDirectory)
             ? await GitInfo.ReadAsync(runner, flakeDirectory, cancellationToken).ConfigureAwait(false)
             : GitInfo.None;
-        var manifestArtifacts = artifacts is null ? null : ManifestArtifact.From(artifacts);
-        var changes = ArtifactChanges.Apply(ChangeDetector.Compare(closures, evaluation.Blueprint.Keys.ToList(), previous), manifestArtifacts, previous);
+        var changes = ArtifactChanges.Apply(ChangeDetector.Compare(closures, evaluation.Blueprint.Keys.ToList(), previous), artifacts, previous);
         return new DeploymentManifest(
             DeploymentManifest.CurrentSchemaVersion,
             git.Commit,
@@ -34,7 +31,7 @@ public static class ManifestGenerator
             changes.Values.Any(change => change != ClosureChange.Unchanged),
             changes,
             caches is { Count: > 0 } ? caches : null,
-            manifestArtifacts,
+            artifacts,
             VmBoot.ReadAll(evaluation.Blueprint, closures, Directory.Exists(flakeDirectory) ? Path.Combine(flakeDirectory, "flake.nix") : null));
     }
 }

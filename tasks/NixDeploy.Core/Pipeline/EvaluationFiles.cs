@@ -1,6 +1,5 @@
 using NixDeploy.Diagnostics;
 using NixDeploy.IO;
-using NixDeploy.Json;
 
 namespace NixDeploy.Pipeline;
 
@@ -8,17 +7,17 @@ namespace NixDeploy.Pipeline;
 public static class EvaluationFiles
 {
     public static bool WriteEvaluation(string path, FleetEvaluation evaluation) =>
-        IntermediateJson.WriteIfChanged(path, evaluation, NixDeployJsonContext.Default.FleetEvaluation);
+        IntermediateJson.WriteIfChanged(path, evaluation, PipelineJsonContext.Default.FleetEvaluation);
 
     public static FleetEvaluation ReadEvaluation(string path) =>
-        IntermediateJson.Read(path, NixDeployJsonContext.Default.FleetEvaluation, ErrorCodes.IntermediateFileUnreadable);
+        IntermediateJson.Read(path, PipelineJsonContext.Default.FleetEvaluation, ErrorCodes.IntermediateFileUnreadable);
 
     public static bool WriteClosures(string path, IReadOnlyDictionary<string, string> closures) =>
         IntermediateJson.WriteIfChanged(path, new SortedDictionary<string, string>(closures.ToDictionary(), StringComparer.Ordinal),
-            NixDeployJsonContext.Default.SortedDictionaryStringString);
+            PipelineJsonContext.Default.SortedDictionaryStringString);
 
     public static IReadOnlyDictionary<string, string> ReadClosures(string path) =>
         File.Exists(path)
-            ? IntermediateJson.Read(path, NixDeployJsonContext.Default.SortedDictionaryStringString, ErrorCodes.IntermediateFileUnreadable)
+            ? IntermediateJson.Read(path, PipelineJsonContext.Default.SortedDictionaryStringString, ErrorCodes.IntermediateFileUnreadable)
             : new SortedDictionary<string, string>();
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using NixDeploy.Json;
 
 namespace NixDeploy.Progress;
 
@@ -33,7 +32,7 @@ public sealed class ProgressReader(string path)
         {
             try
             {
-                if (JsonSerializer.Deserialize(line, NixDeployJsonContext.Compact.ProgressEvent) is { } progress)
+                if (JsonSerializer.Deserialize(line, ProgressJsonContext.Compact.ProgressEvent) is { } progress)
                     events.Add(progress);
             }
             catch (JsonException)

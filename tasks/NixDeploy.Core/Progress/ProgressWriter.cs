@@ -1,5 +1,4 @@
 using System.Text.Json;
-using NixDeploy.Json;
 
 namespace NixDeploy.Progress;
 
@@ -21,7 +20,7 @@ public sealed class ProgressWriter(string? path)
     {
         if (string.IsNullOrEmpty(path))
             return;
-        var line = JsonSerializer.Serialize(progress, NixDeployJsonContext.Compact.ProgressEvent) + "\n";
+        var line = JsonSerializer.Serialize(progress, ProgressJsonContext.Compact.ProgressEvent) + "\n";
         // Machines deploy in parallel; one line per write keeps every line whole for the reader.
         lock (_gate)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NixDeploy.Artifacts.Services;
 using NixDeploy.Artifacts;
 using NixDeploy.Artifacts.Backends;
 using NixDeploy.Artifacts.Prompts;

@@ -1,3 +1,4 @@
+using NixDeploy.Artifacts.Services;
 using NixDeploy.Artifacts;
 using NixDeploy.Diagnostics;
 using NixDeploy.Nix;

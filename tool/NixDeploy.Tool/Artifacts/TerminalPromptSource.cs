@@ -1,6 +1,5 @@
 using System.Text;
 using NixDeploy.Artifacts;
-using NixDeploy.Artifacts.Prompts;
 using Spectre.Console;
 
 namespace NixDeploy.Tool.Artifacts;

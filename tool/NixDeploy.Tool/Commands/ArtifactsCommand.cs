@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NixDeploy.Artifacts.Services;
 using NixDeploy.Artifacts;
 using NixDeploy.Tool.Artifacts;
 using NixDeploy.Tool.Cli;

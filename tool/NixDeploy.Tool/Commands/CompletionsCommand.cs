@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NixDeploy.Tool.Cli;
 
 namespace NixDeploy.Tool.Commands;
 

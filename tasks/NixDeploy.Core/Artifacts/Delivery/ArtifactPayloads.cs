@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using NixDeploy.Artifacts.Backends;
-using NixDeploy.Artifacts.Prompts;
 using NixDeploy.Diagnostics;
 
 namespace NixDeploy.Artifacts.Delivery;

@@ -1,10 +1,9 @@
 using NixDeploy.Artifacts.Backends;
 using NixDeploy.Artifacts.Delivery;
-using NixDeploy.Artifacts.Prompts;
 using NixDeploy.Nix;
 using NixDeploy.Processes;
 
-namespace NixDeploy.Artifacts;
+namespace NixDeploy.Artifacts.Services;
 
 /// <summary>
 /// The artifact machinery for one store, wired once for every host (MSBuild tasks, the tool): backends, generator,

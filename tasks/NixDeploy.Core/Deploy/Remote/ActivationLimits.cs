@@ -1,4 +1,4 @@
-namespace NixDeploy.Deploy;
+namespace NixDeploy.Deploy.Remote;
 
 /// <summary>
 /// How long each activation step may take on a host, and the watchdog deadlines that follow from it: armed

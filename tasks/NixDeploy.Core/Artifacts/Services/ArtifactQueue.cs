@@ -1,9 +1,8 @@
 using NixDeploy.Artifacts.Backends;
-using NixDeploy.Artifacts.Prompts;
 using NixDeploy.Diagnostics;
 using NixDeploy.Processes;
 
-namespace NixDeploy.Artifacts;
+namespace NixDeploy.Artifacts.Services;
 
 /// <summary>
 /// Seed 000's queue. For every artifact the selected machines use (a shared one once): deserialize all its files; if

@@ -1,4 +1,4 @@
-namespace NixDeploy.Artifacts.Prompts;
+namespace NixDeploy.Artifacts;
 
 /// <summary>
 /// Answers an artifact's prompts when its generator must run. MSBuild and CI use <see cref="ConfiguredPromptSource"/>

@@ -1,6 +1,4 @@
-using NixDeploy.Manifest;
-
-namespace NixDeploy.Artifacts;
+namespace NixDeploy.Manifest;
 
 /// <summary>
 /// A machine whose closure is unchanged but whose artifacts (names, paths or stored hashes) differ from the previous

@@ -1,4 +1,4 @@
-namespace NixDeploy.Tool;
+namespace NixDeploy.Tool.Cli;
 
 /// <summary>The tool's exit codes (documented in README.md); scripts and CI branch on them.</summary>
 public static class ExitCodes

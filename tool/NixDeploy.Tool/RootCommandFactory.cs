@@ -1,7 +1,7 @@
 using System.CommandLine;
 using NixDeploy.Tool.Commands;
 
-namespace NixDeploy.Tool.Cli;
+namespace NixDeploy.Tool;
 
 /// <summary>The command tree of <c>dotnet nixdeploy</c>.</summary>
 public static class RootCommandFactory

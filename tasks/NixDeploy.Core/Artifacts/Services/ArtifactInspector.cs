@@ -1,6 +1,6 @@
 using NixDeploy.Artifacts.Backends;
 
-namespace NixDeploy.Artifacts;
+namespace NixDeploy.Artifacts.Services;
 
 /// <summary>
 /// What <c>artifacts list</c> and <c>artifacts check</c> report, without generating anything: for each artifact the
