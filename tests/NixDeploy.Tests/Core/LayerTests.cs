@@ -18,7 +18,8 @@ public sealed class LayerTests
     [
         ["NixDeploy.Diagnostics"],
         ["NixDeploy.Processes", "NixDeploy.IO"],
-        ["NixDeploy.Nix", "NixDeploy.Git", "NixDeploy.Blueprint"],
+        ["NixDeploy.Nix", "NixDeploy.Git"],
+        ["NixDeploy.Blueprint"],
         ["NixDeploy.Ssh"],
         ["NixDeploy.Host"],
         ["NixDeploy.Pipeline", "NixDeploy.Progress"],
