@@ -63,9 +63,10 @@ public sealed class PushCache : NixDeployTask
         var roots = ManifestClosures.Read(ManifestFile);
         var runner = CreateRunner();
         var nix = new NixCli(runner, NixOptionsFactory.Create(NixExecutable, null));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        // Only a dry run asks caches over HTTP itself; loading the HTTP stack costs a real push measurable time (bench/push).
+        using var http = dryRun ? new HttpClient { Timeout = TimeSpan.FromSeconds(30) } : null;
 
-        var results = await new CachePushRun(nix, runner, retry, runner.Log, dryRun ? new CacheUploadPlanner(nix, new CacheInfoProbe(http)) : null)
+        var results = await new CachePushRun(nix, runner, retry, runner.Log, http is null ? null : new CacheUploadPlanner(nix, new CacheInfoProbe(http)))
             .PushAsync(caches, roots, CacheServerHostnames.Split(ServerHostnames), "NixDeployCacheServerHostnames", project, cancellationToken,
                 string.IsNullOrEmpty(ClosureListFile) ? null : ClosureListFile);
         foreach (var result in results)
@@ -82,7 +83,7 @@ public sealed class PushCache : NixDeployTask
                 Log.LogWarning(null, ErrorCodes.CachePushFailed, null, project, 0, 0, 0, 0, message);
         }
         var report = PushReport.Of(RunId, dryRun, caches, results);
-        PushReport.Json.Write(ReportFile, report);
+        PushReportWriter.Write(ReportFile, report);
         // A dry run pushed nothing: the next push must not be taken for up to date.
         if (!dryRun && !string.IsNullOrEmpty(StampFile) && results.All(result => result.Status != CachePushStatus.Failed))
             AtomicFile.Touch(StampFile);

@@ -154,4 +154,28 @@ public sealed class CacheCoreTests
 
     private static CacheDefinition Parse(params (string Key, string Value)[] metadata) =>
         CacheDefinitionParser.Parse("c", key => metadata.FirstOrDefault(pair => pair.Key == key).Value, "p.nixdeploy");
+
+    [Fact]
+    public void The_push_report_writer_writes_exactly_what_the_report_reader_reads()
+    {
+        var folder = TestRunDirectory.CreateFolder("push-report");
+        var report = new PushReport(PushReport.CurrentSchemaVersion, "run-1", DryRun: true,
+        [
+            new CachePushReport("local", "file:///tmp/c", CachePushStatus.WouldPush, 2, 1536, 7, null, null, "would upload 2 path(s)",
+                [new StorePathInfo("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-a", 512), new StorePathInfo("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-b", 1024)]),
+            new CachePushReport("web \"q\"", "http://127.0.0.1:1", CachePushStatus.Failed, 0, 0, 0, "ND4005", "refused: ünïcode\n2nd line", "failed", []),
+        ]);
+        var written = Path.Combine(folder, "writer.json");
+        var serialized = Path.Combine(folder, "serializer.json");
+
+        PushReportWriter.Write(written, report);
+        PushReport.Json.Write(serialized, report);
+
+        Assert.Equal(File.ReadAllText(serialized), File.ReadAllText(written));
+        var read = PushReport.Json.Read(written);
+        Assert.Equal(report with { Caches = [] }, read with { Caches = [] });
+        Assert.Equal(report.Caches.Select(c => c with { WouldUpload = [] }), read.Caches.Select(c => c with { WouldUpload = [] }));
+        Assert.Equal(report.Caches[0].WouldUpload, read.Caches[0].WouldUpload);
+        TestRunDirectory.Remove(folder);
+    }
 }

@@ -50,9 +50,7 @@ public sealed class ErrorPositionTests
         var folder = TestRunDirectory.CreateFolder("positions-template");
         var fleet = Path.Combine(folder, "fleet");
         await NewFleet.CreateAsync(fleet, "", "--machines", "web-1");
-        var added = await TemplateHive.NewAsync(fleet, "nixmachine", "-n", "db-1", "--addr", "10.0.0.5 x");
-        Assert.True(added.ExitCode == 0, added.StandardOutput + added.StandardError);
-        await GitRepository.CommitAllAsync(fleet, "dotnet new nixmachine -n db-1");
+        await NewFleet.AddMachineAsync(fleet, "db-1", "10.0.0.5 x");
 
         var result = await new DotnetBuild(Path.Combine(fleet, "fleet.nixdeploy"), Path.Combine(folder, "logs"))
             .WithTargets("EvaluateBlueprint").BuildAsync();

@@ -26,6 +26,15 @@ public static class NewFleet
         await GitRepository.CommitAllAsync(fleet, "dotnet new nixfleet");
     }
 
+    /// <summary>`dotnet new nixmachine -n NAME --addr ADDR` in the fleet; committed unless <paramref name="commit"/> is false.</summary>
+    public static async Task AddMachineAsync(string fleet, string name, string addr, bool commit = true)
+    {
+        var added = await TemplateHive.NewAsync(fleet, "nixmachine", "-n", name, "--addr", addr);
+        Assert.True(added.ExitCode == 0, added.StandardOutput + added.StandardError);
+        if (commit)
+            await GitRepository.CommitAllAsync(fleet, $"dotnet new nixmachine -n {name}");
+    }
+
     /// <summary>Replaces one machine's line in machines.nix and commits it.</summary>
     public static async Task EditMachineAsync(string fleet, string machine, string entry)
     {

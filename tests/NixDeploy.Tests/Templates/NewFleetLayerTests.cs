@@ -36,9 +36,7 @@ public sealed class NewFleetLayerTests
         var folder = TestRunDirectory.CreateFolder("new-fleet-twice");
         var fleet = Path.Combine(folder, "fleet");
         await NewFleet.CreateAsync(fleet, "", "--machines", "web-1,web-2");
-        var added = await TemplateHive.NewAsync(fleet, "nixmachine", "-n", "web-1", "--addr", "127.0.0.202");
-        Assert.True(added.ExitCode == 0, added.StandardOutput + added.StandardError);
-        await GitRepository.CommitAllAsync(fleet, "dotnet new nixmachine -n web-1");
+        await NewFleet.AddMachineAsync(fleet, "web-1", "127.0.0.202");
 
         Assert.Contains("machine 'web-1' is defined twice, in machines.nix and in machines/web-1.nix", await EvaluationErrorAsync(folder, fleet));
         TestRunDirectory.Remove(folder);
@@ -62,8 +60,7 @@ public sealed class NewFleetLayerTests
         var folder = TestRunDirectory.CreateFolder("new-fleet-untracked");
         var fleet = Path.Combine(folder, "fleet");
         await NewFleet.CreateAsync(fleet, "", "--machines", "web-1");
-        var added = await TemplateHive.NewAsync(fleet, "nixmachine", "-n", "web-3", "--addr", "127.0.0.203");
-        Assert.True(added.ExitCode == 0, added.StandardOutput + added.StandardError);
+        await NewFleet.AddMachineAsync(fleet, "web-3", "127.0.0.203", commit: false);
         var build = new DotnetBuild(Path.Combine(fleet, "fleet.nixdeploy"), Path.Combine(folder, "logs"))
             .WithTargets("EvaluateBlueprint").WithArgument("-getItem:NixDeployMachine").WithVerbosity("m");
 
