@@ -1,4 +1,6 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2154
+# SC2154: the names this program uses but does not set come from lib.sh, which is put in front of it when it is sent;
+# Core/HostProgramTests runs shellcheck over lib.sh and this file together, where every name must be defined.
 # NixDeploy's agent on a target host, run over SSH as: sh -c AGENT nixdeploy-agent COMMAND ARGS... (AGENT is lib.sh and
 # this file). Every argument arrives shell-quoted by the deployer. Its exit codes are the protocol (lib.sh's exit_*).
 

@@ -1,4 +1,6 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2154
+# SC2154: the names this program uses but does not set come from lib.sh, which is put in front of it when it is sent;
+# Core/HostProgramTests runs shellcheck over lib.sh and this file together, where every name must be defined.
 # NixDeploy's live-state program, run over SSH outside any deploy as: sh -c LIVE nixdeploy-live COMMAND ARGS... (LIVE
 # is lib.sh and this file), for dotnet nixdeploy status, plan and rollback. A rollback takes the agent's deploy lock,
 # so it never races a deploy, and is lib.sh's rollback_to, the host's one rollback.

@@ -1,4 +1,6 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2154
+# SC2154: the names this program uses but does not set come from lib.sh, which is put in front of it when it is sent;
+# Core/HostProgramTests runs shellcheck over lib.sh and this file together, where every name must be defined.
 # NixDeploy's artifact placement, run over SSH as: sh -c PLACEMENT nixdeploy-artifacts IDENTITY AGE (PLACEMENT is lib.sh
 # and this file). Reads one line per file from stdin, KIND PATH OWNER GROUP MODE BASE64, and stages every file beside
 # its destination with umask 077, decrypting age payloads with the host's own key, then sets owner and mode. Only when

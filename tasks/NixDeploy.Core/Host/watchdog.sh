@@ -1,4 +1,6 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2154
+# SC2154: the names this program uses but does not set come from lib.sh, which is put in front of it when it is sent;
+# Core/HostProgramTests runs shellcheck over lib.sh and this file together, where every name must be defined.
 # NixDeploy's rollback watchdog, started detached by the agent: sh -c WATCHDOG nixdeploy-watchdog DIR ACTIVATION-TIMEOUT.
 # It sleeps until DIR/deadline; unless a confirmation (or a rollback request) claimed the deploy by then, it claims
 # it and returns the host to the previous generation: the files placed before activation, profile, live system and

@@ -15,7 +15,7 @@ public sealed partial class HostProgramTests
 {
     private static readonly string HostDirectory = Path.Combine(RepositoryRoot.Path, "tasks", "NixDeploy.Core", "Host");
 
-    private static readonly string[] ScriptDirectories = [".ci", "scripts", "tests/hosts", "tests/caches", "bench", "bench/lib", "tool/NixDeploy.Tool/Completions"];
+    private static readonly string[] ScriptDirectories = [".ci", "scripts", "tasks/NixDeploy.Core/Host", "tests/hosts", "tests/caches", "bench", "bench/lib", "tool/NixDeploy.Tool/Completions"];
 
     public static TheoryData<string> Programs()
     {
@@ -46,7 +46,7 @@ public sealed partial class HostProgramTests
     public async Task Each_program_passes_shellcheck_and_parses_as_sent(string program)
     {
         var result = await Cli.Wrap(Shellcheck()).WithArguments(["-f", "gcc", "-s", "sh", "-"])
-            .WithStandardInputPipe(PipeSource.FromString(Read("lib") + Read(program)))
+            .WithStandardInputPipe(PipeSource.FromString(Read("lib") + WithoutHeaderDirective(Read(program))))
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         Assert.True(result.ExitCode == 0, $"shellcheck finds in lib.sh + {program}.sh (line numbers count from lib.sh's first line):\n{result.StandardOutput}{result.StandardError}");
         var parsed = await Cli.Wrap("sh").WithArguments(["-n"]).WithStandardInputPipe(PipeSource.FromString(HostProgram.WithoutComments(Read("lib") + Read(program))))
@@ -116,6 +116,11 @@ public sealed partial class HostProgramTests
 
     private static bool IsDefinition(string line, IReadOnlySet<string> protocol) =>
         Assignment().Match(line) is { Success: true } definition && protocol.Contains(definition.Groups[1].Value);
+
+    // A program's first line tells shellcheck, for the file alone, that lib.sh defines the names it uses; behind
+    // lib.sh that is known, and the line would only hide a finding in the program's first command.
+    private static string WithoutHeaderDirective(string text) =>
+        text.StartsWith("# shellcheck ", StringComparison.Ordinal) ? text[(text.IndexOf('\n') + 1)..] : text;
 
     private static string Read(string program) => File.ReadAllText(Path.Combine(HostDirectory, program + ".sh"));
 
