@@ -33,9 +33,10 @@ public sealed class ClosureDiff(NixCli nix)
     {
         var before = await ClosureAsync(from, cancellationToken).ConfigureAwait(false);
         var after = await ClosureAsync(to, cancellationToken).ConfigureAwait(false);
+        var namesBefore = before.Where(path => path != from).Select(StorePath.Name).ToHashSet(StringComparer.Ordinal);
         return after.Where(path => path != to && !before.Contains(path))
             .Select(StorePath.Name)
-            .Where(name => before.Any(path => path != from && StorePath.Name(path) == name))
+            .Where(namesBefore.Contains)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
