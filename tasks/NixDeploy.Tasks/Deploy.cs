@@ -59,9 +59,9 @@ public sealed class Deploy : NixDeployTask
 
     public string? ArtifactStoreFile { get; set; }
 
-    public string? ArtifactsRoot { get; set; }
+    [Required] public string ArtifactsRoot { get; set; } = "";
 
-    public string? AgeExecutable { get; set; }
+    [Required] public string AgeExecutable { get; set; } = "";
 
     /// <summary>@(NixDeployArtifactPrompt), for artifacts whose serialization is skipped and which are generated at deploy.</summary>
     public ITaskItem[] ArtifactPromptAnswers { get; set; } = [];
@@ -76,7 +76,7 @@ public sealed class Deploy : NixDeployTask
             Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout).Parse(project);
         var artifacts = string.IsNullOrEmpty(ArtifactsFile) || string.IsNullOrEmpty(ArtifactStoreFile)
             ? null
-            : new DeployArtifactFiles(ArtifactsFile, ArtifactStoreFile, NullIfEmpty(ArtifactsRoot) ?? "artifacts", NullIfEmpty(AgeExecutable) ?? "age",
+            : new DeployArtifactFiles(ArtifactsFile, ArtifactStoreFile, ArtifactsRoot, AgeExecutable,
                 ArtifactPromptItems.Source(ArtifactPromptAnswers, project));
         using var engine = DeployEngine.Create(
             new DeployEngineSettings(settings, ManifestFile, NixOptionsFactory.Create(NixExecutable, null), RunId, artifacts, ProgressFile), new TaskCommandLog(Log));
@@ -102,6 +102,4 @@ public sealed class Deploy : NixDeployTask
         item.SetMetadata("ErrorCode", machine.ErrorCode ?? "");
         return item;
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

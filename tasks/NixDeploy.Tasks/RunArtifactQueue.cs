@@ -27,7 +27,7 @@ public sealed class RunArtifactQueue : NixDeployTask
     /// <summary>@(NixDeployArtifactPrompt): Include is MACHINE/ARTIFACT/PROMPT (or shared/..., or ARTIFACT/PROMPT), metadata File or EnvironmentVariable.</summary>
     public ITaskItem[] PromptAnswers { get; set; } = [];
 
-    public string? AgeExecutable { get; set; }
+    [Required] public string AgeExecutable { get; set; } = "";
 
     public string? NixExecutable { get; set; }
 
@@ -40,8 +40,7 @@ public sealed class RunArtifactQueue : NixDeployTask
         var store = ArtifactIntermediateFiles.ReadStore(StoreFile);
         var regenerate = ArtifactSelection.Parse(Regenerate, project);
         var runner = CreateRunner();
-        var services = new ArtifactServices(store, ArtifactsRoot, runner, new NixCli(runner, NixOptionsFactory.Create(NixExecutable, null)),
-            string.IsNullOrWhiteSpace(AgeExecutable) ? "age" : AgeExecutable);
+        var services = new ArtifactServices(store, ArtifactsRoot, runner, new NixCli(runner, NixOptionsFactory.Create(NixExecutable, null)), AgeExecutable);
         var result = await services.Queue(ArtifactPromptItems.Source(PromptAnswers, project)).RunAsync(store, evaluation.Selected, regenerate, cancellationToken);
         ArtifactIntermediateFiles.WriteResult(ResultFile, result);
     }

@@ -111,7 +111,7 @@ public sealed class ArtifactCoreTests
             }
             """);
         var runner = new ProcessRunner(NullCommandLog.Instance);
-        var services = new ArtifactServices(store, root, runner, new NixCli(runner, NixOptions.Default));
+        var services = new ArtifactServices(store, root, runner, new NixCli(runner, NixOptions.Default), "age");
 
         Assert.Equal(ArtifactState.Missing, Assert.Single(await services.Inspector().InspectAsync(store, ["web-1"], default)).State);
         var result = await services.Queue(new AnsweringPromptSource("typed at a terminal")).RunAsync(store, ["web-1"], ArtifactSelection.None, default);
@@ -124,7 +124,7 @@ public sealed class ArtifactCoreTests
         // A host key rotated since: the stored secret is encrypted to the old one.
         var rotated = await ArtifactKeys.CreateAsync("web-1");
         var rotatedStore = store with { Config = store.Config with { Age = store.Config.Age with { Hosts = new Dictionary<string, HostKey> { ["web-1"] = new(rotated.HostPublicKeys["web-1"], HostKey.DefaultIdentityFile) } } } };
-        var stale = Assert.Single(await new ArtifactServices(rotatedStore, root, runner, new NixCli(runner, NixOptions.Default)).Inspector().InspectAsync(rotatedStore, ["web-1"], default));
+        var stale = Assert.Single(await new ArtifactServices(rotatedStore, root, runner, new NixCli(runner, NixOptions.Default), "age").Inspector().InspectAsync(rotatedStore, ["web-1"], default));
         Assert.Equal(ArtifactState.Stale, stale.State);
         Assert.Contains("recipients", stale.Detail);
     }

@@ -14,7 +14,7 @@ public sealed class ArtifactServices
     private readonly ArtifactStore _store;
     private readonly ICommandLog _log;
 
-    public ArtifactServices(ArtifactStore store, string artifactsRoot, ProcessRunner runner, NixCli nix, string ageExecutable = "age")
+    public ArtifactServices(ArtifactStore store, string artifactsRoot, ProcessRunner runner, NixCli nix, string ageExecutable)
     {
         _store = store;
         _log = runner.Log;
