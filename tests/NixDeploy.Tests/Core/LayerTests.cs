@@ -30,7 +30,7 @@ public sealed class LayerTests
         ["NixDeploy.Artifacts.Prompts", "NixDeploy.Artifacts.Backends"],
         ["NixDeploy.Artifacts.Delivery"],
         ["NixDeploy.Artifacts.Services"],
-        ["NixDeploy.Engine"],
+        ["NixDeploy.Engine", "NixDeploy.ControlPlane"],
         ["NixDeploy.Tasks", "NixDeploy.Tool.Json", "NixDeploy.Tool.Output"],
         ["NixDeploy.Tool.Cli"],
         ["NixDeploy.Tool.Fleet"],

@@ -1,0 +1,128 @@
+using System.Text.Json.Serialization;
+using NixDeploy.Deploy;
+
+namespace NixDeploy.ControlPlane;
+
+/// <summary>
+/// The control plane's HTTP API (<c>dotnet nixdeploy serve</c>), as both the server and its clients (the
+/// PublishDeployment and Deploy tasks, <c>dotnet nixdeploy --server</c>) see it: routes and the JSON documents.
+/// Errors are <c>application/problem+json</c> with the ND code in <c>code</c>.
+/// </summary>
+public static class ControlPlaneRoutes
+{
+    public const string Api = "/api/v1";
+    public const string Deployments = Api + "/deployments";
+    public const string Machines = Api + "/machines";
+    public const string Tokens = Api + "/tokens";
+    public const string Health = "/health";
+    public const string Metrics = "/metrics";
+    public const string OpenApi = "/openapi/v1.json";
+
+    public static string Deployment(string id) => $"{Deployments}/{Uri.EscapeDataString(id)}";
+
+    /// <summary>The finished deployment as deploy-report.json (409 while it runs).</summary>
+    public static string DeploymentReport(string id) => $"{Deployment(id)}/report";
+
+    public static string Machine(string name) => $"{Machines}/{Uri.EscapeDataString(name)}";
+
+    public static string MachineRollback(string name) => $"{Machine(name)}/rollback";
+
+    public static string Token(string id) => $"{Tokens}/{Uri.EscapeDataString(id)}";
+}
+
+/// <summary>
+/// What a bearer token may do; each role includes the ones before it: <c>read</c> (GET), <c>ci</c> (and post
+/// deployments), <c>operator</c> (and roll machines back), <c>admin</c> (and manage tokens).
+/// </summary>
+public enum TokenRole
+{
+    [JsonStringEnumMemberName("read")] Read,
+    [JsonStringEnumMemberName("ci")] Ci,
+    [JsonStringEnumMemberName("operator")] Operator,
+    [JsonStringEnumMemberName("admin")] Admin,
+}
+
+/// <summary>Where a deployment is; the last four are final.</summary>
+public enum DeploymentStatus
+{
+    [JsonStringEnumMemberName("queued")] Queued,
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("succeeded")] Succeeded,
+    [JsonStringEnumMemberName("failed")] Failed,
+    // The server stopped during the rollout and could not resume it; each machine's live system was read again.
+    [JsonStringEnumMemberName("interrupted")] Interrupted,
+    // A newer deployment took every machine this one still had queued.
+    [JsonStringEnumMemberName("superseded")] Superseded,
+}
+
+/// <summary>
+/// The answer to <c>POST /deployments</c>: 201 with <see cref="Created"/> true, or 200 with false when the same desired
+/// state was posted before (its id).
+/// </summary>
+public sealed record DeploymentAccepted(string Id, bool Created);
+
+public sealed record DeploymentSummary(
+    string Id,
+    DateTimeOffset ReceivedAt,
+    string? GitCommit,
+    DeploymentStatus Status,
+    IReadOnlyList<string> Machines,
+    DateTimeOffset? FinishedAt);
+
+/// <summary><c>GET /deployments?limit=N&amp;before=ID</c>: newest first; <see cref="Next"/> is the <c>before</c> of the next page.</summary>
+public sealed record DeploymentPage(IReadOnlyList<DeploymentSummary> Items, string? Next);
+
+public sealed record DeploymentDetail(
+    string Id,
+    DateTimeOffset ReceivedAt,
+    string? GitCommit,
+    DeploymentStatus Status,
+    DateTimeOffset? FinishedAt,
+    IReadOnlyDictionary<string, MachineRollout> Machines);
+
+/// <summary>
+/// One machine in one deployment. <see cref="Status"/> is <c>queued</c>, <c>running</c>, <c>superseded</c>,
+/// <c>interrupted</c> or a deploy-report status (<c>deployed</c>, <c>unchanged</c>, <c>rolled-back</c>, ...).
+/// </summary>
+public sealed record MachineRollout(
+    string Status,
+    string? PreviousClosure,
+    string? NewClosure,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    IReadOnlyList<StepDuration> Steps,
+    string? ErrorCode,
+    string? ErrorMessage,
+    // Set when Status is superseded: the deployment that took the machine.
+    string? SupersededBy = null);
+
+/// <summary><c>GET /machines</c> and <c>GET /machines/{name}</c>: desired and live closure, the last rollout's result.</summary>
+public sealed record MachineState(
+    string Name,
+    string Address,
+    string? DesiredClosure,
+    string? LiveClosure,
+    string? LastResult,
+    string? LastDeploymentId,
+    DateTimeOffset? LastSeen);
+
+/// <summary><c>POST /machines/{name}/rollback</c>: the generation before the live one, activated and verified.</summary>
+public sealed record RollbackOutcome(string Machine, string Status, string? FromClosure, string? ToClosure, string? ErrorCode, string? ErrorMessage);
+
+public sealed record TokenRequest(TokenRole Role, string Name);
+
+/// <summary>The only time a token's secret is shown.</summary>
+public sealed record TokenCreated(string Id, TokenRole Role, string Name, string Token);
+
+public sealed record TokenInfo(string Id, TokenRole Role, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+/// <summary><c>GET /health</c>: <c>{"status":"healthy","database":"ok",...}</c>, 503 with "unhealthy" when the database is not.</summary>
+public sealed record HealthReport(string Status, string Database, int SchemaVersion);
+
+/// <summary>The problem details body of every error (RFC 9457) with the ND code.</summary>
+public sealed record ControlPlaneProblem(string? Type, string? Title, int Status, string? Detail, string? Code);
+
+public static class DeploymentStatusExtensions
+{
+    public static bool IsFinal(this DeploymentStatus status) => status >= DeploymentStatus.Succeeded;
+}
