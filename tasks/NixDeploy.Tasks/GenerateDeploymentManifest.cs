@@ -1,12 +1,16 @@
 using Microsoft.Build.Framework;
 using NixDeploy.Cache;
 using NixDeploy.Artifacts;
+using NixDeploy.Deploy;
 using NixDeploy.Manifest;
 using NixDeploy.Pipeline;
 
 namespace NixDeploy.Tasks;
 
-/// <summary>Writes deployment.json (git commit, blueprint, closures, changes) atomically and only when it changed.</summary>
+/// <summary>
+/// Writes deployment.json (git commit, selection, deploy policy, every machine's blueprint entry and closure, caches,
+/// artifacts, changes) atomically and only when it changed.
+/// </summary>
 public sealed class GenerateDeploymentManifest : NixDeployTask
 {
     [Required] public string EvaluationFile { get; set; } = "";
@@ -17,8 +21,27 @@ public sealed class GenerateDeploymentManifest : NixDeployTask
 
     public string? PreviousManifest { get; set; }
 
-    /// <summary>The artifact queue's result (obj/), whose names, paths and hashes go into the manifest.</summary>
+    /// <summary>$(NixDeployOn), recorded as the selection.</summary>
+    public string? Selection { get; set; }
+
+    // The deploy policy, as text like the Deploy task's, parsed by the same core code: the document records the values
+    // a Deploy of this project would use.
+    public string? Parallelism { get; set; }
+
+    public string? OnFailure { get; set; }
+
+    public string? ConfirmTimeout { get; set; }
+
+    public string? ActivationTimeout { get; set; }
+
+    /// <summary>$(NixDeployControlPlane): when set, the document must deploy without the repository (every artifact file carried).</summary>
+    public string? ControlPlane { get; set; }
+
+    /// <summary>The artifact queue's result (obj/), whose names, paths, hashes and stored forms go into the manifest.</summary>
     public string? ArtifactsFile { get; set; }
+
+    /// <summary>The evaluated artifact store (obj/): each host's key file for its secrets.</summary>
+    public string? ArtifactStoreFile { get; set; }
 
     [Required] public string ManifestFile { get; set; } = "";
 
@@ -33,15 +56,22 @@ public sealed class GenerateDeploymentManifest : NixDeployTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var manifest = await ManifestGenerator.CreateAsync(
-            CreateRunner(),
-            EvaluationFiles.ReadEvaluation(EvaluationFile),
-            EvaluationFiles.ReadClosures(ClosuresFile),
-            FlakeDirectory,
-            PreviousManifest,
-            cancellationToken,
-            DeploymentCaches.From(PushCacheItems.Parse(Caches, ProjectFile), ProjectFile),
-            string.IsNullOrEmpty(ArtifactsFile) ? null : ManifestArtifacts.From(ArtifactIntermediateFiles.ReadResult(ArtifactsFile)));
+        var policy = new DeploySettingsText(null, null, null, null, Parallelism, OnFailure, null, ConfirmTimeout, ActivationTimeout).ParsePolicy(ProjectFile);
+        var artifacts = string.IsNullOrEmpty(ArtifactsFile) ? ArtifactQueueResult.Empty : ArtifactIntermediateFiles.ReadResult(ArtifactsFile);
+        var store = string.IsNullOrEmpty(ArtifactStoreFile) || !File.Exists(ArtifactStoreFile) ? null : ArtifactIntermediateFiles.ReadStore(ArtifactStoreFile);
+        var manifest = await ManifestGenerator.CreateAsync(CreateRunner(), new ManifestRequest(
+                EvaluationFiles.ReadEvaluation(EvaluationFile),
+                EvaluationFiles.ReadClosures(ClosuresFile),
+                FlakeDirectory,
+                ManifestFile,
+                PreviousManifest,
+                Selection,
+                policy,
+                !string.IsNullOrWhiteSpace(ControlPlane),
+                DeploymentCaches.From(PushCacheItems.Parse(Caches, ProjectFile), ProjectFile),
+                ManifestArtifacts.From(artifacts),
+                store is null ? null : ManifestArtifacts.AgeIdentities(artifacts, store)),
+            cancellationToken);
         var written = NixDeploy.Manifest.ManifestFile.Write(ManifestFile, manifest);
         Changed = manifest.Changed;
         ChangedMachines = manifest.Changes

@@ -13,6 +13,9 @@ public sealed record ArtifactConfig(string SerializeDefault, string DeserializeD
 public sealed record AgeConfig(IReadOnlyList<string> Admins, IReadOnlyDictionary<string, HostKey> Hosts)
 {
     public static readonly AgeConfig Empty = new([], new Dictionary<string, HostKey>());
+
+    /// <summary>The private key file <paramref name="machine"/>'s host decrypts its secrets with.</summary>
+    public string IdentityFileOf(string machine) => Hosts.TryGetValue(machine, out var key) ? key.IdentityFile : HostKey.DefaultIdentityFile;
 }
 
 /// <summary>A machine's SSH host public key (its age recipient) and where the host keeps the private key (its identity).</summary>

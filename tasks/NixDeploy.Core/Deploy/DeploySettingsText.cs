@@ -1,4 +1,5 @@
 using NixDeploy.Diagnostics;
+using NixDeploy.Manifest;
 using NixDeploy.Ssh;
 
 namespace NixDeploy.Deploy;
@@ -33,15 +34,19 @@ public sealed record DeploySettingsText(
     }
 
     /// <summary>The validated settings; <paramref name="projectFile"/> is blamed for a bad value, and relative key files are relative to its folder.</summary>
-    public DeploySettings Parse(string projectFile) => new DeploySettings(
-        new SshOptions(ProjectPath(SshIdentityFile, projectFile), ProjectPath(SshKnownHostsFile, projectFile),
-            SettingValues.Boolean(StrictHostKeyChecking, true, "NixDeployStrictHostKeyChecking", projectFile),
-            ControlPersistSeconds: SettingValues.Integer(SshControlPersist, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", projectFile, ErrorCodes.InvalidSshOption)),
+    public DeploySettings Parse(string projectFile) => DeploySettings.FromPolicy(ParsePolicy(projectFile),
+            new SshOptions(ProjectPath(SshIdentityFile, projectFile), ProjectPath(SshKnownHostsFile, projectFile),
+                SettingValues.Boolean(StrictHostKeyChecking, true, "NixDeployStrictHostKeyChecking", projectFile),
+                ControlPersistSeconds: SettingValues.Integer(SshControlPersist, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", projectFile, ErrorCodes.InvalidSshOption)),
+            projectFile)
+        with { DryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", projectFile) };
+
+    /// <summary>The validated policy alone (what deployment.json records), without the SSH settings the build does not need.</summary>
+    public DeploymentPolicy ParsePolicy(string projectFile) => DeploySettings.ValidatePolicy(new DeploymentPolicy(
         SettingValues.Integer(Parallelism, DeploySettings.DefaultParallelism, "NixDeployParallelism", projectFile),
-        string.IsNullOrWhiteSpace(OnFailure) ? FailurePolicy.Continue : FailurePolicies.Parse(OnFailure, projectFile),
-        SettingValues.Boolean(DryRun, false, "NixDeployDryRun", projectFile),
+        (string.IsNullOrWhiteSpace(OnFailure) ? FailurePolicy.Continue : FailurePolicies.Parse(OnFailure, projectFile)).Name(),
         SettingValues.Integer(ConfirmTimeout, DeploySettings.DefaultConfirmTimeoutSeconds, "NixDeployConfirmTimeout", projectFile),
-        SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", projectFile)).Validate(projectFile);
+        SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", projectFile)), projectFile);
 
     private static string? ProjectPath(string? path, string projectFile) =>
         string.IsNullOrWhiteSpace(path) ? null

@@ -22,4 +22,7 @@ public static class FailurePolicies
         _ => throw new NixDeployException(ErrorCodes.InvalidDeploySetting,
             $"NixDeployOnFailure '{value}' is not a failure policy: use 'continue' (deploy every machine) or 'halt' (start no new machine after a failure).", file),
     };
+
+    /// <summary>The policy as settings, reports and deployment.json spell it.</summary>
+    public static string Name(this FailurePolicy policy) => policy == FailurePolicy.Halt ? "halt" : "continue";
 }

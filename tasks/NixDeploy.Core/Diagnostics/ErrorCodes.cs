@@ -47,6 +47,11 @@ public static class ErrorCodes
 
     public const string IntermediateFileUnreadable = "ND1305";
 
+    // deployment.json as the whole contract of a rollout (schema version 2).
+    public const string ReplacedManifestUnreadable = "ND1310";
+    public const string ArtifactNotCarried = "ND1311";
+    public const string ArtifactPayloadMissing = "ND1312";
+
     // ND40xx: binary caches.
     public const string InvalidCache = "ND4001";
     public const string CacheSecretKeyInvalid = "ND4002";

@@ -39,7 +39,7 @@ public sealed class DeployEngine : IDisposable
         var progress = new ProgressWriter(settings.ProgressFile);
         var transport = (IClosureTransport?)CacheSubstitutionTransport.For(manifest, settings.ManifestFile) ?? new NixCopyTransport(nix);
         var http = new HttpClient();
-        var machines = new MachineDeployer(settings.Deploy, transport, new HealthCheckRunner(http), log, progress, Placement(settings.Artifacts, runner, nix));
+        var machines = new MachineDeployer(settings.Deploy, transport, new HealthCheckRunner(http), log, progress, Placement(settings, manifest, runner, nix));
         return new DeployEngine(settings, manifest, http, new FleetDeployer(settings.Deploy, machines, log, progress));
     }
 
@@ -47,18 +47,30 @@ public sealed class DeployEngine : IDisposable
     /// Deploys <paramref name="machines"/> (the build's selection), after checking them and deployment.json against
     /// <paramref name="selection"/> (ND5017); the report carries the run's id.
     /// </summary>
-    public async Task<DeployReport> DeployAsync(IReadOnlyList<string> machines, string? selection, CancellationToken cancellationToken)
-    {
-        var plans = DeploymentPlan.For(_manifest, _settings.ManifestFile, machines, selection);
-        return await _fleet.DeployAsync(plans, cancellationToken) with { RunId = _settings.RunId };
-    }
+    public async Task<DeployReport> DeployAsync(IReadOnlyList<string> machines, string? selection, CancellationToken cancellationToken) =>
+        await DeployAsync(DeploymentPlan.For(_manifest, _settings.ManifestFile, machines, selection), cancellationToken);
+
+    /// <summary>
+    /// Deploys <paramref name="machines"/> as deployment.json holds them, with no build to agree with: for a process
+    /// that has only the document and its own keys (a control plane), which chooses the machines itself.
+    /// </summary>
+    public async Task<DeployReport> DeployAsync(IReadOnlyList<string> machines, CancellationToken cancellationToken) =>
+        await DeployAsync(DeploymentPlan.For(_manifest, _settings.ManifestFile, machines), cancellationToken);
+
+    private async Task<DeployReport> DeployAsync(IReadOnlyList<MachinePlan> plans, CancellationToken cancellationToken) =>
+        await _fleet.DeployAsync(plans, cancellationToken) with { RunId = _settings.RunId };
 
     public void Dispose() => _http.Dispose();
 
-    /// <summary>None when the fleet evaluated no artifact store: there is nothing to place.</summary>
-    private static ArtifactPlacement? Placement(DeployArtifactFiles? artifacts, ProcessRunner runner, NixCli nix) =>
-        artifacts is null || !File.Exists(artifacts.StoreFile)
-            ? null
-            : new ArtifactServices(ArtifactIntermediateFiles.ReadStore(artifacts.StoreFile), artifacts.Root, runner, nix, artifacts.AgeExecutable)
-                .Placement(ArtifactIntermediateFiles.ReadResult(artifacts.ResultFile), artifacts.Prompts);
+    /// <summary>
+    /// From the repository when the build's artifact files are given (the Deploy target); otherwise from what
+    /// deployment.json carries, so a process with only the document places them; none when there is nothing to place.
+    /// </summary>
+    private static ArtifactPlacement? Placement(DeployEngineSettings settings, DeploymentManifest manifest, ProcessRunner runner, NixCli nix) =>
+        settings.Artifacts is { } artifacts && File.Exists(artifacts.StoreFile)
+            ? new ArtifactServices(ArtifactIntermediateFiles.ReadStore(artifacts.StoreFile), artifacts.Root, runner, nix, artifacts.AgeExecutable)
+                .Placement(ArtifactIntermediateFiles.ReadResult(artifacts.ResultFile), artifacts.Prompts)
+            : settings.Artifacts is null && manifest.Artifacts is { Count: > 0 }
+                ? new ArtifactPlacement(new ManifestHostFiles(manifest, settings.ManifestFile))
+                : null;
 }

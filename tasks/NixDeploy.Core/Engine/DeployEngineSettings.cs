@@ -6,7 +6,8 @@ namespace NixDeploy.Engine;
 
 /// <summary>
 /// What a <see cref="DeployEngine"/> is made of: the deploy's settings, the built fleet (deployment.json), Nix, the
-/// artifacts to place, where progress goes and the id of the run, which its report carries.
+/// artifacts to place, where progress goes and the id of the run, which its report carries. Without
+/// <see cref="Artifacts"/>, the artifact files deployment.json carries are placed: the document is enough.
 /// </summary>
 public sealed record DeployEngineSettings(
     DeploySettings Deploy,

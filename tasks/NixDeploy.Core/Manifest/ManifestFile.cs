@@ -23,9 +23,9 @@ public static class ManifestFile
                     || !document.RootElement.TryGetProperty("schemaVersion", out var version)
                     || version.ValueKind != JsonValueKind.Number)
                     throw Corrupt(path, "it has no numeric schemaVersion");
-                if (!version.TryGetInt32(out var number) || number != DeploymentManifest.CurrentSchemaVersion)
+                if (!version.TryGetInt32(out var number) || !DeploymentManifest.IsReadable(number))
                     throw new NixDeployException(ErrorCodes.PreviousManifestUnknownSchema,
-                        $"The previous deployment manifest has schemaVersion {version.GetRawText()}, which this SDK does not know (it reads {DeploymentManifest.CurrentSchemaVersion}). Use the SDK version that wrote it, or start afresh without NixDeployPreviousManifest.", path);
+                        $"The previous deployment manifest has schemaVersion {version.GetRawText()}, which this SDK does not know (it reads 1 to {DeploymentManifest.CurrentSchemaVersion}). Use the SDK version that wrote it, or start afresh without NixDeployPreviousManifest.", path);
             }
             manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.DeploymentManifest);
         }
@@ -60,13 +60,18 @@ public static class ManifestFile
         {
             throw Unreadable(path, e.Message);
         }
-        return manifest is { Blueprint: not null, Closures: not null } ? manifest : throw Unreadable(path, "it has no blueprint or no closures");
+        if (manifest is not { Blueprint: not null, Closures: not null })
+            throw Unreadable(path, "it has no blueprint or no closures");
+        return DeploymentManifest.IsReadable(manifest.SchemaVersion)
+            ? manifest
+            : throw Unreadable(path, $"its schemaVersion {manifest.SchemaVersion} is not one this SDK reads, 1 to {DeploymentManifest.CurrentSchemaVersion}");
     }
 
     /// <summary>
-    /// Only the closures (machine → store path) of the deployment.json this fleet's build wrote, under
-    /// <see cref="ReadBuilt"/>'s rules. For a push, which needs nothing else: skipping the typed model keeps the
-    /// target's own time small next to the one <c>nix copy</c> it runs.
+    /// Only the closures (machine → store path) of the machines the build that wrote deployment.json selected, under
+    /// <see cref="ReadBuilt"/>'s rules: what it built, while the other machines' closures come from an earlier
+    /// deployment and need not be in this store. For a push, which needs nothing else: skipping the typed model keeps
+    /// the target's own time small next to the one <c>nix copy</c> it runs.
     /// </summary>
     public static IReadOnlyDictionary<string, string> ReadBuiltClosures(string path)
     {
@@ -80,8 +85,9 @@ public static class ManifestFile
                 || !root.TryGetProperty("blueprint", out var blueprint) || blueprint.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("closures", out var closures) || closures.ValueKind != JsonValueKind.Object)
                 throw Unreadable(path, "it has no blueprint or no closures");
+            var selected = SelectedIn(root, path);
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var machine in closures.EnumerateObject())
+            foreach (var machine in closures.EnumerateObject().Where(machine => selected?.Contains(machine.Name) != false))
                 result[machine.Name] = machine.Value.ValueKind == JsonValueKind.String
                     ? machine.Value.GetString()!
                     : throw Unreadable(path, $"the closure of '{machine.Name}' is not a string");
@@ -92,6 +98,14 @@ public static class ManifestFile
             throw Unreadable(path, e.Message);
         }
     }
+
+    // Version 1 has no selection: its closures were the selection's.
+    private static HashSet<string>? SelectedIn(JsonElement root, string path) =>
+        !root.TryGetProperty("selection", out var selection) ? null
+        : selection.ValueKind == JsonValueKind.Object && selection.TryGetProperty("machines", out var machines) && machines.ValueKind == JsonValueKind.Array
+            ? machines.EnumerateArray().Select(machine => machine.ValueKind == JsonValueKind.String ? machine.GetString()! : throw Unreadable(path, "a selected machine is not a string"))
+                .ToHashSet(StringComparer.Ordinal)
+            : throw Unreadable(path, "its selection has no list of machines");
 
     /// <summary>The machines of the deployment.json a build left at <paramref name="path"/>; none when there is none or it cannot be read.</summary>
     public static IReadOnlyCollection<string> MachinesIn(string path)

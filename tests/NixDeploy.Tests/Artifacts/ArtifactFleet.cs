@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using NixDeploy.Tests.Deploy;
 using NixDeploy.Tests.Fleets;
 using NixDeploy.Tests.Infrastructure;
 
@@ -42,6 +43,23 @@ public static class ArtifactFleet
         var builder = (fleet ?? Fleet()).Project(name, configure);
         builder.WithFile("artifacts.nix", ArtifactsNix(keys, store, extra, admins));
         return builder;
+    }
+
+    /// <summary>
+    /// An artifact fleet of healthy stand-in machines on <paramref name="hosts"/> (<see cref="DeployFleet.Machine"/>),
+    /// with the hosts' SSH settings and short time limits.
+    /// </summary>
+    public static TestProjectBuilder DeployableProject(
+        TestHosts hosts, string name, ArtifactKeys keys, string store, (string Machine, string Address)[] machines, string extra = "")
+    {
+        var fleet = new TestFleet();
+        foreach (var (machine, address) in machines)
+            fleet.Machine(DeployFleet.Machine(machine, address));
+        return Project(name, keys, store, extra, fleet: fleet, configure: p => p
+            .Property("NixDeploySshIdentityFile", hosts.IdentityFile)
+            .Property("NixDeploySshKnownHostsFile", hosts.KnownHostsFile)
+            .Property("NixDeployConfirmTimeout", "3")
+            .Property("NixDeployActivationTimeout", "3"));
     }
 
     public static string ArtifactsNix(ArtifactKeys keys, string store, string extra, string? admins = null)

@@ -1,5 +1,7 @@
 using CliWrap;
+using System.Text.Json.Nodes;
 using CliWrap.Buffered;
+using NixDeploy.Tests.Deploy;
 using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Artifacts;
@@ -55,6 +57,16 @@ public sealed class ArtifactKeys
             pair => pair.Key,
             pair => string.Join(' ', File.ReadAllText(pair.Value + ".pub").Trim().Split(' ').Take(2)));
         return new ArtifactKeys(folder, admin, recipient, publicKeys, hostIdentityFiles);
+    }
+
+    /// <summary>The admin key, and as each machine's host key the SSH host key of the test host at its address.</summary>
+    public static async Task<ArtifactKeys> OfTestHostsAsync(TestHosts hosts, params (string Machine, string Address)[] machines)
+    {
+        var hostsJson = JsonNode.Parse(File.ReadAllText(Path.Combine(hosts.Directory, "hosts.json")))!.AsArray();
+        var identities = machines.ToDictionary(
+            m => m.Machine,
+            m => Path.Combine(hostsJson.Single(h => h!["addr"]!.GetValue<string>() == m.Address)!["dir"]!.GetValue<string>(), "ssh_host_ed25519_key"));
+        return await WithHostKeysAsync(TestRunDirectory.CreateFolder("keys"), identities);
     }
 
     /// <summary>The same keys, with <paramref name="machine"/>'s public key replaced (its identity stays).</summary>

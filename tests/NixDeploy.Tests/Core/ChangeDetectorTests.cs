@@ -8,7 +8,7 @@ public sealed class ChangeDetectorTests
     private const string B = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-nixos-system-b";
 
     private static DeploymentManifest Previous(Dictionary<string, string> closures) =>
-        new(1, null, false, new Dictionary<string, NixDeploy.Blueprint.MachineSpec>(), closures, true, new Dictionary<string, ClosureChange>());
+        new(1, null, false, null, null, new Dictionary<string, NixDeploy.Blueprint.MachineSpec>(), closures, true, new Dictionary<string, ClosureChange>());
 
     [Fact]
     public void Without_a_previous_manifest_every_machine_is_added() =>

@@ -20,7 +20,7 @@ public sealed class PipelineBuildTests
 
         result.AssertSucceeded();
         var manifest = Manifests.Read(project);
-        Assert.Equal(1, manifest["schemaVersion"]!.GetValue<int>());
+        Assert.Equal(2, manifest["schemaVersion"]!.GetValue<int>());
         Assert.Equal(await Manifests.GitHeadAsync(project.Directory), manifest["gitCommit"]!.GetValue<string>());
         Assert.False(manifest["gitDirty"]!.GetValue<bool>());
         var closures = Manifests.Closures(manifest);

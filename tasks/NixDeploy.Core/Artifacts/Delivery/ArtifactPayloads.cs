@@ -6,20 +6,24 @@ using NixDeploy.Diagnostics;
 namespace NixDeploy.Artifacts.Delivery;
 
 /// <summary>
-/// Turns a machine's artifacts (the queue's result) into the <see cref="HostFile"/>s to place on it. Secrets always
-/// travel as age ciphertext to the host's key: from the repository as stored, and content from a command backend or
-/// an ephemeral generator is encrypted on the way, in memory. Ephemeral artifacts are generated once per deploy.
+/// Turns a machine's artifacts (the build's queue result) into the <see cref="HostFile"/>s to place on it, from the
+/// repository. Secrets always travel as age ciphertext to the host's key: from the repository as stored, and content
+/// from a command backend or an ephemeral generator is encrypted on the way, in memory. Ephemeral artifacts are
+/// generated once per deploy.
 /// </summary>
-public sealed class ArtifactPayloads(ArtifactStore store, ArtifactBackends backends, AgeCli age, ArtifactGenerator generator, IPromptSource prompts)
+public sealed class ArtifactPayloads(ArtifactQueueResult result, ArtifactStore store, ArtifactBackends backends, AgeCli age, ArtifactGenerator generator, IPromptSource prompts)
+    : IHostFileSource
 {
     private readonly ConcurrentDictionary<ArtifactKey, Lazy<Task<IReadOnlyDictionary<string, HostFile>>>> _ephemeral = new();
 
-    public async Task<IReadOnlyList<HostFile>> ForMachineAsync(string machine, IReadOnlyList<ArtifactResult> artifacts, CancellationToken cancellationToken)
+    public async Task<MachineFiles?> ForMachineAsync(string machine, CancellationToken cancellationToken)
     {
+        if (!result.Machines.TryGetValue(machine, out var artifacts) || artifacts.Count == 0)
+            return null;
         var files = new List<HostFile>();
-        foreach (var result in artifacts)
+        foreach (var artifact in artifacts)
         {
-            var declaration = Declaration(machine, result);
+            var declaration = Declaration(machine, artifact);
             if (declaration.Ephemeral)
             {
                 var generated = await _ephemeral.GetOrAdd(declaration.Key,
@@ -30,7 +34,7 @@ public sealed class ArtifactPayloads(ArtifactStore store, ArtifactBackends backe
             foreach (var file in declaration.Files.Values)
                 files.Add(await StoredAsync(new ArtifactFile(declaration, file), cancellationToken).ConfigureAwait(false));
         }
-        return files;
+        return new MachineFiles(files, store.Config.Age.IdentityFileOf(machine), artifacts.Select(artifact => artifact.Name).ToList());
     }
 
     private async Task<HostFile> StoredAsync(ArtifactFile file, CancellationToken cancellationToken)

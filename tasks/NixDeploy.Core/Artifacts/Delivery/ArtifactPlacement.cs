@@ -11,9 +11,10 @@ namespace NixDeploy.Artifacts.Delivery;
 /// The deploy step that places a machine's artifact files before activation, in one SSH session: secrets arrive as
 /// age ciphertext and are decrypted on the host with its SSH host key (agenix-style), so the deployer needs no key and
 /// no plaintext is on its disk or in any log. Files go outside the Nix store, atomically; the files they replace are
-/// kept on the host, and any rollback of the deploy (the host's watchdog's) puts them back.
+/// kept on the host, and any rollback of the deploy (the host's watchdog's) puts them back. The files come from
+/// <paramref name="source"/>: the repository, or deployment.json alone.
 /// </summary>
-public sealed class ArtifactPlacement(ArtifactQueueResult result, ArtifactStore store, ArtifactPayloads payloads, string hostAgeExecutable = "age") : IPreActivationStep
+public sealed class ArtifactPlacement(IHostFileSource source, string hostAgeExecutable = "age") : IPreActivationStep
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
@@ -21,19 +22,17 @@ public sealed class ArtifactPlacement(ArtifactQueueResult result, ArtifactStore 
 
     public async Task<bool> RunAsync(MachinePlan plan, SshClient ssh, CancellationToken cancellationToken)
     {
-        if (!result.Machines.TryGetValue(plan.Name, out var artifacts) || artifacts.Count == 0)
+        if (await source.ForMachineAsync(plan.Name, cancellationToken).ConfigureAwait(false) is not { } machine)
             return false;
-        var files = await payloads.ForMachineAsync(plan.Name, artifacts, cancellationToken).ConfigureAwait(false);
-        var identity = store.Config.Age.Hosts.TryGetValue(plan.Name, out var key) ? key.IdentityFile : HostKey.DefaultIdentityFile;
         var input = new StringBuilder();
-        foreach (var file in files)
+        foreach (var file in machine.Files)
             input.Append($"{(file.Kind == HostFileKind.Age ? "age" : "plain")} {file.Path} {file.Owner} {file.Group} {file.Mode} {Convert.ToBase64String(file.Payload)}\n");
 
         ProcessResult placed;
         try
         {
-            placed = await ssh.RunAsync(HostProgram.Placement.Command([identity, hostAgeExecutable]),
-                $"nixdeploy-artifacts ({files.Count} file(s) of {string.Join(", ", artifacts.Select(a => a.Name))})",
+            placed = await ssh.RunAsync(HostProgram.Placement.Command([machine.IdentityFile, hostAgeExecutable]),
+                $"nixdeploy-artifacts ({machine.Files.Count} file(s) of {string.Join(", ", machine.Artifacts)})",
                 Timeout, cancellationToken, standardInput: input.ToString()).ConfigureAwait(false);
         }
         catch (TimeoutException e)

@@ -39,5 +39,5 @@ public sealed class ArtifactServices
 
     /// <param name="hostAgeExecutable">The age command on the hosts, which decrypt their secrets themselves.</param>
     public ArtifactPlacement Placement(ArtifactQueueResult result, IPromptSource prompts, string hostAgeExecutable = "age") =>
-        new(result, _store, new ArtifactPayloads(_store, Backends, Age, Generator, prompts), hostAgeExecutable);
+        new(new ArtifactPayloads(result, _store, Backends, Age, Generator, prompts), hostAgeExecutable);
 }
