@@ -36,19 +36,12 @@ public sealed class ArtifactDeployTests(ArtifactDeployHosts hosts) : IClassFixtu
         }
         """;
 
-    private const string VaultBackend = """
-        backend.vault = {
-          serialize = ''mkdir -p "$VAULT"; cp "$in" "$VAULT/$machine-$artifact-$file"'';
-          deserialize = ''[ -f "$VAULT/$machine-$artifact-$file" ] || exit 1; cat "$VAULT/$machine-$artifact-$file"'';
-        };
-        """;
-
     [Fact]
     public async Task Secrets_from_a_command_backend_and_an_ephemeral_generator_are_placed_too()
     {
         var a = hosts.Lease(1);
         var keys = await KeysOfAsync(("web-1", a[0]));
-        using var project = await ProjectAsync("vaultdeploy", keys, VaultAndEphemeral, ("web-1", a[0]), VaultBackend);
+        using var project = await ProjectAsync("vaultdeploy", keys, VaultAndEphemeral, ("web-1", a[0]), ArtifactFleet.VaultBackend);
 
         var result = await Deploy(project).WithEnvironment("VAULT", Path.Combine(keys.Folder, "vault")).BuildAsync();
 

@@ -23,6 +23,14 @@ public static class ArtifactFleet
         return fleet;
     }
 
+    /// <summary>A command backend <c>vault</c> (for <c>extra</c>) that keeps files in the folder <c>$VAULT</c>.</summary>
+    public const string VaultBackend = """
+        backend.vault = {
+          serialize = ''mkdir -p "$VAULT"; cp "$in" "$VAULT/$machine-$artifact-$file"'';
+          deserialize = ''[ -f "$VAULT/$machine-$artifact-$file" ] || exit 1; cat "$VAULT/$machine-$artifact-$file"'';
+        };
+        """;
+
     public static string RunLog(TestProject project) => Path.Combine(project.Folder, "generator-runs.log");
 
     /// <summary>A build with Nix's settings and <c>RUN_LOG</c> for the generators.</summary>

@@ -3,7 +3,6 @@ using NixDeploy.Deploy;
 using NixDeploy.Manifest;
 using NixDeploy.Ssh;
 using NixDeploy.Tests.Artifacts;
-using NixDeploy.Tests.Fleets;
 using NixDeploy.Tests.Infrastructure;
 using NixDeploy.Tests.Spine;
 
@@ -16,15 +15,10 @@ namespace NixDeploy.Tests.Manifest;
 /// </summary>
 public sealed class DeploymentContractTests
 {
-    private static TestFleet ThreeMachines() => new TestFleet()
-        .Machine("web-1", "127.0.0.11", 2222, "web")
-        .Machine("web-2", "127.0.0.12", 2222, "web")
-        .Machine("db-1", "127.0.0.13", 2222, "db");
-
     [Fact]
     public async Task A_selection_builds_only_its_machines_and_every_other_machine_keeps_its_desired_state()
     {
-        using var project = await ThreeMachines().Project("keep").CreateAsync();
+        using var project = await PipelineBuildTests.ThreeMachines().Project("keep").CreateAsync();
         (await project.Dotnet().BuildAsync()).AssertSucceeded();
         var first = Manifests.Closures(Manifests.Read(project));
         var previous = Path.Combine(project.Folder, "previous-deployment.json");
@@ -75,7 +69,7 @@ public sealed class DeploymentContractTests
     [Fact]
     public async Task A_version_1_document_is_read_as_the_previous_deployment_and_its_machines_are_kept()
     {
-        using var project = await ThreeMachines().Project("version1").CreateAsync();
+        using var project = await PipelineBuildTests.ThreeMachines().Project("version1").CreateAsync();
         (await project.Dotnet().BuildAsync()).AssertSucceeded();
         var first = Manifests.Closures(Manifests.Read(project));
         // What the SDK wrote before version 2: no selection, no policy, closures of the selection only.
@@ -108,7 +102,7 @@ public sealed class DeploymentContractTests
     [Fact]
     public async Task The_policy_is_the_projects_deploy_settings_and_turns_back_into_the_same_settings()
     {
-        using var project = await ThreeMachines().Project("policy", p => p
+        using var project = await PipelineBuildTests.ThreeMachines().Project("policy", p => p
                 .Property("NixDeployParallelism", "3")
                 .Property("NixDeployOnFailure", "Halt")
                 .Property("NixDeployConfirmTimeout", "7")
@@ -126,9 +120,40 @@ public sealed class DeploymentContractTests
         Assert.Equal(fromProject, DeploySettings.FromPolicy(policy, fromProject.Ssh, Manifests.PathIn(project)));
 
         // Unset, the document records the core's defaults, as the Deploy task would use them.
-        using var defaults = await ThreeMachines().Project("defaultpolicy").CreateAsync();
+        using var defaults = await PipelineBuildTests.ThreeMachines().Project("defaultpolicy").CreateAsync();
         (await defaults.Dotnet().WithProperty("NixDeployOn", "db-1").BuildAsync()).AssertSucceeded();
         Assert.Equal(new DeploySettings(Ssh()), DeploySettings.FromPolicy(ManifestFile.ReadBuilt(Manifests.PathIn(defaults)).Policy, Ssh(), null));
+    }
+
+    [Theory]
+    [InlineData(0, "continue", 30, "NixDeployParallelism is 0")]
+    [InlineData(10, "sometimes", 30, "NixDeployOnFailure 'sometimes'")]
+    [InlineData(10, "halt", 0, "NixDeployConfirmTimeout is 0")]
+    public void A_document_whose_policy_is_out_of_range_is_a_coded_error_blaming_the_document(int parallelism, string onFailure, int confirm, string message)
+    {
+        var e = Assert.Throws<NixDeploy.Diagnostics.NixDeployException>(() =>
+            DeploySettings.FromPolicy(new DeploymentPolicy(parallelism, onFailure, confirm, 240), Ssh(), "/srv/deployment.json"));
+
+        Assert.Equal("ND5011", e.Code);
+        Assert.Contains(message, e.Diagnostics[0].Message);
+        Assert.Equal("/srv/deployment.json", e.Diagnostics[0].File);
+    }
+
+    [Fact]
+    public async Task A_selection_that_cannot_read_the_deployment_json_it_replaces_fails_and_keeps_it()
+    {
+        using var project = await PipelineBuildTests.ThreeMachines().Project("unreadable").CreateAsync();
+        Directory.CreateDirectory(Path.GetDirectoryName(Manifests.PathIn(project))!);
+        File.WriteAllText(Manifests.PathIn(project), "{ \"schemaVersion\": 2, \"closures\": ");
+
+        var result = await project.Dotnet().WithProperty("NixDeployOn", "web-1").BuildAsync();
+
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        var error = Assert.Single(result.Errors.DistinctBy(e => e.Message), e => e.Code == "ND1310");
+        Assert.Equal(Manifests.PathIn(project), error.File);
+        Assert.Contains("would lose their desired state", error.Message);
+        Assert.Equal("{ \"schemaVersion\": 2, \"closures\": ", File.ReadAllText(Manifests.PathIn(project)));
     }
 
     // A secret kept by a command backend and one generated at every deploy exist in clear only on the deployer.
@@ -140,18 +165,11 @@ public sealed class DeploymentContractTests
         }
         """;
 
-    private const string VaultBackend = """
-        backend.vault = {
-          serialize = ''mkdir -p "$VAULT"; cp "$in" "$VAULT/$machine-$artifact-$file"'';
-          deserialize = ''[ -f "$VAULT/$machine-$artifact-$file" ] || exit 1; cat "$VAULT/$machine-$artifact-$file"'';
-        };
-        """;
-
     [Fact]
     public async Task Age_ciphertext_and_public_files_travel_in_the_document_and_a_secret_never_does_in_clear()
     {
         var keys = await ArtifactKeys.CreateAsync(ArtifactFleet.Machines);
-        using var project = await ArtifactFleet.Project("carried", keys, NotCarried, VaultBackend).CreateAsync();
+        using var project = await ArtifactFleet.Project("carried", keys, NotCarried, ArtifactFleet.VaultBackend).CreateAsync();
         var vault = Path.Combine(keys.Folder, "vault");
 
         var result = await ArtifactFleet.Build(project).WithEnvironment("VAULT", vault).BuildAsync();
@@ -190,7 +208,7 @@ public sealed class DeploymentContractTests
     public async Task A_self_contained_document_for_a_control_plane_refuses_secrets_it_cannot_carry_and_writes_nothing()
     {
         var keys = await ArtifactKeys.CreateAsync(ArtifactFleet.Machines);
-        using var project = await ArtifactFleet.Project("selfcontained", keys, NotCarried, VaultBackend).CreateAsync();
+        using var project = await ArtifactFleet.Project("selfcontained", keys, NotCarried, ArtifactFleet.VaultBackend).CreateAsync();
 
         var result = await ArtifactFleet.Build(project).WithEnvironment("VAULT", Path.Combine(keys.Folder, "vault"))
             .WithProperty("NixDeployControlPlane", "https://deploy.example.org").BuildAsync();

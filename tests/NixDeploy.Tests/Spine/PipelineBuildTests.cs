@@ -6,7 +6,8 @@ namespace NixDeploy.Tests.Spine;
 
 public sealed class PipelineBuildTests
 {
-    private static TestFleet ThreeMachines() => new TestFleet()
+    /// <summary>web-1 and web-2 (label web), db-1 (label db): built, never contacted.</summary>
+    internal static TestFleet ThreeMachines() => new TestFleet()
         .Machine("web-1", "127.0.0.11", 2222, "web")
         .Machine("web-2", "127.0.0.12", 2222, "web")
         .Machine("db-1", "127.0.0.13", 2222, "db");

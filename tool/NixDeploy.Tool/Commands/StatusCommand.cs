@@ -41,7 +41,7 @@ public static class StatusCommand
                     report?.Machines.GetValueOrDefault(host.Machine)?.Status.ToReportName(), state.ErrorCode, state.Error);
             }).ToList();
             Print(console, rows);
-            console.Line(Verdict(rows, manifest.Closures.Count));
+            console.Line(Verdict(rows, manifest.SelectedMachines.Count));
             return rows.All(row => row.AtDesiredClosure) ? ExitCodes.Success : ExitCodes.Failed;
         }));
         return command;
