@@ -37,15 +37,8 @@ public sealed class DeployFromDocumentTests(DocumentDeployHosts hosts) : IClassF
         (await ArtifactFleet.Build(project).BuildAsync()).AssertSucceeded();
         var secret = (await ArtifactKeys.DecryptAsync(keys.AdminIdentityFile, project.PathOf("artifacts/per-machine/web-1/wireguard/key")))!.Trim();
         var closure = Manifests.Closures(Manifests.Read(project))["web-1"];
-        var document = Path.Combine(TestRunDirectory.CreateFolder("document-only"), "deployment.json");
-        File.Copy(Manifests.PathIn(project), document);
-        // The repository, its artifacts and obj/ are gone: only the document and the deployer's SSH key remain.
-        Directory.Delete(project.Folder, recursive: true);
 
-        var manifest = ManifestFile.ReadBuilt(document);
-        var settings = DeploySettings.FromPolicy(manifest.Policy, new SshOptions(hosts.IdentityFile, hosts.KnownHostsFile), document);
-        using var engine = DeployEngine.Create(new DeployEngineSettings(settings, document, NixOptions.Default, "from-document"), NullCommandLog.Instance);
-        var report = await engine.DeployAsync(manifest.SelectedMachines.ToList(), CancellationToken.None);
+        var (report, settings) = await DeployDocumentOnlyAsync(project);
 
         var machine = report.Machines["web-1"];
         Assert.True(machine.Status == MachineStatus.Deployed, $"{machine.Status}: {machine.ErrorCode} {machine.ErrorMessage}");
@@ -69,19 +62,29 @@ public sealed class DeployFromDocumentTests(DocumentDeployHosts hosts) : IClassF
             { web-1.session = { file.nonce.path = "/run/secrets/nonce"; serialize = "none"; generator = "echo nonce > $out/nonce"; }; }
             """, [("web-1", a[0])]).CreateAsync();
         (await ArtifactFleet.Build(project).BuildAsync()).AssertSucceeded();
-        var document = Path.Combine(TestRunDirectory.CreateFolder("document-only"), "deployment.json");
-        File.Copy(Manifests.PathIn(project), document);
-        Directory.Delete(project.Folder, recursive: true);
 
-        var manifest = ManifestFile.ReadBuilt(document);
-        using var engine = DeployEngine.Create(new DeployEngineSettings(
-            DeploySettings.FromPolicy(manifest.Policy, new SshOptions(hosts.IdentityFile, hosts.KnownHostsFile), document), document, NixOptions.Default, "run"), NullCommandLog.Instance);
-        var report = await engine.DeployAsync(["web-1"], CancellationToken.None);
+        var (report, _) = await DeployDocumentOnlyAsync(project);
 
         var machine = report.Machines["web-1"];
         Assert.Equal("ND1312", machine.ErrorCode);
         Assert.Contains("'nonce' of artifact 'session'", machine.ErrorMessage);
         Assert.Equal("", await hosts.LiveSystemAsync(a[0]));
         Assert.Equal("no", await hosts.RunAsync(a[0], "[ -e /run/secrets/nonce ] && echo yes || echo no"));
+    }
+
+    /// <summary>
+    /// Copies the built deployment.json into an empty folder, removes the project (repository, artifacts, obj/), and
+    /// deploys the document's selected machines with the engine, the document's policy and the hosts' SSH key.
+    /// </summary>
+    private async Task<(DeployReport Report, DeploySettings Settings)> DeployDocumentOnlyAsync(TestProject project)
+    {
+        var document = Path.Combine(TestRunDirectory.CreateFolder("document-only"), "deployment.json");
+        File.Copy(Manifests.PathIn(project), document);
+        Directory.Delete(project.Folder, recursive: true);
+
+        var manifest = ManifestFile.ReadBuilt(document);
+        var settings = DeploySettings.FromPolicy(manifest.Policy, new SshOptions(hosts.IdentityFile, hosts.KnownHostsFile), document);
+        using var engine = DeployEngine.Create(new DeployEngineSettings(settings, document, NixOptions.Default, "from-document"), NullCommandLog.Instance);
+        return (await engine.DeployAsync(manifest.SelectedMachines.ToList(), CancellationToken.None), settings);
     }
 }
