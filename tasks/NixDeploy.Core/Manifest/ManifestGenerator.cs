@@ -1,4 +1,3 @@
-using NixDeploy.Blueprint;
 using NixDeploy.Diagnostics;
 using NixDeploy.Git;
 using NixDeploy.Processes;
