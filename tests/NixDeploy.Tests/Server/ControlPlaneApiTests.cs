@@ -130,7 +130,7 @@ public sealed class ControlPlaneApiTests
         Assert.Empty((await server.GetAsync("/api/v1/machines", admin)).Json.AsArray());
         Assert.Single((await server.GetAsync("/api/v1/tokens", admin)).Json.AsArray());
         Assert.False(Directory.Exists(Path.Combine(data, "deployments")), "a refused deployment left files");
-        Assert.Equal(0L, Count(data, "deployments") + Count(data, "rollouts") + Count(data, "machines"));
+        Assert.Equal(0L, ControlPlaneDatabase.Count(data, "deployments") + ControlPlaneDatabase.Count(data, "rollouts") + ControlPlaneDatabase.Count(data, "machines"));
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class ControlPlaneApiTests
         Assert.Equal(HttpStatusCode.Created, other.Status);
         var otherId = other.Json["id"]!.GetValue<string>();
         Assert.NotEqual(id, otherId);
-        Assert.Equal(2L, Count(data, "deployments"));
+        Assert.Equal(2L, ControlPlaneDatabase.Count(data, "deployments"));
 
         var detail = await server.WaitForDeploymentAsync(otherId, ci, TimeSpan.FromSeconds(60));
         Assert.Equal("failed", detail["status"]!.GetValue<string>());
@@ -183,7 +183,7 @@ public sealed class ControlPlaneApiTests
         var data = TestRunDirectory.CreateFolder("cp-schema");
         SqliteControlPlaneStore.Open(data);
         var newer = SqliteMigrations.Latest + 1;
-        Execute(data, $"UPDATE schema_version SET version = {newer}");
+        ControlPlaneDatabase.Scalar(data, $"UPDATE schema_version SET version = {newer}");
         SqliteConnection.ClearAllPools();
 
         var refused = await ControlPlaneProcess.RunToExitAsync("--data", data, "--urls", "http://127.0.0.1:1");
@@ -196,8 +196,8 @@ public sealed class ControlPlaneApiTests
         Assert.NotEqual(0, token.ExitCode);
         Assert.Contains("ND8001", token.StandardError);
         Assert.Equal("", token.StandardOutput);
-        Assert.Equal((long)newer, Scalar(data, "SELECT version FROM schema_version"));
-        Assert.Equal(0L, Count(data, "tokens"));
+        Assert.Equal((long)newer, ControlPlaneDatabase.Scalar(data, "SELECT version FROM schema_version"));
+        Assert.Equal(0L, ControlPlaneDatabase.Count(data, "tokens"));
     }
 
     [Fact]
@@ -270,25 +270,5 @@ public sealed class ControlPlaneApiTests
             foreach (var secret in secrets)
                 Assert.True(Encoding.UTF8.GetString(bytes).IndexOf(secret, StringComparison.Ordinal) < 0, $"{file} holds a token's secret");
         }
-    }
-
-    private static long Count(string data, string table) => (long)Scalar(data, $"SELECT COUNT(*) FROM {table}")!;
-
-    private static object? Scalar(string data, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(data, SqliteControlPlaneStore.FileName)};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
-
-    private static void Execute(string data, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(data, SqliteControlPlaneStore.FileName)};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }
