@@ -106,6 +106,8 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{running}", ci)).Json["status"]!.GetValue<string>() == "running",
             TimeSpan.FromSeconds(60), "the first deployment to run");
 
+        var early = await server.GetAsync($"/api/v1/deployments/{running}/report", ci);
+        Assert.True(early.Status == HttpStatusCode.Conflict && early.Code == "ND8017", early.ToString());
         var older = (await server.PostAsync("/api/v1/deployments", ci,
             ControlPlaneDocuments.Deployment([("web-x", Healthy(h[0]), closures.B), ("web-y", Healthy(h[1]), closures.B)]))).Json["id"]!.GetValue<string>();
         var newer = (await server.PostAsync("/api/v1/deployments", ci,
@@ -164,6 +166,26 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         Assert.True(timeline.LastIndexOf("lock") > timeline.IndexOf("health-checks"), string.Join(", ", timeline));
         var state = (await restarted.GetAsync("/api/v1/machines/web-k", ci)).Json;
         Assert.Equal(closures.A, state["liveClosure"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_server_stopped_with_SIGTERM_during_a_rollout_lets_the_machine_finish_and_records_it()
+    {
+        var h = hosts.Lease(1);
+        var (data, config) = Setup("cp-stopped");
+        var ci = await ControlPlaneProcess.CreateTokenAsync(data, "ci");
+        await using var server = await ControlPlaneProcess.StartAsync(data, config);
+        var id = (await server.PostAsync("/api/v1/deployments", ci, ControlPlaneDocuments.Deployment(
+            [("web-t", ControlPlaneDocuments.Machine(h[0], TestHosts.Port, ControlPlaneDocuments.Check("sleep 4; grep -qx healthy /run/standin/services/web", 10)), closures.A)]))).Json["id"]!.GetValue<string>();
+        await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json["machines"]!["web-t"]!["timeline"]!.AsArray()
+            .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), "web-t's health checks to start");
+
+        Assert.Equal(0, await server.StopAsync());
+
+        Assert.Equal("succeeded", ControlPlaneDatabase.Scalar(data, $"SELECT status FROM deployments WHERE id = '{id}'"));
+        Assert.Equal("deployed", ControlPlaneDatabase.Scalar(data, $"SELECT status FROM rollouts WHERE deployment_id = '{id}'"));
+        Assert.Equal(closures.A, await hosts.LiveSystemAsync(h[0]));
+        Assert.False(await hosts.WatchdogArmedAsync(h[0]));
     }
 
     private (string Data, string Config) Setup(string name)
