@@ -20,7 +20,16 @@ public sealed class RolloutRecovery(IControlPlaneStore store, DataDirectory data
         var resumed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var rollout in store.Running())
         {
-            var manifest = ManifestFile.ReadBuilt(data.Document(rollout.DeploymentId));
+            DeploymentManifest manifest;
+            try
+            {
+                manifest = ManifestFile.ReadBuilt(data.Document(rollout.DeploymentId));
+            }
+            catch (NixDeployException e)
+            {
+                Interrupt(rollout, rollout.Machines, null, $"its deployment.json cannot be read again ({e.Diagnostics[0].Message})");
+                continue;
+            }
             var log = new LoggerCommandLog(logger);
             var states = await Task.WhenAll(rollout.Machines.Select(machine =>
                 new LiveHost(machine, manifest.Blueprint[machine].Deployment, ssh, log).ReadAsync(cancellationToken)));
@@ -34,10 +43,7 @@ public sealed class RolloutRecovery(IControlPlaneStore store, DataDirectory data
                     again.Add(machine);
                     continue;
                 }
-                store.FinishMachine(rollout.DeploymentId, new MachineOutcome(machine, "interrupted", null, manifest.Closures.GetValueOrDefault(machine), time.GetUtcNow(), [], [],
-                    ErrorCodes.RolloutInterrupted,
-                    $"The server stopped during {machine}'s rollout, and on restart its live system could not be read ({state.ErrorCode}: {state.Error}). Look at the machine and post the deployment again.",
-                    null, false));
+                Interrupt(rollout, [machine], manifest, $"its live system could not be read ({state.ErrorCode}: {state.Error})");
             }
             logger.LogWarning("Deployment {Deployment} was running when the server stopped: {Resumed} machine(s) resume, {Interrupted} interrupted",
                 rollout.DeploymentId, again.Count, rollout.Machines.Count - again.Count);
@@ -48,5 +54,16 @@ public sealed class RolloutRecovery(IControlPlaneStore store, DataDirectory data
                 store.FinishDeployment(rollout.DeploymentId, null, time.GetUtcNow());
         }
         return resumed;
+    }
+
+    private void Interrupt(QueuedRollout rollout, IReadOnlyList<string> machines, DeploymentManifest? manifest, string why)
+    {
+        foreach (var machine in machines)
+            store.FinishMachine(rollout.DeploymentId, new MachineOutcome(machine, "interrupted", null, manifest?.Closures.GetValueOrDefault(machine), time.GetUtcNow(), [], [],
+                ErrorCodes.RolloutInterrupted,
+                $"The server stopped during {machine}'s rollout, and on restart {why}. Look at the machine ('dotnet nixdeploy status') and post the deployment again.",
+                null, false));
+        if (machines.Count == rollout.Machines.Count)
+            store.FinishDeployment(rollout.DeploymentId, null, time.GetUtcNow());
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NixDeploy.ControlPlane;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Engine;
@@ -37,7 +38,16 @@ public sealed class RolloutRunner(
         {
             if (store.NextQueued() is { } next)
             {
-                await RunAsync(next, resumed.Contains(next.DeploymentId), cancel.Token);
+                try
+                {
+                    await RunAsync(next, resumed.Contains(next.DeploymentId), cancel.Token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A fault of the server must not stop it from rolling out the deployments after this one.
+                    logger.LogError(e, "Deployment {Deployment} failed unexpectedly", next.DeploymentId);
+                    Abandon(next, $"The control plane failed unexpectedly while rolling this machine out ({e.GetType().Name}: {e.Message}). This is a bug: the server's log has the details.");
+                }
                 continue;
             }
             try
@@ -58,7 +68,7 @@ public sealed class RolloutRunner(
         var settings = RolloutSettings.For(manifest, ssh);
         logger.LogInformation("Deployment {Deployment}: rolling out {Count} machine(s){Resumed}", id, rollout.Machines.Count, resumed ? " (resumed after a restart)" : "");
         store.StartRollout(id, rollout.Machines, time.GetUtcNow());
-        var timelines = new Dictionary<string, List<ControlPlane.RolloutStep>>(StringComparer.Ordinal);
+        var timelines = new Dictionary<string, List<RolloutStep>>(StringComparer.Ordinal);
         var pending = rollout.Machines;
         // A resumed machine may still be held by the stopped server's run: its host's watchdog decides within its deadline.
         var lockedUntil = time.GetUtcNow() + TimeSpan.FromSeconds(settings.ActivationTimeoutSeconds) + TimeSpan.FromSeconds(settings.ConfirmTimeoutSeconds)
@@ -77,12 +87,12 @@ public sealed class RolloutRunner(
                 await Task.Delay(LockedRetryDelay, CancellationToken.None);
         }
         var status = store.FinishDeployment(id, report is null ? null : DeployReport.Json.Text(report), time.GetUtcNow());
-        logger.LogInformation("Deployment {Deployment}: {Status}", id, Store.Names.Of(status));
+        logger.LogInformation("Deployment {Deployment}: {Status}", id, Names.Of(status));
     }
 
     private async Task<DeployReport> RunEngineAsync(
         string id, DeploymentManifest manifest, DeploySettings settings, IReadOnlyList<string> machines,
-        Dictionary<string, List<ControlPlane.RolloutStep>> timelines, CancellationToken cancellationToken)
+        Dictionary<string, List<RolloutStep>> timelines, CancellationToken cancellationToken)
     {
         var runId = $"{time.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var folder = data.Run(id, runId);
@@ -116,13 +126,23 @@ public sealed class RolloutRunner(
         return report with { RunId = runId };
     }
 
+    /// <summary>Records the rollout's machines that did not finish failed with ND9001, and ends the deployment.</summary>
+    private void Abandon(QueuedRollout rollout, string message)
+    {
+        var unfinished = store.Deployment(rollout.DeploymentId)?.Machines.Where(pair => pair.Value.Status is "queued" or "running").Select(pair => pair.Key) ?? [];
+        foreach (var machine in unfinished.Intersect(rollout.Machines))
+            store.FinishMachine(rollout.DeploymentId, new MachineOutcome(machine, MachineStatus.Failed.ToReportName(), null, null, time.GetUtcNow(), [], [],
+                ErrorCodes.InternalError, message, null, false));
+        store.FinishDeployment(rollout.DeploymentId, null, time.GetUtcNow());
+    }
+
     private void Record(string id, RolloutTimeline timeline)
     {
         foreach (var (machine, step) in timeline.ReadNew())
             store.RecordStep(id, machine, step);
     }
 
-    private MachineOutcome Outcome(string machine, MachineReport report, IReadOnlyList<ControlPlane.RolloutStep> timeline, bool stillLocked, bool stopping)
+    private MachineOutcome Outcome(string machine, MachineReport report, IReadOnlyList<RolloutStep> timeline, bool stillLocked, bool stopping)
     {
         var known = report.PreviousClosure != MachineReport.UnknownPreviousClosure;
         var live = report.Status switch

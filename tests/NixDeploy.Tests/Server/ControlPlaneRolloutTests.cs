@@ -5,7 +5,7 @@ using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Server;
 
-public sealed class ControlPlaneHosts() : TestHosts(first: 70, count: 8);
+public sealed class ControlPlaneHosts() : TestHosts(first: 70, count: 9);
 
 /// <summary>
 /// Deployments rolled out by a real <c>dotnet nixdeploy serve</c> to real test hosts: each host's live system is
@@ -166,6 +166,38 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         Assert.True(timeline.LastIndexOf("lock") > timeline.IndexOf("health-checks"), string.Join(", ", timeline));
         var state = (await restarted.GetAsync("/api/v1/machines/web-k", ci)).Json;
         Assert.Equal(closures.A, state["liveClosure"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_machine_the_restarted_server_cannot_read_is_recorded_interrupted()
+    {
+        var h = hosts.Lease(1);
+        var (data, config) = Setup("cp-interrupted");
+        var ci = await ControlPlaneProcess.CreateTokenAsync(data, "ci");
+        string id;
+        await using (var server = await ControlPlaneProcess.StartAsync(data, config))
+        {
+            id = (await server.PostAsync("/api/v1/deployments", ci, ControlPlaneDocuments.Deployment(
+                [("web-i", ControlPlaneDocuments.Machine(h[0], TestHosts.Port, ControlPlaneDocuments.Check("sleep 5; grep -qx healthy /run/standin/services/web", 10)), closures.A)]))).Json["id"]!.GetValue<string>();
+            await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json["machines"]!["web-i"]!["timeline"]!.AsArray()
+                .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), "web-i's health checks to start");
+            await server.KillAsync();
+        }
+        // The restarted server no longer trusts the host's key: it cannot read the machine.
+        var known = Path.Combine(Path.GetDirectoryName(config)!, "empty_known_hosts");
+        File.WriteAllText(known, "");
+        File.WriteAllText(config, new JsonObject { ["ssh"] = new JsonObject { ["identityFile"] = hosts.IdentityFile, ["knownHostsFile"] = known } }.ToJsonString());
+
+        await using var restarted = await ControlPlaneProcess.StartAsync(data, config);
+        var detail = await restarted.WaitForDeploymentAsync(id, ci, TimeSpan.FromSeconds(60));
+
+        Assert.Equal("interrupted", detail["status"]!.GetValue<string>());
+        var machine = detail["machines"]!["web-i"]!;
+        Assert.Equal("interrupted", machine["status"]!.GetValue<string>());
+        Assert.Equal("ND8020", machine["errorCode"]!.GetValue<string>());
+        Assert.Contains("ND5001", machine["errorMessage"]!.GetValue<string>());
+        Assert.Contains("health-checks", machine["timeline"]!.AsArray().Select(step => step!["step"]!.GetValue<string>()));
+        Assert.Contains("nixdeploy_rollouts{result=\"interrupted\"} 1", (await restarted.GetAsync("/metrics", ci)).Body);
     }
 
     [Fact]
