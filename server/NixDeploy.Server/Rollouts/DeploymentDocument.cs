@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using NixDeploy.Blueprint;
+using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Manifest;
 using NixDeploy.Nix;
+using NixDeploy.Ssh;
 
 namespace NixDeploy.Server.Rollouts;
 
@@ -14,7 +16,7 @@ namespace NixDeploy.Server.Rollouts;
 public sealed record DeploymentDocument(string Text, DeploymentManifest Manifest, string DesiredState)
 {
     /// <summary>The schema versions a posted document may have.</summary>
-    public static readonly IReadOnlyList<int> KnownSchemaVersions = [DeploymentManifest.CurrentSchemaVersion];
+    public static readonly IReadOnlyList<int> KnownSchemaVersions = [1, DeploymentManifest.CurrentSchemaVersion];
 
     private const string Source = "deployment.json (the request body)";
 
@@ -48,6 +50,8 @@ public sealed record DeploymentDocument(string Text, DeploymentManifest Manifest
         if (manifest is not { Blueprint: not null, Closures: not null })
             throw Malformed("it has no blueprint or no closures");
         Validate(manifest);
+        // The rollout's policy is refused here, as a bad request, not when the rollout starts.
+        DeploySettings.FromPolicy(manifest.Policy, new SshOptions(null, null), Source);
         return new DeploymentDocument(text, manifest, DesiredStateHash.Of(text));
     }
 

@@ -96,16 +96,14 @@ public sealed class RolloutRunner(
     {
         var runId = $"{time.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var folder = data.Run(id, runId);
-        var manifestFile = Path.Combine(folder, "deployment.json");
         var progressFile = Path.Combine(folder, "progress.jsonl");
-        ManifestFile.Write(manifestFile, RunManifest.Narrow(manifest, machines.ToHashSet(StringComparer.Ordinal)));
         var timeline = new RolloutTimeline(progressFile);
         var startedAt = time.GetUtcNow();
         DeployReport report;
         try
         {
-            using var engine = DeployEngine.Create(new DeployEngineSettings(settings, manifestFile, NixOptions.Default, runId, ProgressFile: progressFile), new LoggerCommandLog(logger));
-            var deploy = engine.DeployAsync(machines, null, cancellationToken);
+            using var engine = DeployEngine.Create(new DeployEngineSettings(settings, data.Document(id), NixOptions.Default, runId, ProgressFile: progressFile), new LoggerCommandLog(logger));
+            var deploy = engine.DeployAsync(machines, cancellationToken);
             while (await Task.WhenAny(deploy, Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None)) != deploy)
                 Record(id, timeline);
             report = await deploy;
