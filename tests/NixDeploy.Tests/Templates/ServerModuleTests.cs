@@ -16,7 +16,7 @@ public sealed class ServerModuleTests
 
     // Stands for the NixDeploy.Tool package: verify checks that ExecStart's program exists and is executable.
     private const string Enabled =
-        "{ profile = defaultProfile; modules = [ ({ pkgs, ... }: { services.nixdeploy-server = { enable = true; urls = \"http://127.0.0.1:5080\"; package = pkgs.writeShellScriptBin \"dotnet-nixdeploy\" \"exec dotnet nixdeploy \\\"$@\\\"\"; }; }) ]; }";
+        "{ profile = defaultProfile; modules = [ ({ pkgs, ... }: { services.nixdeploy-server = { enable = true; urls = \"http://127.0.0.1:5081\"; package = pkgs.writeShellScriptBin \"dotnet-nixdeploy\" \"exec dotnet nixdeploy \\\"$@\\\"\"; }; }) ]; }";
 
     [Fact]
     public async Task The_enabled_module_generates_a_hardened_unit_that_systemd_analyze_verifies()
@@ -30,7 +30,7 @@ public sealed class ServerModuleTests
 
         var unit = Path.Combine(closures["control"], Unit);
         var text = File.ReadAllText(unit);
-        Assert.Matches("""ExecStart="/nix/store/[a-z0-9]{32}-dotnet-nixdeploy/bin/dotnet-nixdeploy" serve --data "/var/lib/nixdeploy-server" --urls "http://127.0.0.1:5080"\n""", text);
+        Assert.Matches("""ExecStart="/nix/store/[a-z0-9]{32}-dotnet-nixdeploy/bin/dotnet-nixdeploy" serve --data "/var/lib/nixdeploy-server" --urls "http://127.0.0.1:5081"\n""", text);
         foreach (var line in new[] { "User=nixdeploy", "StateDirectory=nixdeploy-server", "Restart=on-failure", "NoNewPrivileges=true", "ProtectSystem=strict", "PrivateTmp=true", "CapabilityBoundingSet=\n" })
             Assert.Contains(line, text);
         Assert.Equal("../nixdeploy-server.service",

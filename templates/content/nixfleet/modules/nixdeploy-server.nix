@@ -5,11 +5,12 @@
 #     enable = true;
 #     package = pkgs.buildDotnetGlobalTool { pname = "NixDeploy.Tool"; version = "…"; nugetHash = "…"; executables = [ "dotnet-nixdeploy" ]; };
 #     urls = "https://0.0.0.0:5001";   # anything but loopback needs TLS: a certificate in configFile
-#     configFile = "/etc/nixdeploy/server.json";
+#     configFile = "/var/lib/nixdeploy-server/server.json";
 #   };
 #
-# The state (SQLite) is in /var/lib/nixdeploy-server, owned by the user nixdeploy, whose SSH keys
-# (/var/lib/nixdeploy-server/.ssh) reach the fleet. The first admin token, printed once, on that machine:
+# The state (SQLite) is in /var/lib/nixdeploy-server, owned by the user nixdeploy. The config file (JSON) names the
+# SSH key that reaches the fleet and the TLS certificate: keep them outside the Nix store, readable by nixdeploy
+# (in /var/lib/nixdeploy-server, say). The first admin token, printed once, on that machine:
 #   sudo -u nixdeploy dotnet-nixdeploy serve token create --role admin --data /var/lib/nixdeploy-server
 { config, lib, pkgs, ... }:
 let
@@ -33,13 +34,13 @@ in
     };
     urls = lib.mkOption {
       type = lib.types.str;
-      default = "http://127.0.0.1:5000";
+      default = "http://127.0.0.1:5080";
       description = "Where the server listens (--urls). Plain HTTP is for loopback: elsewhere serve HTTPS with a certificate from configFile.";
     };
     configFile = lib.mkOption {
       type = lib.types.nullOr lib.types.path;
       default = null;
-      description = "The server's configuration file (--config), for example its TLS certificate. A path outside the Nix store if it names secrets.";
+      description = "The server's config file (--config, JSON): its SSH key and known_hosts, its TLS certificate. A path outside the Nix store.";
     };
   };
 
