@@ -21,6 +21,23 @@ bench_time_ms() {
   echo $(( $(bench_now_ms) - start ))
 }
 
+# bench_salt FLEET TEXT: a new text in the generated fleet's common module, so every toplevel is new.
+bench_salt() {
+  sed -i "s/generated benchmark fleet.*\"/generated benchmark fleet $2\"/" "$1/modules/common.nix"
+  (cd "$1" && git add -A)
+}
+
+# A loopback port nothing listens on now (a server started on it still fails cleanly if another takes it first).
+bench_free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 40000))
+    if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return; fi
+  done
+  echo "bench: found no free port" >&2
+  exit 1
+}
+
 bench_median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # bench_ratio LABEL NUMERATOR DENOMINATOR [LIMIT]: prints the ratio and, with a limit, whether it holds.
