@@ -116,6 +116,20 @@ public static class ErrorCodes
     // The project evaluates without a property NixDeploy.Sdk always sets: it does not use the SDK.
     public const string NotAnSdkProject = "ND7018";
 
+    // ND804x: clients of the control plane (PublishDeployment, Deploy with NixDeployControlPlane, the tool's --server).
+    public const string InvalidControlPlaneUrl = "ND8040";
+    public const string ControlPlaneTokenMissing = "ND8041";
+    public const string ControlPlaneTokenUnreadable = "ND8042";
+    public const string ControlPlaneUnreachable = "ND8043";
+    // 401: the server knows no such token (or none was sent).
+    public const string ControlPlaneUnauthorized = "ND8044";
+    // 403: the token's role may not do this.
+    public const string ControlPlaneForbidden = "ND8045";
+    // An error answer without an ND code of the server's own, or an answer that is not the API's.
+    public const string ControlPlaneRequestFailed = "ND8046";
+    public const string ControlPlaneTimedOut = "ND8047";
+    public const string InvalidControlPlaneSetting = "ND8048";
+
     // ND90xx: the SDK's own faults, reported without a stack trace but with the type for a bug report.
     public const string InternalError = "ND9001";
 }

@@ -15,6 +15,9 @@ public interface IRunReport
 /// </summary>
 public sealed class ReportFile<T>(JsonTypeInfo<T> type) where T : IRunReport
 {
+    /// <summary>The report's JSON contract, for readers of the same document from elsewhere (the control plane's answer).</summary>
+    public JsonTypeInfo<T> Type => type;
+
     public void Write(string path, T report) => AtomicFile.Write(path, JsonSerializer.Serialize(report, type) + "\n");
 
     public T Read(string path) => JsonSerializer.Deserialize(File.ReadAllText(path), type) ?? throw new JsonException($"{path} is empty.");
