@@ -12,7 +12,8 @@ namespace NixDeploy.ControlPlane;
 /// <summary>
 /// The control plane's API as its clients call it (<see cref="ControlPlaneRoutes"/>), with a bearer token. Every
 /// failure is a coded <see cref="NixDeployException"/> naming the server: unreachable, the token refused (401) or its
-/// role too low (403, naming the role needed), the server's own problem (its ND code and detail), a timeout. The
+/// role too low (403, naming the role needed), the server's own problem (its ND code and detail), a timeout. Where the
+/// server's problem carries an ND code, that is the error's code. The
 /// token is sent in the Authorization header only; no message carries it.
 /// </summary>
 public sealed class ControlPlaneClient : IDisposable
@@ -109,13 +110,15 @@ public sealed class ControlPlaneClient : IDisposable
         var problem = Problem(body);
         var detail = problem?.Detail ?? problem?.Title;
         var serverSays = detail is null ? "" : $" The server says: {detail}";
+        // The server's own code when it gives one; the client's when something in front of it (a proxy) answered.
+        var code = problem?.Code is { Length: > 0 } given ? given : null;
         return status switch
         {
-            HttpStatusCode.Unauthorized => Failure(ErrorCodes.ControlPlaneUnauthorized,
+            HttpStatusCode.Unauthorized => Failure(code ?? ErrorCodes.ControlPlaneUnauthorized,
                 $"The control plane at {Server} did not accept the token (401) when asked to {what}: it is not one of its tokens, or it was revoked. Create one with 'dotnet nixdeploy serve token create --role {RoleName(role)}' on the server.{serverSays}"),
-            HttpStatusCode.Forbidden => Failure(ErrorCodes.ControlPlaneForbidden,
+            HttpStatusCode.Forbidden => Failure(code ?? ErrorCodes.ControlPlaneForbidden,
                 $"The control plane at {Server} refused to {what} with this token (403): that needs a token with the role '{RoleName(role)}' or a higher one.{serverSays}"),
-            _ when problem?.Code is { Length: > 0 } code => Failure(code, $"The control plane at {Server} refused to {what} ({(int)status}): {detail}"),
+            _ when code is not null => Failure(code, $"The control plane at {Server} refused to {what} ({(int)status}): {detail}"),
             _ => Failure(ErrorCodes.ControlPlaneRequestFailed,
                 $"The control plane at {Server} answered {(int)status} {status} when asked to {what}{(detail is null ? "" : $": {detail}")}."),
         };

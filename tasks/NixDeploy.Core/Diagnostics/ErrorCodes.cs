@@ -121,9 +121,8 @@ public static class ErrorCodes
     public const string ControlPlaneTokenMissing = "ND8041";
     public const string ControlPlaneTokenUnreadable = "ND8042";
     public const string ControlPlaneUnreachable = "ND8043";
-    // 401: the server knows no such token (or none was sent).
+    // 401 / 403 from something in front of the control plane (a proxy); the server's own answers carry its codes.
     public const string ControlPlaneUnauthorized = "ND8044";
-    // 403: the token's role may not do this.
     public const string ControlPlaneForbidden = "ND8045";
     // An error answer without an ND code of the server's own, or an answer that is not the API's.
     public const string ControlPlaneRequestFailed = "ND8046";
