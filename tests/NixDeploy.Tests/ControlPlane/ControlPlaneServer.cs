@@ -85,13 +85,12 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         return result.StandardOutput.Trim();
     }
 
-    /// <summary>Writes a new token with <paramref name="role"/> to a file of its own (mode 600) and returns the file's path.</summary>
+    /// <summary>Writes a new token with <paramref name="role"/> to a file of its own and returns the token and the file's path.</summary>
     public async Task<(string Token, string File)> CreateTokenFileAsync(string role)
     {
         var token = await CreateTokenAsync(role);
         var file = Path.Combine(Folder, $"{role}-{Guid.NewGuid():N}.token");
         File.WriteAllText(file, token + "\n");
-        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return (token, file);
     }
 
