@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using NixDeploy.Tool;
 using NixDeploy.Tool.Cli;
+using NixDeploy.Tool.Commands;
 
 var root = RootCommandFactory.Create();
 // No response files: "@label" is a selection (--on @web), never a file of arguments.
@@ -17,4 +18,8 @@ if (parse.Errors.Count > 0)
     Console.Error.WriteLine($"Run 'dotnet nixdeploy {string.Join(' ', [.. path, "--help"])}' for usage.");
     return ExitCodes.BadInput;
 }
-return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+return await parse.InvokeAsync(new InvocationConfiguration
+{
+    EnableDefaultExceptionHandler = false,
+    ProcessTerminationTimeout = ServeCommand.IsServe(parse) ? null : new InvocationConfiguration().ProcessTerminationTimeout,
+});

@@ -20,5 +20,6 @@ public static class RootCommandFactory
         CacheCommand.Create(),
         PostBuildHookCommand.Create(),
         ArtifactsCommand.Create(),
+        ServeCommand.Create(),
     };
 }

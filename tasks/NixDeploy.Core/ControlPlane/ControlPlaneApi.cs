@@ -94,7 +94,12 @@ public sealed record MachineRollout(
     string? ErrorCode,
     string? ErrorMessage,
     // Set when Status is superseded: the deployment that took the machine.
-    string? SupersededBy = null);
+    string? SupersededBy = null,
+    // Each step with the time it started (from the engine's progress) and, once it ended, how long it took.
+    IReadOnlyList<RolloutStep>? Timeline = null);
+
+/// <summary>One step of a machine's rollout: when it started and how long it took (null while it runs).</summary>
+public sealed record RolloutStep(string Step, DateTimeOffset StartedAt, double? Seconds);
 
 /// <summary><c>GET /machines</c> and <c>GET /machines/{name}</c>: desired and live closure, the last rollout's result.</summary>
 public sealed record MachineState(

@@ -116,6 +116,23 @@ public static class ErrorCodes
     // The project evaluates without a property NixDeploy.Sdk always sets: it does not use the SDK.
     public const string NotAnSdkProject = "ND7018";
 
+    // ND80xx: the control plane (dotnet nixdeploy serve).
+    public const string ServerSchemaTooNew = "ND8001";
+    public const string ServerDatabaseUnusable = "ND8002";
+    public const string ServerConfigInvalid = "ND8003";
+    public const string PlainHttpNotOnLoopback = "ND8004";
+    public const string TlsCertificateUnusable = "ND8005";
+    public const string RequestMalformed = "ND8010";
+    public const string DeploymentSchemaUnknown = "ND8011";
+    public const string DeploymentClosureInvalid = "ND8012";
+    public const string RequestTooLarge = "ND8013";
+    public const string Unauthenticated = "ND8014";
+    public const string Forbidden = "ND8015";
+    public const string NotFound = "ND8016";
+    public const string ReportNotReady = "ND8017";
+    // The server stopped during a machine's rollout and could not take it up again (unreachable, or still locked).
+    public const string RolloutInterrupted = "ND8020";
+
     // ND804x: clients of the control plane (PublishDeployment, Deploy with NixDeployControlPlane, the tool's --server).
     public const string InvalidControlPlaneUrl = "ND8040";
     public const string ControlPlaneTokenMissing = "ND8041";

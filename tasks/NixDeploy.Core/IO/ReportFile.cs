@@ -15,7 +15,10 @@ public interface IRunReport
 /// </summary>
 public sealed class ReportFile<T>(JsonTypeInfo<T> type) where T : IRunReport
 {
-    public void Write(string path, T report) => AtomicFile.Write(path, JsonSerializer.Serialize(report, type) + "\n");
+    public void Write(string path, T report) => AtomicFile.Write(path, Text(report));
+
+    /// <summary>The report as its file holds it (for a reader that keeps it elsewhere, such as the control plane's database).</summary>
+    public string Text(T report) => JsonSerializer.Serialize(report, type) + "\n";
 
     public T Read(string path) => JsonSerializer.Deserialize(File.ReadAllText(path), type) ?? throw new JsonException($"{path} is empty.");
 

@@ -31,10 +31,10 @@ public sealed class LayerTests
         ["NixDeploy.Artifacts.Delivery"],
         ["NixDeploy.Artifacts.Services"],
         ["NixDeploy.Engine", "NixDeploy.ControlPlane"],
-        ["NixDeploy.Tasks", "NixDeploy.Tool.Json", "NixDeploy.Tool.Output"],
-        ["NixDeploy.Tool.Cli"],
-        ["NixDeploy.Tool.Fleet"],
-        ["NixDeploy.Tool.Artifacts"],
+        ["NixDeploy.Tasks", "NixDeploy.Tool.Json", "NixDeploy.Tool.Output", "NixDeploy.Server.Store", "NixDeploy.Server.Http"],
+        ["NixDeploy.Tool.Cli", "NixDeploy.Server.Auth", "NixDeploy.Server.Rollouts"],
+        ["NixDeploy.Tool.Fleet", "NixDeploy.Server.Api"],
+        ["NixDeploy.Tool.Artifacts", "NixDeploy.Server.Hosting"],
         ["NixDeploy.Tool.Commands"],
         ["NixDeploy.Tool"],
     ];
@@ -46,6 +46,7 @@ public sealed class LayerTests
         {
             typeof(NixDeploy.Diagnostics.ErrorCodes).Assembly,
             typeof(NixDeploy.Tasks.Deploy).Assembly,
+            typeof(NixDeploy.Server.Hosting.ControlPlaneHost).Assembly,
             Assembly.Load("dotnet-nixdeploy"),
         };
         var problems = new SortedSet<string>(StringComparer.Ordinal);
@@ -76,6 +77,7 @@ public sealed class LayerTests
         Assert.Contains(("NixDeploy.Engine", "NixDeploy.Deploy"), seen);
         Assert.Contains(("NixDeploy.Tasks", "NixDeploy.Engine"), seen);
         Assert.Contains(("NixDeploy.Tool.Commands", "NixDeploy.Live"), seen);
+        Assert.Contains(("NixDeploy.Server.Rollouts", "NixDeploy.Engine"), seen);
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 

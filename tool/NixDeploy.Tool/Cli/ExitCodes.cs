@@ -36,6 +36,8 @@ public static class ExitCodeClassifier
         // A cache declaration, its key or credential file, or a cache setting that is not valid: fixed in the project, not by retrying.
         Diagnostics.ErrorCodes.InvalidCache, Diagnostics.ErrorCodes.CacheSecretKeyInvalid, Diagnostics.ErrorCodes.CacheCredentialMissing,
         Diagnostics.ErrorCodes.InvalidCacheSetting, Diagnostics.ErrorCodes.CacheDeployKeyMissing,
+        // The control plane's config or addresses: fixed in its config file or command line.
+        Diagnostics.ErrorCodes.ServerConfigInvalid, Diagnostics.ErrorCodes.PlainHttpNotOnLoopback, Diagnostics.ErrorCodes.TlsCertificateUnusable,
         // The control plane's URL, token setting or wait settings: fixed in the project or on the command line.
         Diagnostics.ErrorCodes.InvalidControlPlaneUrl, Diagnostics.ErrorCodes.ControlPlaneTokenMissing, Diagnostics.ErrorCodes.ControlPlaneTokenUnreadable,
         Diagnostics.ErrorCodes.InvalidControlPlaneSetting,

@@ -1,0 +1,77 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NixDeploy.ControlPlane;
+using NixDeploy.Diagnostics;
+using NixDeploy.Server.Http;
+using NixDeploy.Server.Rollouts;
+using NixDeploy.Server.Store;
+
+namespace NixDeploy.Server.Api;
+
+/// <summary><c>/api/v1/deployments</c>: post a deployment.json (ci), list and read deployments and their reports (read).</summary>
+public static class DeploymentEndpoints
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost(ControlPlaneRoutes.Deployments, (HttpContext context, DeploymentIntake intake) => CodedErrors.AnswerAsync(async () =>
+            {
+                var accepted = intake.Accept(await RequestBody.ReadAsync(context.Request, context.RequestAborted));
+                if (accepted.Created)
+                    context.Response.Headers.Location = ControlPlaneRoutes.Deployment(accepted.Id);
+                return Results.Json(accepted, ControlPlaneJsonContext.Default.DeploymentAccepted,
+                    statusCode: accepted.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+            }))
+            .RequireAuthorization(Names.Of(TokenRole.Ci))
+            .Produces<DeploymentAccepted>(StatusCodes.Status201Created)
+            .Produces<DeploymentAccepted>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        app.MapGet(ControlPlaneRoutes.Deployments, (string? limit, string? before, IControlPlaneStore store) => CodedErrors.AnswerAsync(() =>
+            {
+                var size = PageSize(limit);
+                if (before is not null && store.Deployment(before) is null)
+                    throw new NixDeployException(ErrorCodes.RequestMalformed, $"before={before} names no deployment: pass the 'next' of the previous page.");
+                return Task.FromResult(Results.Json(store.Deployments(size, before), ControlPlaneJsonContext.Default.DeploymentPage));
+            }))
+            .RequireAuthorization(Names.Of(TokenRole.Read))
+            .Produces<DeploymentPage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        app.MapGet(ControlPlaneRoutes.Deployments + "/{id}", (string id, IControlPlaneStore store) =>
+                store.Deployment(id) is { } detail
+                    ? Results.Json(detail, ControlPlaneJsonContext.Default.DeploymentDetail)
+                    : CodedErrors.NotFound($"Deployment '{id}'"))
+            .RequireAuthorization(Names.Of(TokenRole.Read))
+            .Produces<DeploymentDetail>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        app.MapGet(ControlPlaneRoutes.Deployments + "/{id}/report", (string id, IControlPlaneStore store) =>
+                store.DeploymentReport(id) switch
+                {
+                    null => CodedErrors.NotFound($"Deployment '{id}'"),
+                    ({ } status, _) when !status.IsFinal() => Problems.Result(StatusCodes.Status409Conflict, ErrorCodes.ReportNotReady,
+                        $"Deployment '{id}' is {Names.Of(status)}: its deploy-report.json is written when it has finished. Poll GET {ControlPlaneRoutes.Deployment(id)}."),
+                    (_, { } report) => Results.Text(report, "application/json"),
+                    ({ } status, null) => CodedErrors.NotFound($"A report of deployment '{id}' ({Names.Of(status)}: none of its machines was rolled out)"),
+                })
+            .RequireAuthorization(Names.Of(TokenRole.Read))
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static int PageSize(string? limit)
+    {
+        if (limit is null)
+            return DefaultPageSize;
+        return int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= MaxPageSize
+            ? size
+            : throw new NixDeployException(ErrorCodes.RequestMalformed, $"limit={limit} is not a page size: use a whole number from 1 to {MaxPageSize}.");
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using NixDeploy.ControlPlane;
+using NixDeploy.Diagnostics;
+using NixDeploy.Server.Http;
+using NixDeploy.Server.Store;
+
+namespace NixDeploy.Server.Auth;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer ndt_...</c> against the store. A missing, unknown or revoked token is
+/// answered 401 with <c>WWW-Authenticate: Bearer</c>, a token without the role 403, both as problem+json. The
+/// header's value is never logged.
+/// </summary>
+public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenService tokens)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+    public const string RoleClaim = "nixdeploy-role";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return Task.FromResult(AuthenticateResult.NoResult());
+        if (tokens.Authenticate(header["Bearer ".Length..].Trim()) is not { } token)
+            return Task.FromResult(AuthenticateResult.Fail("unknown or revoked token"));
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, token.Id), new Claim(ClaimTypes.Name, token.Name), new Claim(RoleClaim, ((int)token.Role).ToString(CultureInfo.InvariantCulture))],
+            SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers[HeaderNames.WWWAuthenticate] = SchemeName;
+        return Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthenticated,
+            "A bearer token is required: send 'Authorization: Bearer TOKEN' with a token that is not revoked (an admin creates them; the first with 'dotnet nixdeploy serve token create').");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, ErrorCodes.Forbidden,
+            $"This token's role may not do this: {Context.Request.Method} {Context.Request.Path} needs the role '{RolePolicies.Needed(Context)}' or a higher one.");
+
+    /// <summary>The role of an authenticated request.</summary>
+    public static TokenRole? RoleOf(ClaimsPrincipal user) =>
+        user.FindFirst(RoleClaim)?.Value is { } value ? (TokenRole)int.Parse(value, CultureInfo.InvariantCulture) : null;
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NixDeploy.Diagnostics;
+
+namespace NixDeploy.Server.Hosting;
+
+/// <summary>
+/// The server's config file (<c>--config FILE</c>, JSON): the SSH key and known_hosts it deploys with, the TLS
+/// certificate it serves, and whether plain HTTP may listen beyond loopback. Relative paths are relative to the file.
+/// </summary>
+public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, bool AllowPlainHttp = false)
+{
+    public static ServerConfig Read(string? file)
+    {
+        if (file is null)
+            return new ServerConfig();
+        var path = Path.GetFullPath(file);
+        ServerConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize(File.ReadAllText(path), HostingJsonContext.Default.ServerConfig);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw Invalid(path, e.Message);
+        }
+        if (config is null)
+            throw Invalid(path, "it is empty");
+        var folder = Path.GetDirectoryName(path)!;
+        string? Resolve(string? value) => string.IsNullOrEmpty(value) ? null : Path.GetFullPath(value, folder);
+        return config with
+        {
+            Ssh = config.Ssh is { } ssh ? new SshConfig(Resolve(ssh.IdentityFile), Resolve(ssh.KnownHostsFile)) : null,
+            Tls = config.Tls is { } tls ? new TlsConfig(Resolve(tls.CertificateFile) ?? throw Invalid(path, "tls has no certificateFile"), Resolve(tls.KeyFile)) : null,
+        };
+    }
+
+    private static NixDeployException Invalid(string path, string why) => new(ErrorCodes.ServerConfigInvalid,
+        $"The server's config file cannot be used ({why}). It is JSON: {{\"ssh\": {{\"identityFile\": ..., \"knownHostsFile\": ...}}, \"tls\": {{\"certificateFile\": ..., \"keyFile\": ...}}, \"allowPlainHttp\": false}}.", path);
+}
+
+/// <summary>The deployer's private key and the hosts' keys, as <c>NixDeploySshIdentityFile</c>/<c>NixDeploySshKnownHostsFile</c> give them to a build.</summary>
+public sealed record SshConfig(string? IdentityFile, string? KnownHostsFile);
+
+/// <summary>A PEM certificate (chain) and its private key (in the certificate file when <see cref="KeyFile"/> is not set).</summary>
+public sealed record TlsConfig(string CertificateFile, string? KeyFile);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = JsonCommentHandling.Skip)]
+[JsonSerializable(typeof(ServerConfig))]
+internal sealed partial class HostingJsonContext : JsonSerializerContext;

@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using NixDeploy.ControlPlane;
+using NixDeploy.IO;
+using NixDeploy.Server.Store;
+
+namespace NixDeploy.Server.Rollouts;
+
+/// <summary>
+/// Takes a posted deployment: checks it (nothing is stored when it is bad), answers the same id for the same desired
+/// state as the newest deployment, and otherwise writes the document to disk and stores the deployment (queued) before
+/// it answers, then wakes the runner.
+/// </summary>
+public sealed class DeploymentIntake(IControlPlaneStore store, DataDirectory data, RolloutSignal signal, TimeProvider time)
+{
+    // One intake at a time: two posts of one desired state must not both create a deployment.
+    private readonly Lock _gate = new();
+
+    public DeploymentAccepted Accept(ReadOnlyMemory<byte> body)
+    {
+        var document = DeploymentDocument.Parse(body);
+        lock (_gate)
+        {
+            if (store.NewestDeployment() is { } newest && newest.DesiredState == document.DesiredState)
+                return new DeploymentAccepted(newest.Id, false);
+            var receivedAt = time.GetUtcNow();
+            var id = $"{receivedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+            AtomicFile.Write(data.Document(id), document.Text);
+            var manifest = document.Manifest;
+            var machines = manifest.Closures.Keys.Order(StringComparer.Ordinal)
+                .Select(name => new DesiredMachine(name, manifest.Blueprint[name].Deployment.Addr, manifest.Closures[name]))
+                .ToList();
+            store.AddDeployment(new NewDeployment(id, receivedAt, manifest.GitCommit, document.DesiredState, machines));
+            signal.Notify();
+            return new DeploymentAccepted(id, true);
+        }
+    }
+}

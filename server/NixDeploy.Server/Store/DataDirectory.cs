@@ -1,0 +1,18 @@
+namespace NixDeploy.Server.Store;
+
+/// <summary>
+/// The server's folder (<c>--data DIR</c>): the database, and each deployment's document and run files under
+/// <c>deployments/ID/</c>.
+/// </summary>
+public sealed class DataDirectory(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string Deployment(string id) => Path.Combine(Root, "deployments", id);
+
+    /// <summary>The document as it was posted, written before the deployment is answered 201.</summary>
+    public string Document(string id) => Path.Combine(Deployment(id), "deployment.json");
+
+    /// <summary>A folder for one engine run of the deployment (its narrowed deployment.json and progress file).</summary>
+    public string Run(string id, string runId) => Path.Combine(Deployment(id), "runs", runId);
+}
