@@ -71,12 +71,14 @@ public sealed class ControlPlaneRollout(ControlPlaneClient client, ICommandLog l
     {
         foreach (var (machine, rollout) in deployment.Machines)
         {
+            // The timeline has each step from its start; the steps, only those that ended.
+            var steps = rollout.Timeline?.Select(step => step.Step).ToList() ?? rollout.Steps.Select(step => step.Step).ToList();
             var before = shown.GetValueOrDefault(machine, (Status: "queued", Steps: 0));
-            foreach (var step in rollout.Steps.Skip(before.Steps))
-                progress.Step(machine, step.Step);
+            foreach (var step in steps.Skip(before.Steps))
+                progress.Step(machine, step);
             if (rollout.Status != before.Status && rollout.Status is not ("queued" or "running"))
                 progress.Finished(machine, rollout.Status);
-            shown[machine] = (rollout.Status, rollout.Steps.Count);
+            shown[machine] = (rollout.Status, steps.Count);
         }
     }
 

@@ -156,6 +156,41 @@ public sealed class ControlPlaneDeployTests(ControlPlaneHosts hosts) : IClassFix
         Assert.Equal("good", fleet.Report()["runId"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_machine_the_control_plane_rolls_back_fails_the_build_with_its_code_and_rollback_server_returns_a_machine_to_its_previous_system()
+    {
+        var a = hosts.Lease(2);
+        await using var server = await ControlPlaneServer.StartAsync("cp-failure", hosts);
+        var (_, ciTokenFile) = await server.CreateTokenFileAsync("ci");
+        var (operatorToken, operatorTokenFile) = await server.CreateTokenFileAsync("operator");
+        using var fleet = await DeployFleet.CreateAsync("cpfailure", hosts, DeployFleet.Machine("web-1", a[0]), DeployFleet.Machine("web-2", a[1]));
+        DotnetBuild Deploy() => fleet.Deploy(("NixDeployControlPlane", server.Url), ("NixDeployControlPlaneTokenFile", ciTokenFile));
+        (await Deploy().BuildAsync()).AssertSucceeded();
+        var first = new[] { "web-1", "web-2" }.ToDictionary(machine => machine, fleet.Closure);
+        await fleet.ReconfigureAsync("web-1", m => m with { Configuration = m.Configuration + "\n  services.extra.enable = true;" });
+        await fleet.ReconfigureAsync("web-2", m => m with { Configuration = "nixdeploy.standin.services.web.healthy = false;" });
+
+        var failing = await Deploy().BuildAsync();
+
+        // As a direct deploy fails: one error per machine that did not reach its desired state, with its code.
+        var error = Single(failing);
+        Assert.Equal("ND5006", error.Code);
+        Assert.StartsWith("web-2 (rolled-back)", error.Message);
+        Assert.Equal(("deployed", "rolled-back", "ND5006"), (fleet.Status("web-1"), fleet.Status("web-2"), fleet.ErrorCode("web-2")));
+        Assert.False(fleet.Report()["succeeded"]!.GetValue<bool>());
+        Assert.Equal(fleet.Closure("web-1"), await hosts.LiveSystemAsync(a[0]));
+        Assert.Equal(first["web-2"], await hosts.LiveSystemAsync(a[1]));
+
+        var rollback = await InstalledTool.RunAsync(fleet.Project.Directory, "rollback", "web-1", "--server", server.Url, "--token-file", operatorTokenFile, "--json");
+
+        Assert.Equal(0, rollback.ExitCode);
+        var row = Assert.Single(JsonDocument.Parse(rollback.StandardOutput).RootElement.EnumerateArray());
+        Assert.Equal(("web-1", true, first["web-1"]),
+            (row.GetProperty("machine").GetString(), row.GetProperty("rolledBack").GetBoolean(), row.GetProperty("liveClosure").GetString()));
+        Assert.Equal(first["web-1"], await hosts.LiveSystemAsync(a[0]));
+        Assert.DoesNotContain(operatorToken, rollback.All);
+    }
+
     private static BuildDiagnostic Single(BuildResult build)
     {
         build.AssertFailed();
