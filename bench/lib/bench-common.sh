@@ -27,17 +27,6 @@ bench_salt() {
   (cd "$1" && git add -A)
 }
 
-# A loopback port nothing listens on now (a server started on it still fails cleanly if another takes it first).
-bench_free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 40000))
-    if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return; fi
-  done
-  echo "bench: found no free port" >&2
-  exit 1
-}
-
 bench_median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # bench_ratio LABEL NUMERATOR DENOMINATOR [LIMIT]: prints the ratio and, with a limit, whether it holds.
