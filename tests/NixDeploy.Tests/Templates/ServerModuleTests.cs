@@ -60,6 +60,8 @@ public sealed class ServerModuleTests
 
         result.AssertFailed();
         result.AssertNoStackTrace();
+        // Evaluating the machine's configuration fails: ND1101 with Nix's message.
+        Assert.All(result.Errors, error => Assert.Equal("ND1101", error.Code));
         Assert.Contains(message, string.Join('\n', result.Errors.Select(error => error.Message)));
         Assert.False(File.Exists(Path.Combine(fleet, "bin", "nixdeploy", "deployment.json")));
         TestRunDirectory.Remove(folder);
