@@ -186,15 +186,19 @@ public sealed class SqliteControlPlaneStore : IControlPlaneStore
     public void FinishMachine(string deploymentId, MachineOutcome outcome) => Write((connection, transaction) =>
     {
         var finished = Time.Format(outcome.FinishedAt);
+        // The steps of earlier runs (before a restart) stay; this run's, recorded as they started, get their durations.
+        var recorded = JsonSerializer.Deserialize(Scalar(connection, transaction, "SELECT timeline FROM rollouts WHERE deployment_id = @id AND machine = @machine",
+            ("@id", deploymentId), ("@machine", outcome.Machine)) as string ?? "[]", StoreJsonContext.Default.IReadOnlyListRolloutStep) ?? [];
+        var timeline = recorded.Where(step => outcome.Timeline.Count == 0 || step.StartedAt < outcome.Timeline[0].StartedAt).Concat(outcome.Timeline).ToList();
         Execute(connection, transaction, """
             UPDATE rollouts SET status = @status, previous_closure = @previous, started_at = COALESCE(started_at, @startedAt), finished_at = @finished,
               steps = @steps, timeline = @timeline, error_code = @code, error_message = @message
             WHERE deployment_id = @id AND machine = @machine
             """,
             ("@id", deploymentId), ("@machine", outcome.Machine), ("@status", outcome.Status), ("@previous", outcome.PreviousClosure),
-            ("@startedAt", Time.Format(outcome.Timeline.Count > 0 ? outcome.Timeline[0].StartedAt : outcome.FinishedAt)), ("@finished", finished),
+            ("@startedAt", Time.Format(timeline.Count > 0 ? timeline[0].StartedAt : outcome.FinishedAt)), ("@finished", finished),
             ("@steps", JsonSerializer.Serialize(outcome.Steps, StoreJsonContext.Default.IReadOnlyListStepDuration)),
-            ("@timeline", JsonSerializer.Serialize(outcome.Timeline, StoreJsonContext.Default.IReadOnlyListRolloutStep)),
+            ("@timeline", JsonSerializer.Serialize<IReadOnlyList<RolloutStep>>(timeline, StoreJsonContext.Default.IReadOnlyListRolloutStep)),
             ("@code", outcome.ErrorCode), ("@message", outcome.ErrorMessage));
         Execute(connection, transaction, "UPDATE machines SET last_result = @status, last_deployment_id = @id WHERE name = @machine",
             ("@id", deploymentId), ("@machine", outcome.Machine), ("@status", outcome.Status));
