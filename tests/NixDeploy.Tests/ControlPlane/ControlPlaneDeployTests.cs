@@ -200,6 +200,21 @@ public sealed class ControlPlaneDeployTests(ControlPlaneHosts hosts) : IClassFix
             (row.GetProperty("machine").GetString(), row.GetProperty("rolledBack").GetBoolean(), row.GetProperty("liveClosure").GetString()));
         Assert.Equal(first["web-1"], await hosts.LiveSystemAsync(a[0]));
         Assert.DoesNotContain(operatorToken, rollback.All);
+
+        // A rollout that outlasts NixDeployControlPlaneTimeout: the build stops waiting with ND8047, the rollout goes on.
+        var lastRun = fleet.Report()["runId"]!.GetValue<string>();
+        await fleet.ReconfigureAsync("web-2", m => m with
+        {
+            Configuration = "nixdeploy.standin.services.web.healthy = true;\n  services.extra.enable = true;",
+            HealthChecksNix = """[ { command = "sleep 8"; timeout = 10; interval = 1; } ]""",
+        });
+
+        var slow = await Deploy().WithProperty("NixDeployControlPlaneTimeout", "1").BuildAsync();
+
+        var timedOut = Single(slow);
+        Assert.Equal(ErrorCodes.ControlPlaneTimedOut, timedOut.Code);
+        Assert.Contains("the rollout goes on there", timedOut.Message);
+        Assert.Equal(lastRun, fleet.Report()["runId"]!.GetValue<string>());
     }
 
     private static BuildDiagnostic Single(BuildResult build)
