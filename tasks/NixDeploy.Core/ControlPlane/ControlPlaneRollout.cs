@@ -15,8 +15,8 @@ public sealed class ControlPlaneRollout(ControlPlaneClient client, ICommandLog l
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Deploy with a control plane: always posts (the server decides per machine from the live state, which is what
-    /// repairs drift), then, unless <see cref="ControlPlaneSettings.Wait"/> is off, waits for the rollout and returns
+    /// Deploy with a control plane: always posts (the server decides whether it is a new deployment, and per machine
+    /// what to do from its live state), then, unless <see cref="ControlPlaneSettings.Wait"/> is off, waits for the rollout and returns
     /// its report with this build's <paramref name="runId"/>; null when it does not wait.
     /// </summary>
     public static async Task<DeployReport?> DeployAsync(ControlPlaneSettings settings, string manifestFile, string runId, bool dryRun,

@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using NixDeploy.ControlPlane;
 using NixDeploy.Diagnostics;
 using NixDeploy.Tests.Infrastructure;
+using NixDeploy.Tests.Server;
 
 namespace NixDeploy.Tests.ControlPlane;
 
@@ -89,7 +88,7 @@ public sealed class ControlPlaneClientTests : IDisposable
     [Fact]
     public async Task A_server_that_is_not_there_is_ND8043_naming_its_url_for_every_call()
     {
-        var url = $"http://127.0.0.1:{ClosedPort()}/";
+        var url = $"http://127.0.0.1:{ControlPlaneProcess.FreePort()}/";
         var manifest = Path.Combine(_folder, "deployment.json");
         File.WriteAllText(manifest, """{ "schemaVersion": 1, "gitDirty": false, "blueprint": {}, "closures": {}, "changed": false, "changes": {} }""");
         using var client = ControlPlaneClient.Create(ControlPlaneClient.ParseUrl(url, null), Secret, "fleet.nixdeploy");
@@ -115,22 +114,13 @@ public sealed class ControlPlaneClientTests : IDisposable
     [Fact]
     public async Task A_deployment_json_that_was_never_built_is_not_posted()
     {
-        using var client = ControlPlaneClient.Create(ControlPlaneClient.ParseUrl($"http://127.0.0.1:{ClosedPort()}", null), Secret, null);
+        using var client = ControlPlaneClient.Create(ControlPlaneClient.ParseUrl($"http://127.0.0.1:{ControlPlaneProcess.FreePort()}", null), Secret, null);
 
         var e = await Assert.ThrowsAsync<NixDeployException>(() => client.PostDeploymentAsync(Path.Combine(_folder, "absent.json"), CancellationToken.None));
 
         Assert.Equal(ErrorCodes.ManifestNotBuilt, e.Code);
     }
 
-    /// <summary>A loopback port nothing listens on: one the kernel just handed out and took back.</summary>
-    internal static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public void Dispose() => TestRunDirectory.Remove(_folder);
 }

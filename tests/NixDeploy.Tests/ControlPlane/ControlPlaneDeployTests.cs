@@ -122,7 +122,7 @@ public sealed class ControlPlaneDeployTests(ControlPlaneHosts hosts) : IClassFix
     }
 
     [Fact]
-    public async Task A_wrong_token_a_token_without_the_ci_role_and_a_stopped_server_fail_the_deploy_with_codes_and_leave_the_last_report()
+    public async Task A_wrong_token_a_token_without_the_ci_role_and_a_stopped_server_fail_the_deploy_with_codes_and_NixDeployWait_false_only_posts()
     {
         var address = hosts.Lease(1)[0];
         await using var server = await ControlPlaneServer.StartAsync("cp-errors", hosts);
@@ -144,7 +144,18 @@ public sealed class ControlPlaneDeployTests(ControlPlaneHosts hosts) : IClassFix
         Assert.False(File.Exists(fleet.ReportPath), "a deploy the control plane refused wrote a report");
         Assert.Equal("", await hosts.LiveSystemAsync(address));
 
-        (await Deploy(ciTokenFile, "good").BuildAsync()).AssertSucceeded();
+        var posted = await Deploy(ciTokenFile, "no-wait").WithProperty("NixDeployWait", "false").BuildAsync();
+
+        posted.AssertSucceeded();
+        Assert.Contains("not waiting for deployment", posted.StandardOutput);
+        Assert.False(File.Exists(fleet.ReportPath), "a deploy that did not wait wrote a report");
+
+        // The same desired state again is the same deployment: this deploy follows that rollout to its end.
+        var good = await Deploy(ciTokenFile, "good").BuildAsync();
+
+        good.AssertSucceeded();
+        Assert.Contains("the same desired state as deployment", good.StandardOutput);
+        Assert.Equal("deployed", fleet.Status("web-1"));
         Assert.Equal(fleet.Closure("web-1"), await hosts.LiveSystemAsync(address));
         await server.StopAsync();
         var stopped = await Deploy(ciTokenFile, "stopped").BuildAsync();
@@ -189,6 +200,21 @@ public sealed class ControlPlaneDeployTests(ControlPlaneHosts hosts) : IClassFix
             (row.GetProperty("machine").GetString(), row.GetProperty("rolledBack").GetBoolean(), row.GetProperty("liveClosure").GetString()));
         Assert.Equal(first["web-1"], await hosts.LiveSystemAsync(a[0]));
         Assert.DoesNotContain(operatorToken, rollback.All);
+
+        // A rollout that outlasts NixDeployControlPlaneTimeout: the build stops waiting with ND8047, the rollout goes on.
+        var lastRun = fleet.Report()["runId"]!.GetValue<string>();
+        await fleet.ReconfigureAsync("web-2", m => m with
+        {
+            Configuration = "nixdeploy.standin.services.web.healthy = true;\n  services.extra.enable = true;",
+            HealthChecksNix = """[ { command = "sleep 8"; timeout = 10; interval = 1; } ]""",
+        });
+
+        var slow = await Deploy().WithProperty("NixDeployControlPlaneTimeout", "1").BuildAsync();
+
+        var timedOut = Single(slow);
+        Assert.Equal(ErrorCodes.ControlPlaneTimedOut, timedOut.Code);
+        Assert.Contains("the rollout goes on there", timedOut.Message);
+        Assert.Equal(lastRun, fleet.Report()["runId"]!.GetValue<string>());
     }
 
     private static BuildDiagnostic Single(BuildResult build)

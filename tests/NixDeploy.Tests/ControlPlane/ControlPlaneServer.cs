@@ -1,94 +1,57 @@
-using System.Text;
 using System.Text.Json.Nodes;
-using CliWrap;
 using NixDeploy.Tests.Deploy;
 using NixDeploy.Tests.Infrastructure;
-using NixDeploy.Tests.Tool;
+using NixDeploy.Tests.Server;
 
 namespace NixDeploy.Tests.ControlPlane;
 
 /// <summary>
-/// A real control plane: the installed tool's <c>serve</c> as a child process on loopback, with a data folder of its
-/// own (a real SQLite file) and the test hosts' SSH key and known_hosts in its config; stopped with SIGINT. Tokens
-/// come from <c>serve token create</c>, as an operator makes them on the server's machine.
+/// A control plane that deploys to test hosts: <see cref="ControlPlaneProcess"/> (the installed tool's <c>serve</c> on
+/// loopback) with a folder of its own for its data and a config holding the hosts' SSH key and known_hosts, and
+/// tokens written to files, as CI is given them.
 /// </summary>
 public sealed class ControlPlaneServer : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _graceful;
-    private readonly CancellationTokenSource _forceful;
-    private readonly StringBuilder _log;
-    private readonly CommandTask<CommandResult> _process;
+    private readonly ControlPlaneProcess _process;
 
-    private ControlPlaneServer(string folder, string url, StringBuilder log, CommandTask<CommandResult> process,
-        CancellationTokenSource graceful, CancellationTokenSource forceful)
+    private ControlPlaneServer(string folder, ControlPlaneProcess process)
     {
         Folder = folder;
-        Url = url;
-        _log = log;
         _process = process;
-        _graceful = graceful;
-        _forceful = forceful;
     }
 
     public string Folder { get; }
 
-    public string Url { get; }
+    /// <summary>The server's URL as a user writes it (no trailing '/').</summary>
+    public string Url => _process.Address.AbsoluteUri.TrimEnd('/');
 
     public string DataDirectory => Path.Combine(Folder, "data");
 
-    /// <summary>Everything the server wrote to stdout and stderr so far (its structured log).</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-                return _log.ToString();
-        }
-    }
+    /// <summary>Everything the server wrote so far (its structured log).</summary>
+    public string Log => _process.Output;
 
-    public static async Task<ControlPlaneServer> StartAsync(string name, TestHosts hosts)
+    /// <summary>A data folder and a config for a server that deploys to <paramref name="hosts"/>, in <paramref name="folder"/>.</summary>
+    public static (string Data, string Config) Configure(string folder, TestHosts hosts)
     {
-        var folder = TestRunDirectory.CreateFolder(name);
         var config = Path.Combine(folder, "server.json");
         File.WriteAllText(config, new JsonObject
         {
             ["ssh"] = new JsonObject { ["identityFile"] = hosts.IdentityFile, ["knownHostsFile"] = hosts.KnownHostsFile },
         }.ToJsonString());
-        var url = $"http://127.0.0.1:{ControlPlaneClientTests.ClosedPort()}";
-        var log = new StringBuilder();
-        void Append(string line)
-        {
-            lock (log)
-                log.AppendLine(line);
-        }
-        var graceful = new CancellationTokenSource();
-        var forceful = new CancellationTokenSource();
-        var process = Cli.Wrap(await InstalledTool.PathAsync())
-            .WithArguments(["serve", "--data", Path.Combine(folder, "data"), "--urls", url, "--config", config])
-            .WithWorkingDirectory(folder)
-            .WithEnvironmentVariables(InstalledTool.Environment)
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(Append))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(Append))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(forceful.Token, graceful.Token);
-        var server = new ControlPlaneServer(folder, url, log, process, graceful, forceful);
-        await server.WaitUntilHealthyAsync();
-        return server;
+        return (Path.Combine(folder, "data"), config);
     }
 
-    /// <summary>A new token with <paramref name="role"/>, made on the server's machine and printed once.</summary>
-    public async Task<string> CreateTokenAsync(string role)
+    public static async Task<ControlPlaneServer> StartAsync(string name, TestHosts hosts)
     {
-        var result = await InstalledTool.RunProcessAsync(await InstalledTool.PathAsync(), ["serve", "token", "create", "--role", role, "--data", DataDirectory], Folder);
-        if (result.ExitCode != 0)
-            throw new InvalidOperationException($"serve token create --role {role} failed: {result}");
-        return result.StandardOutput.Trim();
+        var folder = TestRunDirectory.CreateFolder(name);
+        var (data, config) = Configure(folder, hosts);
+        return new ControlPlaneServer(folder, await ControlPlaneProcess.StartAsync(data, config));
     }
 
-    /// <summary>Writes a new token with <paramref name="role"/> to a file of its own and returns the token and the file's path.</summary>
+    /// <summary>A new token with <paramref name="role"/> (<c>serve token create</c>) in a file of its own: the token and the file's path.</summary>
     public async Task<(string Token, string File)> CreateTokenFileAsync(string role)
     {
-        var token = await CreateTokenAsync(role);
+        var token = await ControlPlaneProcess.CreateTokenAsync(DataDirectory, role);
         var file = Path.Combine(Folder, $"{role}-{Guid.NewGuid():N}.token");
         File.WriteAllText(file, token + "\n");
         return (token, file);
@@ -97,66 +60,17 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     /// <summary>GET of an API route with a token, as JSON (for what the clients do not show).</summary>
     public async Task<JsonNode> GetAsync(string route, string token)
     {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, Url + route);
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"GET {route}: {(int)response.StatusCode} {body}");
-        return JsonNode.Parse(body)!;
+        var answer = await _process.GetAsync(route, token);
+        Assert.True(answer.Status == System.Net.HttpStatusCode.OK, $"GET {route}: {answer}");
+        return answer.Json;
     }
 
-    /// <summary>Stops the server (SIGINT, then a kill after 30 s): its URL answers nothing afterwards.</summary>
-    public async Task StopAsync()
-    {
-        if (_process.Task.IsCompleted)
-            return;
-        _graceful.Cancel();
-        _forceful.CancelAfter(TimeSpan.FromSeconds(30));
-        try
-        {
-            await _process;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped as asked.
-        }
-    }
+    /// <summary>Stops the server as systemd does (SIGTERM): its URL answers nothing afterwards.</summary>
+    public Task StopAsync() => _process.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        _graceful.Dispose();
-        _forceful.Dispose();
+        await _process.DisposeAsync();
         TestRunDirectory.Remove(Folder);
-    }
-
-    private async Task WaitUntilHealthyAsync()
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            if (_process.Task.IsCompleted)
-                throw new InvalidOperationException($"serve exited before it answered /health:\n{Log}");
-            try
-            {
-                using var response = await http.GetAsync(Url + "/health");
-                if (response.IsSuccessStatusCode)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"serve did not answer /health at {Url} within 90 s:\n{Log}");
-            await Task.Delay(200);
-        }
     }
 }

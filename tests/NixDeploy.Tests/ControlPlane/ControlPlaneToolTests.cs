@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NixDeploy.Diagnostics;
 using NixDeploy.Tests.Infrastructure;
+using NixDeploy.Tests.Server;
 using NixDeploy.Tests.Tool;
 
 namespace NixDeploy.Tests.ControlPlane;
@@ -14,7 +15,7 @@ public sealed class ControlPlaneToolTests : IDisposable
     [Fact]
     public async Task Status_and_rollback_through_an_absent_server_exit_1_with_ND8043_and_a_bad_token_setting_exits_2()
     {
-        var server = $"http://127.0.0.1:{ControlPlaneClientTests.ClosedPort()}";
+        var server = $"http://127.0.0.1:{ControlPlaneProcess.FreePort()}";
         var tokenFile = Path.Combine(_folder, "read.token");
         File.WriteAllText(tokenFile, Secret + "\n");
 
