@@ -168,7 +168,7 @@ public sealed class ControlPlaneDeployTests(ControlPlaneHosts hosts) : IClassFix
     }
 
     [Fact]
-    public async Task A_machine_the_control_plane_rolls_back_fails_the_build_with_its_code_and_rollback_server_returns_a_machine_to_its_previous_system()
+    public async Task A_machine_the_control_plane_rolls_back_fails_the_build_with_its_code_rollback_server_returns_a_machine_to_its_previous_system_and_deploying_again_repairs_it()
     {
         var a = hosts.Lease(2);
         await using var server = await ControlPlaneServer.StartAsync("cp-failure", hosts);
@@ -200,6 +200,16 @@ public sealed class ControlPlaneDeployTests(ControlPlaneHosts hosts) : IClassFix
             (row.GetProperty("machine").GetString(), row.GetProperty("rolledBack").GetBoolean(), row.GetProperty("liveClosure").GetString()));
         Assert.Equal(first["web-1"], await hosts.LiveSystemAsync(a[0]));
         Assert.DoesNotContain(operatorToken, rollback.All);
+
+        // The same desired state deployed again is the same deployment, rolled out again from the live systems: the
+        // server returns web-1 to its desired closure (drift repaired) and rolls web-2 back once more.
+        var deployments = await DeploymentIdsAsync(server, operatorToken);
+        var again = await Deploy().BuildAsync();
+
+        Assert.Equal("ND5006", Single(again).Code);
+        Assert.Equal(("deployed", "rolled-back"), (fleet.Status("web-1"), fleet.Status("web-2")));
+        Assert.Equal(fleet.Closure("web-1"), await hosts.LiveSystemAsync(a[0]));
+        Assert.Equal(deployments, await DeploymentIdsAsync(server, operatorToken));
 
         // A rollout that outlasts NixDeployControlPlaneTimeout: the build stops waiting with ND8047, the rollout goes on.
         var lastRun = fleet.Report()["runId"]!.GetValue<string>();
