@@ -142,10 +142,7 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         string id;
         await using (var server = await ControlPlaneProcess.StartAsync(data, config))
         {
-            id = (await server.PostAsync("/api/v1/deployments", ci, ControlPlaneDocuments.Deployment(
-                [("web-k", ControlPlaneDocuments.Machine(h[0], TestHosts.Port, ControlPlaneDocuments.Check("sleep 5; grep -qx healthy /run/standin/services/web", 10)), closures.A)]))).Json["id"]!.GetValue<string>();
-            await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json["machines"]!["web-k"]!["timeline"]!.AsArray()
-                .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), "web-k's health checks to start");
+            id = await PostAndWaitForHealthChecksAsync(server, ci, "web-k", h[0]);
             await server.KillAsync();
         }
         Assert.Equal("running", ControlPlaneDatabase.Scalar(data, $"SELECT status FROM rollouts WHERE deployment_id = '{id}'"));
@@ -177,10 +174,7 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         string id;
         await using (var server = await ControlPlaneProcess.StartAsync(data, config))
         {
-            id = (await server.PostAsync("/api/v1/deployments", ci, ControlPlaneDocuments.Deployment(
-                [("web-i", ControlPlaneDocuments.Machine(h[0], TestHosts.Port, ControlPlaneDocuments.Check("sleep 5; grep -qx healthy /run/standin/services/web", 10)), closures.A)]))).Json["id"]!.GetValue<string>();
-            await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json["machines"]!["web-i"]!["timeline"]!.AsArray()
-                .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), "web-i's health checks to start");
+            id = await PostAndWaitForHealthChecksAsync(server, ci, "web-i", h[0]);
             await server.KillAsync();
         }
         // The restarted server no longer trusts the host's key: it cannot read the machine.
@@ -207,10 +201,7 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         var (data, config) = Setup("cp-stopped");
         var ci = await ControlPlaneProcess.CreateTokenAsync(data, "ci");
         await using var server = await ControlPlaneProcess.StartAsync(data, config);
-        var id = (await server.PostAsync("/api/v1/deployments", ci, ControlPlaneDocuments.Deployment(
-            [("web-t", ControlPlaneDocuments.Machine(h[0], TestHosts.Port, ControlPlaneDocuments.Check("sleep 4; grep -qx healthy /run/standin/services/web", 10)), closures.A)]))).Json["id"]!.GetValue<string>();
-        await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json["machines"]!["web-t"]!["timeline"]!.AsArray()
-            .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), "web-t's health checks to start");
+        var id = await PostAndWaitForHealthChecksAsync(server, ci, "web-t", h[0]);
 
         Assert.Equal(0, await server.StopAsync());
 
@@ -218,6 +209,16 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         Assert.Equal("deployed", ControlPlaneDatabase.Scalar(data, $"SELECT status FROM rollouts WHERE deployment_id = '{id}'"));
         Assert.Equal(closures.A, await hosts.LiveSystemAsync(h[0]));
         Assert.False(await hosts.WatchdogArmedAsync(h[0]));
+    }
+
+    /// <summary>Posts A for one machine whose health check takes 5 s, and returns once the check runs (the machine is activated, unconfirmed).</summary>
+    private async Task<string> PostAndWaitForHealthChecksAsync(ControlPlaneProcess server, string ci, string machine, string address)
+    {
+        var id = (await server.PostAsync("/api/v1/deployments", ci, ControlPlaneDocuments.Deployment(
+            [(machine, ControlPlaneDocuments.Machine(address, TestHosts.Port, ControlPlaneDocuments.Check("sleep 5; grep -qx healthy /run/standin/services/web", 10)), closures.A)]))).Json["id"]!.GetValue<string>();
+        await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json["machines"]![machine]!["timeline"]!.AsArray()
+            .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), $"{machine}'s health checks to start");
+        return id;
     }
 
     private (string Data, string Config) Setup(string name)
