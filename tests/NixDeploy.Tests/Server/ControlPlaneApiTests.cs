@@ -225,6 +225,12 @@ public sealed class ControlPlaneApiTests
             Assert.Equal("healthy", health.Json["status"]!.GetValue<string>());
             Assert.Equal("ok", health.Json["database"]!.GetValue<string>());
             Assert.Equal(SqliteMigrations.Latest, health.Json["schemaVersion"]!.GetValue<int>());
+
+            foreach (var file in Directory.GetFiles(Path.Combine(folder, "data"), SqliteControlPlaneStore.FileName + "*"))
+                File.Delete(file);
+            var gone = await server.GetAsync("/health", null);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, gone.Status);
+            Assert.Equal("unhealthy", gone.Json["status"]!.GetValue<string>());
         }
         Assert.Contains(expected.Thumbprint, seen);
 
