@@ -13,6 +13,6 @@ public sealed class DataDirectory(string root)
     /// <summary>The document as it was posted, written before the deployment is answered 201.</summary>
     public string Document(string id) => Path.Combine(Deployment(id), "deployment.json");
 
-    /// <summary>A folder for one engine run of the deployment (its narrowed deployment.json and progress file).</summary>
-    public string Run(string id, string runId) => Path.Combine(Deployment(id), "runs", runId);
+    /// <summary>The folder, created, for one engine run of the deployment (its progress file).</summary>
+    public string Run(string id, string runId) => Directory.CreateDirectory(Path.Combine(Deployment(id), "runs", runId)).FullName;
 }

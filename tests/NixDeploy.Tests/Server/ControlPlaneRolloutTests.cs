@@ -52,6 +52,10 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         Assert.Equal(HttpStatusCode.OK, again.Status);
         Assert.Equal(id, again.Json["id"]!.GetValue<string>());
         Assert.Single((await server.GetAsync("/api/v1/deployments", ci)).Json["items"]!.AsArray());
+        // Posted again after it ended, the deployment rolls out again from the live systems: nothing to do here.
+        detail = await server.WaitForDeploymentAsync(id, ci, RolloutTimeout);
+        Assert.Equal("succeeded", detail["status"]!.GetValue<string>());
+        Assert.All(new[] { "web-1", "web-2", "web-3" }, machine => Assert.Equal("unchanged", detail["machines"]![machine]!["status"]!.GetValue<string>()));
 
         var second = (await server.PostAsync("/api/v1/deployments", ci,
             ControlPlaneDocuments.Deployment([Machine(0, closures.B), Machine(1, closures.Unhealthy), Machine(2, closures.A)]))).Json["id"]!.GetValue<string>();
@@ -88,7 +92,8 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         Assert.Equal(closures.A, web1["liveClosure"]!.GetValue<string>());
         Assert.Equal("rolled-back", web1["lastResult"]!.GetValue<string>());
         var metrics = (await server.GetAsync("/metrics", ci)).Body;
-        Assert.Contains("nixdeploy_rollouts{result=\"deployed\"} 4", metrics);
+        Assert.Contains("nixdeploy_rollouts{result=\"deployed\"} 1", metrics);
+        Assert.Contains("nixdeploy_rollouts{result=\"unchanged\"} 4", metrics);
         Assert.Contains("nixdeploy_rollouts{result=\"rolled-back\"} 1", metrics);
         Assert.Contains("nixdeploy_rollout_duration_seconds_count 6", metrics);
     }
@@ -187,7 +192,10 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         await using var server = await ControlPlaneProcess.StartAsync(data, config);
         var id = await PostAndWaitForHealthChecksAsync(server, ci, "web-t", h[0]);
 
-        Assert.Equal(0, await server.StopAsync());
+        var stopping = server.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await ReleaseHealthCheckAsync(h[0]);
+        Assert.Equal(0, await stopping);
 
         Assert.Equal("succeeded", ControlPlaneDatabase.Scalar(data, $"SELECT status FROM deployments WHERE id = '{id}'"));
         Assert.Equal("deployed", ControlPlaneDatabase.Scalar(data, $"SELECT status FROM rollouts WHERE deployment_id = '{id}'"));
@@ -195,15 +203,34 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         Assert.False(await hosts.WatchdogArmedAsync(h[0]));
     }
 
-    /// <summary>Posts A for one machine whose health check takes 5 s, and returns once the check runs (the machine is activated, unconfirmed).</summary>
+    // The health check waits for this file on the host, so the test decides when the rollout may go on (a fixed sleep
+    // races a loaded machine).
+    private const string HealthCheckGate = "/run/standin/release-health-check";
+
+    /// <summary>
+    /// Posts A for one machine whose health check waits for <see cref="ReleaseHealthCheckAsync"/>, and returns once the
+    /// check runs (the machine is activated, unconfirmed).
+    /// </summary>
     private async Task<string> PostAndWaitForHealthChecksAsync(ControlPlaneProcess server, string ci, string machine, string address)
     {
+        await hosts.RunAsync(address, $"rm -f {HealthCheckGate}");
+        var check = $"while [ ! -e {HealthCheckGate} ]; do sleep 0.2; done; grep -qx healthy /run/standin/services/web";
         var id = (await server.PostAsync("/api/v1/deployments", ci, ControlPlaneDocuments.Deployment(
-            [(machine, ControlPlaneDocuments.Machine(address, TestHosts.Port, ControlPlaneDocuments.Check("sleep 5; grep -qx healthy /run/standin/services/web", 10)), closures.A)]))).Json["id"]!.GetValue<string>();
-        await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json["machines"]![machine]!["timeline"]!.AsArray()
-            .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), $"{machine}'s health checks to start");
+            [(machine, ControlPlaneDocuments.Machine(address, TestHosts.Port, ControlPlaneDocuments.Check(check, 120)), closures.A)]))).Json["id"]!.GetValue<string>();
+        JsonNode? detail = null;
+        try
+        {
+            await TestHosts.WaitUntilAsync(async () => (detail = (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json)["machines"]![machine]!["timeline"]!.AsArray()
+                .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), $"{machine}'s health checks to start");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} The deployment: {detail?.ToJsonString()} The server said: {server.Output}", e);
+        }
         return id;
     }
+
+    private Task ReleaseHealthCheckAsync(string address) => hosts.RunAsync(address, $"touch {HealthCheckGate}");
 
     /// <summary>A server killed (SIGKILL) while it ran the health checks of one machine's rollout: the machine's host, the server's data, config, a ci token and the deployment.</summary>
     private async Task<(IReadOnlyList<string> Hosts, string Data, string Config, string Ci, string Id)> KilledDuringHealthChecksAsync(string folder, string machine)
@@ -214,6 +241,7 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         await using var server = await ControlPlaneProcess.StartAsync(data, config);
         var id = await PostAndWaitForHealthChecksAsync(server, ci, machine, h[0]);
         await server.KillAsync();
+        await ReleaseHealthCheckAsync(h[0]);
         return (h, data, config, ci, id);
     }
 
