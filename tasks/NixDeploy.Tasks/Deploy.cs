@@ -46,6 +46,9 @@ public sealed class Deploy : NixDeployTask
 
     public string? ActivationTimeout { get; set; }
 
+    /// <summary>$(NixDeployDeployMode): switch, boot, test or dry-activate.</summary>
+    public string? DeployMode { get; set; }
+
     public string? NixExecutable { get; set; }
 
     /// <summary>$(NixDeployRunId): the id of this build, written into the report so a reader knows it is this run's.</summary>
@@ -73,7 +76,7 @@ public sealed class Deploy : NixDeployTask
     {
         var project = ProjectFile;
         var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, SshControlPersist,
-            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout).Parse(project);
+            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout, DeployMode).Parse(project);
         var artifacts = string.IsNullOrEmpty(ArtifactsFile) || string.IsNullOrEmpty(ArtifactStoreFile)
             ? null
             : new DeployArtifactFiles(ArtifactsFile, ArtifactStoreFile, ArtifactsRoot, AgeExecutable,
@@ -81,14 +84,17 @@ public sealed class Deploy : NixDeployTask
         using var engine = DeployEngine.Create(
             new DeployEngineSettings(settings, ManifestFile, NixOptionsFactory.Create(NixExecutable, null), RunId, artifacts, ProgressFile), new TaskCommandLog(Log));
         var report = await engine.DeployAsync(Machines.Select(machine => machine.ItemSpec).ToList(), Selection, cancellationToken);
-        var reportFile = settings.DryRun ? DryRunReportFile : ReportFile;
+        var reportFile = settings.ChangesNothing ? DryRunReportFile : ReportFile;
         DeployReport.Json.Write(reportFile, report);
 
         DeployedMachines = report.Machines.Select(pair => (ITaskItem)ToItem(pair.Key, pair.Value)).ToArray();
         foreach (var (name, machine) in report.Machines.Where(pair => !pair.Value.Status.ReachedDesiredState()))
             LogError(new Diagnostic(machine.ErrorCode ?? ErrorCodes.InternalError, $"{name} ({machine.Status.ToReportName()}): {machine.ErrorMessage}", project));
         foreach (var (name, machine) in report.Machines.Where(pair => pair.Value.Status == MachineStatus.WouldChange))
-            Log.LogMessage(MessageImportance.High, "NixDeploy: {0} would change from {1} to {2}", name, machine.PreviousClosure ?? "no system", machine.NewClosure);
+            Log.LogMessage(MessageImportance.High, "NixDeploy: {0} would change from {1} to {2}{3}", name, machine.PreviousClosure ?? "no system", machine.NewClosure,
+                machine.DryActivation is { Length: > 0 } said ? $"; activating it would:{Environment.NewLine}{said}" : "");
+        foreach (var (name, machine) in report.Machines.Where(pair => pair.Value.Status == MachineStatus.PendingReboot))
+            Log.LogMessage(MessageImportance.High, "NixDeploy: {0} boots {1} next: reboot it to run it", name, machine.NewClosure);
         Log.LogMessage(MessageImportance.High, "NixDeploy: {0}: {1}", reportFile,
             string.Join(", ", report.Machines.GroupBy(pair => pair.Value.Status).Select(group => $"{group.Count()} {group.Key.ToReportName()}")));
     }

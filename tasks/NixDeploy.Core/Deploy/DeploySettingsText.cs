@@ -17,19 +17,21 @@ public sealed record DeploySettingsText(
     string? OnFailure,
     string? DryRun,
     string? ConfirmTimeout,
-    string? ActivationTimeout)
+    string? ActivationTimeout,
+    string? DeployMode)
 {
     /// <summary>The properties the settings come from, for a reader that evaluates the project (the tool).</summary>
     public static IReadOnlyList<string> PropertyNames { get; } =
     [
         "NixDeploySshIdentityFile", "NixDeploySshKnownHostsFile", "NixDeployStrictHostKeyChecking", "NixDeploySshControlPersist",
         "NixDeployParallelism", "NixDeployOnFailure", "NixDeployDryRun", "NixDeployConfirmTimeout", "NixDeployActivationTimeout",
+        "NixDeployDeployMode",
     ];
 
     public static DeploySettingsText FromProperties(IReadOnlyDictionary<string, string> properties)
     {
         string? Value(int index) => properties.GetValueOrDefault(PropertyNames[index]);
-        return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8));
+        return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8), Value(9));
     }
 
     /// <summary>The validated settings; <paramref name="projectFile"/> is blamed for a bad value, and relative key files are relative to its folder.</summary>
@@ -41,7 +43,8 @@ public sealed record DeploySettingsText(
         string.IsNullOrWhiteSpace(OnFailure) ? FailurePolicy.Continue : FailurePolicies.Parse(OnFailure, projectFile),
         SettingValues.Boolean(DryRun, false, "NixDeployDryRun", projectFile),
         SettingValues.Integer(ConfirmTimeout, DeploySettings.DefaultConfirmTimeoutSeconds, "NixDeployConfirmTimeout", projectFile),
-        SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", projectFile)).Validate(projectFile);
+        SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", projectFile),
+        string.IsNullOrWhiteSpace(DeployMode) ? DeploySettings.DefaultMode : DeployModes.Parse(DeployMode, projectFile)).Validate(projectFile);
 
     private static string? ProjectPath(string? path, string projectFile) =>
         string.IsNullOrWhiteSpace(path) ? null

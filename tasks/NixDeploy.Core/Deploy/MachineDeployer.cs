@@ -12,6 +12,8 @@ namespace NixDeploy.Deploy;
 /// Deploys one machine, deploy-rs style: lock the host, compare its live system, copy the closure, set the profile
 /// and activate under a watchdog, run the health checks, set the boot entry and confirm. Any failure after the
 /// profile changed rolls back (when autoRollback is on) and the previous system is verified live again.
+/// <see cref="DeploySettings.Mode"/> test leaves profile and boot entry; boot sets only them (nothing activated, no
+/// health checks); dry-activate copies the closure and reports what its activation would change.
 /// </summary>
 public sealed class MachineDeployer(
     DeploySettings settings, IClosureTransport transport, HealthCheckRunner health, ICommandLog log, ProgressWriter? progress = null, IPreActivationStep? beforeActivation = null)
@@ -38,18 +40,25 @@ public sealed class MachineDeployer(
             await using var hostLock = await clock.TimeAsync("lock", () => agent.LockAsync(cancellationToken)).ConfigureAwait(false);
             previous = hostLock.CurrentSystem;
             // Before the comparison: files such as artifacts can change while the closure stays the same.
-            var placed = beforeActivation is not null
+            // A dry activation changes nothing, files included.
+            var placed = beforeActivation is not null && settings.Mode != DeployMode.DryActivate
                 && await clock.TimeAsync(beforeActivation.Name, () => beforeActivation.RunAsync(plan, agent.Ssh, cancellationToken)).ConfigureAwait(false);
-            if (previous == closure)
+            var rebootRequired = settings.Mode == DeployMode.Boot ? previous != closure || hostLock.RebootRequired : hostLock.RebootRequired;
+            if (AlreadyThere(closure, hostLock))
             {
                 // Nothing is activated, so nothing can roll back: the placed files are the live system's now.
                 if (placed)
                     await clock.TimeAsync("keep-files", () => agent.KeepPlacedFilesAsync(cancellationToken)).ConfigureAwait(false);
-                return Report(plan, clock, MachineStatus.Unchanged, previous, rebootRequired: hostLock.RebootRequired);
+                return Report(plan, clock, MachineStatus.Unchanged, previous, rebootRequired: rebootRequired);
             }
             await clock.TimeAsync("copy", () => transport.CopyAsync(agent.Ssh, closure, cancellationToken)).ConfigureAwait(false);
             hostLock.EnsureHeld(agent.Ssh.Target);
-            return await ActivateAsync(plan, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false);
+            return settings.Mode switch
+            {
+                DeployMode.Boot => await SetBootEntryAsync(plan, closure, previous, rebootRequired, agent, clock, cancellationToken).ConfigureAwait(false),
+                DeployMode.DryActivate => await DryActivateAsync(plan, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false),
+                _ => await ActivateAsync(plan, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false),
+            };
         }
         catch (NixDeployException e)
         {
@@ -62,6 +71,54 @@ public sealed class MachineDeployer(
         }
     }
 
+    /// <summary>
+    /// Whether the mode has nothing to do: switch when the closure is live and the profile's, boot when it is the
+    /// profile's, test and dry-activate when it is live.
+    /// </summary>
+    private bool AlreadyThere(string closure, DeployLock host) => settings.Mode switch
+    {
+        DeployMode.Switch => host.CurrentSystem == closure && host.ProfileSystem == closure,
+        DeployMode.Boot => host.ProfileSystem == closure,
+        _ => host.CurrentSystem == closure,
+    };
+
+    private async Task<MachineReport> SetBootEntryAsync(
+        MachinePlan plan, string closure, string? previous, bool rebootRequired, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+    {
+        var result = await clock.TimeAsync("boot", () => agent.SetBootEntryAsync(closure, _activationTimeout, cancellationToken)).ConfigureAwait(false);
+        var failure = result.ExitCode switch
+        {
+            HostProtocol.Exit.Ok when result.Value("profile") == closure => null,
+            HostProtocol.Exit.Ok => new NixDeployException(ErrorCodes.RemoteAgentFailed,
+                $"After setting the boot entry of {plan.Name}, its system profile is '{result.Value("profile") ?? "none"}', not {closure}."),
+            HostProtocol.Exit.BootEntryFailed => new NixDeployException(ErrorCodes.BootEntryFailed,
+                $"Making {closure} the boot default on {plan.Name} failed; its system profile, boot entry and files are back as they were: {result.StandardError}"),
+            _ => agent.Failed("boot", result),
+        };
+        if (failure is not null)
+            return Report(plan, clock, StatusOf(failure), previous, failure);
+        // Live already (after a deploy of mode test): booting it changes nothing that runs.
+        return Report(plan, clock, previous == closure ? MachineStatus.Deployed : MachineStatus.PendingReboot, previous, rebootRequired: rebootRequired);
+    }
+
+    private async Task<MachineReport> DryActivateAsync(
+        MachinePlan plan, string closure, string? previous, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+    {
+        var result = await clock.TimeAsync("dry-activate", () => agent.DryActivateAsync(closure, _activationTimeout, cancellationToken)).ConfigureAwait(false);
+        var failure = result.ExitCode switch
+        {
+            HostProtocol.Exit.Ok => null,
+            HostProtocol.Exit.ActivationFailed => new NixDeployException(ErrorCodes.ActivationFailed,
+                $"switch-to-configuration dry-activate of {closure} on {plan.Name} failed: {result.StandardError}"),
+            HostProtocol.Exit.ActivationTimedOut => new NixDeployException(ErrorCodes.ActivationTimedOut,
+                $"switch-to-configuration dry-activate of {closure} on {plan.Name} did not finish within {settings.ActivationTimeoutSeconds} s (NixDeployActivationTimeout): {result.StandardError}"),
+            _ => agent.Failed("dry-activate", result),
+        };
+        return failure is null
+            ? Report(plan, clock, MachineStatus.WouldChange, previous, dryActivation: result.StandardError)
+            : Report(plan, clock, StatusOf(failure), previous, failure);
+    }
+
     private async Task<MachineReport> ActivateAsync(
         MachinePlan plan, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
     {
@@ -69,7 +126,7 @@ public sealed class MachineDeployer(
         var limits = new ActivationLimits(_activationTimeout, _confirmTimeout, HealthCheckRunner.Budget(plan.Deployment.HealthChecks));
         var token = $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Guid.NewGuid():N}";
 
-        var activation = await clock.TimeAsync("activate", () => agent.ActivateAsync(token, closure, limits, rollback, cancellationToken)).ConfigureAwait(false);
+        var activation = await clock.TimeAsync("activate", () => agent.ActivateAsync(token, closure, limits, rollback, BootDefault, cancellationToken)).ConfigureAwait(false);
         // The agent read the live system again under the lock, just before changing anything.
         var previous = activation.Printed("previous") ? activation.Value("previous") : lockedPrevious;
         var live = activation.Value("current");
@@ -106,7 +163,7 @@ public sealed class MachineDeployer(
         }
         if (failure is null)
         {
-            var finish = await clock.TimeAsync("confirm", () => agent.FinishAsync(token, closure, limits, rollback, cancellationToken)).ConfigureAwait(false);
+            var finish = await clock.TimeAsync("confirm", () => agent.FinishAsync(token, closure, limits, rollback, BootDefault, cancellationToken)).ConfigureAwait(false);
             failure = finish.ExitCode switch
             {
                 HostProtocol.Exit.Ok when finish.Value("current") == closure => null,
@@ -160,14 +217,18 @@ public sealed class MachineDeployer(
                 $"{failure.Diagnostics[0].Message} Rolling back to {previous ?? "no system"} failed: {why}. Inspect {plan.Name} ({HostProtocol.StateRoot}/{token}/watchdog.log)."));
     }
 
+    // Mode test activates without making the closure the profile's or the boot default.
+    private bool BootDefault => settings.Mode == DeployMode.Switch;
+
     private static MachineStatus StatusOf(NixDeployException e) =>
         e.Code == ErrorCodes.HostUnreachable ? MachineStatus.Unreachable : MachineStatus.Failed;
 
     private MachineReport Report(
-        MachinePlan plan, StepClock clock, MachineStatus status, string? previous, NixDeployException? error = null, bool? rebootRequired = null)
+        MachinePlan plan, StepClock clock, MachineStatus status, string? previous, NixDeployException? error = null, bool? rebootRequired = null,
+        string? dryActivation = null)
     {
         var report = new MachineReport(status, plan.Deployment.Addr, previous, plan.Closure, clock.TotalSeconds, clock.Steps, error?.Code,
-            error is null ? null : string.Join(Environment.NewLine, error.Diagnostics.Select(d => d.Message)), rebootRequired);
+            error is null ? null : string.Join(Environment.NewLine, error.Diagnostics.Select(d => d.Message)), rebootRequired, dryActivation);
         log.Info($"NixDeploy: {plan.Name}: {status.ToReportName()} ({clock.TotalSeconds:0.0} s)");
         progress?.Finished(plan.Name, status.ToReportName());
         return report;

@@ -94,14 +94,16 @@ case "$cmd" in
     current_system
     # For a deploy that finds its closure live already (nothing else runs then).
     reboot_required "$current" "$current"
-    printf 'locked\nreboot=%s\ncurrent=%s\n' "$reboot" "$current"
+    # The system the profile (so the next boot) holds: a deploy of mode boot or switch compares it too.
+    resolve_link "$system_profile"
+    printf 'locked\nreboot=%s\nprofile=%s\ncurrent=%s\n' "$reboot" "$resolved" "$current"
     while read -r _; do :; done
     ;;
 
-  activate) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARM-SECONDS AFTER-SECONDS WATCHDOG-SCRIPT (empty: no rollback)
-    [ $# -eq 6 ] || exit "$exit_usage"
+  activate) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARM-SECONDS AFTER-SECONDS WATCHDOG-SCRIPT (empty: no rollback) MODE(switch|test)
+    [ $# -eq 7 ] || exit "$exit_usage"
     state_dir "$1"
-    closure=$2 timeout_s=$3 arm_s=$4 after_s=$5 watchdog=$6
+    closure=$2 timeout_s=$3 arm_s=$4 after_s=$5 watchdog=$6 mode=$7
     mkdir -p "$dir" || exit "$exit_host_failure"
     # From here the files placed for this deploy are its own: its rollback restores them, its confirmation keeps them.
     if [ -e "$pending_kept" ]; then mv -f "$pending_kept" "$dir/kept-files" || exit "$exit_host_failure"; fi
@@ -129,12 +131,15 @@ case "$cmd" in
       done
       echo armed
     fi
-    if ! nix-env -p "$system_profile" --set "$closure" >&2; then
-      echo "nix-env -p $system_profile --set $closure failed" >&2
-      exit "$exit_profile_not_set"
+    # Mode test leaves the profile (so the next boot) as it is, as nixos-rebuild test does: no generation to forget.
+    if [ "$mode" = switch ]; then
+      if ! nix-env -p "$system_profile" --set "$closure" >&2; then
+        echo "nix-env -p $system_profile --set $closure failed" >&2
+        exit "$exit_profile_not_set"
+      fi
+      profile_generation
+      printf '%s\n' "$generation" > "$dir/new-generation" || exit "$exit_host_failure"
     fi
-    profile_generation
-    printf '%s\n' "$generation" > "$dir/new-generation" || exit "$exit_host_failure"
     timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" test >&2
     status=$?
     case $status in
@@ -153,15 +158,17 @@ case "$cmd" in
     printf 'reboot=%s\ncurrent=%s\n' "$reboot" "$current"
     ;;
 
-  finish) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARMED(0|1): boot entry, then the confirmation that disarms the watchdog
-    [ $# -eq 4 ] || exit "$exit_usage"
+  finish) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARMED(0|1) MODE(switch|test): boot entry (switch), then the confirmation that disarms the watchdog
+    [ $# -eq 5 ] || exit "$exit_usage"
     state_dir "$1"
-    closure=$2 timeout_s=$3 armed=$4
+    closure=$2 timeout_s=$3 armed=$4 mode=$5
     exec 7>>"$dir/step.lock"
     flock 7
     if [ "$armed" = 1 ] && [ -d "$dir/claim" ]; then exit "$exit_confirmation_too_late"; fi
-    : > "$dir/boot-started"
-    timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" boot >&2 || exit "$exit_boot_entry_failed"
+    if [ "$mode" = switch ]; then
+      : > "$dir/boot-started"
+      timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" boot >&2 || exit "$exit_boot_entry_failed"
+    fi
     if [ "$armed" = 1 ]; then
       # mkdir is atomic: either this confirmation or the watchdog's rollback claims the deploy, never both.
       mkdir "$dir/claim" 2>/dev/null || exit "$exit_confirmation_too_late"
@@ -192,13 +199,54 @@ case "$cmd" in
     if [ "$result" = rolled-back ]; then rm -rf "$dir"; fi
     ;;
 
+  boot) # CLOSURE ACTIVATION-TIMEOUT: the profile and the boot entry at CLOSURE, nothing activated (it runs after a reboot)
+    [ $# -eq 2 ] || exit "$exit_usage"
+    closure=$1 timeout_s=$2
+    profile_generation
+    previous_generation=$generation
+    if ! nix-env -p "$system_profile" --set "$closure" >&2; then
+      restore_kept "$pending_kept"
+      echo "nix-env -p $system_profile --set $closure failed" >&2
+      exit "$exit_profile_not_set"
+    fi
+    profile_generation
+    if timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" boot >&2; then
+      # The files placed for it are the next boot's: they stay, as nothing will roll this back.
+      drop_kept "$pending_kept"
+      resolve_link "$system_profile"
+      printf 'profile=%s\n' "$resolved"
+      exit "$exit_ok"
+    fi
+    status=$?
+    echo "switch-to-configuration boot exited $status" >&2
+    # Everything back as it was: the profile, the previous system's boot entry, the files placed for this one.
+    profile_back_to "$previous_generation" "$generation" discard
+    if [ -n "$previous_generation" ]; then
+      resolve_link "$system_profile"
+      timeout -k 5 "$timeout_s" "$resolved/bin/switch-to-configuration" boot >&2
+    fi
+    restore_kept "$pending_kept"
+    exit "$exit_boot_entry_failed"
+    ;;
+
+  dry-activate) # CLOSURE ACTIVATION-TIMEOUT: prints (on stderr) what activating CLOSURE would change; changes nothing
+    [ $# -eq 2 ] || exit "$exit_usage"
+    timeout -k 5 "$2" "$1/bin/switch-to-configuration" dry-activate >&2
+    status=$?
+    case $status in
+      0) ;;
+      124 | 137) echo "switch-to-configuration dry-activate did not finish within $2 s and was killed" >&2; exit "$exit_activation_timed_out" ;;
+      *) echo "switch-to-configuration dry-activate exited $status" >&2; exit "$exit_activation_failed" ;;
+    esac
+    ;;
+
   keep-files) # the files placed under this lock stay though nothing is activated (the system is unchanged)
     [ $# -eq 0 ] || exit "$exit_usage"
     drop_kept "$pending_kept"
     ;;
 
   *)
-    echo "usage: nixdeploy-agent status|lock|activate|finish|rollback|keep-files ..." >&2
+    echo "usage: nixdeploy-agent status|lock|activate|finish|rollback|boot|dry-activate|keep-files ..." >&2
     exit "$exit_usage"
     ;;
 esac

@@ -114,6 +114,19 @@ drop_kept() { # MANIFEST
   rm -f "$1"
 }
 
+# Points the system profile back from generation FROM at GENERATION (no GENERATION: removes the profile, there was
+# none) and deletes FROM when DISPOSAL is discard; nothing to do without a FROM, or when it is GENERATION (nix-env --set of
+# the profile's own system adds no generation). Output goes to stderr; fails when the profile could not be moved.
+profile_back_to() { # GENERATION FROM DISPOSAL(keep|discard)
+  [ -n "$2" ] && [ "$2" != "$1" ] || return 0
+  if [ -z "$1" ]; then
+    rm -f "$system_profile" "$system_profile-$2-link"
+    return
+  fi
+  nix-env -p "$system_profile" --switch-generation "$1" >&2 || return
+  [ "$3" != discard ] || nix-env -p "$system_profile" --delete-generations "$2" >&2 || :
+}
+
 # The host's one rollback, run by the watchdog (a deploy's, also when the deployer asks for it) and by live.sh
 # (dotnet nixdeploy rollback): returns the host from generation FROM of the system profile to SYSTEM, generation
 # GENERATION. The files of the manifest KEPT come back first, as they were before SYSTEM was left; then the profile
@@ -126,18 +139,10 @@ rollback_to() { # SYSTEM GENERATION KEPT BOOT(0|1) ACTIVATION-TIMEOUT FROM DISPO
   if restore_kept "$3"; then files=restored; else files=not-restored rollback_ok=0; fi
   log "files placed before activation: $files"
   if [ -n "$6" ] && [ "$6" != "$2" ]; then
-    if [ -n "$2" ]; then
-      nix-env -p "$system_profile" --switch-generation "$2" >&2
-    else
-      rm -f "$system_profile" "$system_profile-$6-link"
-    fi
+    profile_back_to "$2" "$6" "$7"
     profile_status=$?
     log "profile back to generation ${2:-none} (exit $profile_status)"
-    if [ "$profile_status" != 0 ]; then
-      rollback_ok=0
-    elif [ -n "$2" ] && [ "$7" = discard ]; then
-      nix-env -p "$system_profile" --delete-generations "$6" >&2
-    fi
+    [ "$profile_status" = 0 ] || rollback_ok=0
   fi
   activated=0
   if [ -n "$1" ]; then

@@ -25,6 +25,7 @@ public static class TargetCommand
         var parallel = ToolOptions.Parallel();
         var onFailure = ToolOptions.OnFailure();
         var confirmTimeout = ToolOptions.ConfirmTimeout();
+        var mode = ToolOptions.Mode();
         var binaryLog = ToolOptions.BinaryLog();
         var command = new Command(name, description) { project, on, json, binaryLog };
         if (deploys)
@@ -36,6 +37,7 @@ public static class TargetCommand
         {
             command.Add(onFailure);
             command.Add(confirmTimeout);
+            command.Add(mode);
         }
         command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(parse.GetValue(json), async console =>
         {
@@ -52,6 +54,14 @@ public static class TargetCommand
                 properties["NixDeployOnFailure"] = policy;
             if (parse.GetValue(confirmTimeout) is { } seconds)
                 properties["NixDeployConfirmTimeout"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (parse.GetValue(mode) is { } deployMode)
+                properties["NixDeployDeployMode"] = deployMode;
+            // The settings this run deploys with: the project's, and the flags over them.
+            var deploy = settings.Deploy with
+            {
+                DryRun = settings.Deploy.DryRun || (deploys && parse.GetValue(dryRun)),
+                Mode = parse.GetValue(mode) is { } given ? DeployModes.Parse(given, fleet.Path) : settings.Deploy.Mode,
+            };
 
             var machines = new List<string>();
             var outcome = await console.ProgressView().ShowAsync($"dotnet nixdeploy {name} ({Path.GetFileName(fleet.Path)})",
@@ -65,7 +75,7 @@ public static class TargetCommand
 
             foreach (var warning in outcome.Diagnostics.Where(d => !d.IsError))
                 console.WriteDiagnostic(warning.ToDiagnostic(), isError: false);
-            var reportFile = deploys && (parse.GetValue(dryRun) || settings.Deploy.DryRun) ? settings.DryRunReportFile : settings.ReportFile;
+            var reportFile = deploys && deploy.ChangesNothing ? settings.DryRunReportFile : settings.ReportFile;
             // Only this run's report: an earlier one (or another run's) stays what it was, whatever its file time.
             var report = target == "Deploy" ? DeployReport.Json.ReadOfRun(reportFile, outcome.RunId) : null;
             if (report is not null)
@@ -125,6 +135,15 @@ public static class TargetCommand
             console.Out.WriteLine(File.ReadAllText(reportFile).TrimEnd());
             return exitCode;
         }
+        foreach (var (machine, said) in report.Machines.Where(pair => pair.Value.DryActivation is { Length: > 0 }).Select(pair => (pair.Key, pair.Value.DryActivation!)))
+        {
+            console.Line($"{machine}: activating {report.Machines[machine].NewClosure} would:");
+            foreach (var line in said.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                console.Line($"  {line}");
+        }
+        var waiting = report.Machines.Where(pair => pair.Value.Status == MachineStatus.PendingReboot).Select(pair => pair.Key).ToList();
+        if (waiting.Count > 0)
+            console.Line($"Nothing was activated (mode boot): reboot {string.Join(", ", waiting)} to run the new system.");
         var counts = string.Join(", ", statuses.GroupBy(status => status).Select(group => $"{group.Count()} {group.Key.ToReportName()}"));
         console.Line($"{(report.DryRun ? "Dry run" : "Deploy")}: {report.Machines.Count} machine(s): {counts} in {report.DurationSeconds:0.0} s (report: {reportFile})");
         return exitCode;
