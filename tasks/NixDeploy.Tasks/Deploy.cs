@@ -22,6 +22,9 @@ public sealed class Deploy : NixDeployTask
 
     [Required] public string ReportFile { get; set; } = "";
 
+    /// <summary>$(NixDeployLogPath): one file per machine and deploy with what switch-to-configuration and the health checks printed.</summary>
+    [Required] public string LogDirectory { get; set; } = "";
+
     /// <summary>Where a dry run writes its report instead, so the last deploy's report stays as it was.</summary>
     [Required] public string DryRunReportFile { get; set; } = "";
 
@@ -82,14 +85,15 @@ public sealed class Deploy : NixDeployTask
             : new DeployArtifactFiles(ArtifactsFile, ArtifactStoreFile, ArtifactsRoot, AgeExecutable,
                 ArtifactPromptItems.Source(ArtifactPromptAnswers, project));
         using var engine = DeployEngine.Create(
-            new DeployEngineSettings(settings, ManifestFile, NixOptionsFactory.Create(NixExecutable, null), RunId, artifacts, ProgressFile), new TaskCommandLog(Log));
+            new DeployEngineSettings(settings, ManifestFile, NixOptionsFactory.Create(NixExecutable, null), RunId, LogDirectory, artifacts, ProgressFile), new TaskCommandLog(Log));
         var report = await engine.DeployAsync(Machines.Select(machine => machine.ItemSpec).ToList(), Selection, cancellationToken);
         var reportFile = settings.ChangesNothing ? DryRunReportFile : ReportFile;
         DeployReport.Json.Write(reportFile, report);
 
         DeployedMachines = report.Machines.Select(pair => (ITaskItem)ToItem(pair.Key, pair.Value)).ToArray();
         foreach (var (name, machine) in report.Machines.Where(pair => !pair.Value.Status.ReachedDesiredState()))
-            LogError(new Diagnostic(machine.ErrorCode ?? ErrorCodes.InternalError, $"{name} ({machine.Status.ToReportName()}): {machine.ErrorMessage}", project));
+            LogError(new Diagnostic(machine.ErrorCode ?? ErrorCodes.InternalError,
+                $"{name} ({machine.Status.ToReportName()}): {machine.ErrorMessage}{(machine.Log is null ? "" : $" Its host's output: {machine.Log}")}", project));
         foreach (var (name, machine) in report.Machines.Where(pair => pair.Value.Status == MachineStatus.WouldChange))
             Log.LogMessage(MessageImportance.High, "NixDeploy: {0} would change from {1} to {2}{3}", name, machine.PreviousClosure ?? "no system", machine.NewClosure,
                 machine.DryActivation is { Length: > 0 } said ? $"; activating it would:{Environment.NewLine}{said}" : "");

@@ -34,7 +34,9 @@ public sealed record DeployReport(
 /// (also when it was rolled back). <see cref="RebootRequired"/>: whether the system now live boots another kernel,
 /// initrd or kernel command line than the host runs (null: not known, the deploy did not get that far); after mode
 /// boot, whether the closure still waits for that reboot. <see cref="DryActivation"/>: with mode dry-activate, what
-/// the closure's <c>switch-to-configuration dry-activate</c> said activating it would change.
+/// the closure's <c>switch-to-configuration dry-activate</c> said activating it would change. <see cref="Log"/>: the
+/// file (under NixDeployLogPath) with what switch-to-configuration and the health checks printed on the host; null
+/// when nothing ran there, or the log could not be fetched (it stays on the host then).
 /// </summary>
 public sealed record MachineReport(
     MachineStatus Status,
@@ -47,7 +49,8 @@ public sealed record MachineReport(
     string? ErrorCode,
     string? ErrorMessage,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? RebootRequired = null,
-    string? DryActivation = null)
+    string? DryActivation = null,
+    string? Log = null)
 {
     /// <summary>The previous closure of a host whose live system was not read (unreachable, locked, not started).</summary>
     public const string UnknownPreviousClosure = "unknown";

@@ -14,9 +14,12 @@ namespace NixDeploy.Deploy;
 /// profile changed rolls back (when autoRollback is on) and the previous system is verified live again.
 /// <see cref="DeploySettings.Mode"/> test leaves profile and boot entry; boot sets only them (nothing activated, no
 /// health checks); dry-activate copies the closure and reports what its activation would change.
+/// What switch-to-configuration and the health checks print is kept on the host and fetched once the machine is done,
+/// into one file per machine and run in <paramref name="logDirectory"/>, which the report names.
 /// </summary>
 public sealed class MachineDeployer(
-    DeploySettings settings, IClosureTransport transport, HealthCheckRunner health, ICommandLog log, ProgressWriter? progress = null, IPreActivationStep? beforeActivation = null)
+    DeploySettings settings, IClosureTransport transport, HealthCheckRunner health, ICommandLog log, string logDirectory,
+    ProgressWriter? progress = null, IPreActivationStep? beforeActivation = null)
 {
     private readonly TimeSpan _confirmTimeout = TimeSpan.FromSeconds(settings.ConfirmTimeoutSeconds);
     private readonly TimeSpan _activationTimeout = TimeSpan.FromSeconds(settings.ActivationTimeoutSeconds);
@@ -53,12 +56,15 @@ public sealed class MachineDeployer(
             }
             await clock.TimeAsync("copy", () => transport.CopyAsync(agent.Ssh, closure, cancellationToken)).ConfigureAwait(false);
             hostLock.EnsureHeld(agent.Ssh.Target);
-            return settings.Mode switch
+            // Names the deploy's state and log on the host, and its log here.
+            var token = $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Guid.NewGuid():N}";
+            var report = settings.Mode switch
             {
-                DeployMode.Boot => await SetBootEntryAsync(plan, closure, previous, rebootRequired, agent, clock, cancellationToken).ConfigureAwait(false),
-                DeployMode.DryActivate => await DryActivateAsync(plan, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false),
-                _ => await ActivateAsync(plan, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false),
+                DeployMode.Boot => await SetBootEntryAsync(plan, token, closure, previous, rebootRequired, agent, clock, cancellationToken).ConfigureAwait(false),
+                DeployMode.DryActivate => await DryActivateAsync(plan, token, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false),
+                _ => await ActivateAsync(plan, token, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false),
             };
+            return await WithLogAsync(report, plan.Name, token, agent, cancellationToken).ConfigureAwait(false);
         }
         catch (NixDeployException e)
         {
@@ -82,10 +88,22 @@ public sealed class MachineDeployer(
         _ => host.CurrentSystem == closure,
     };
 
-    private async Task<MachineReport> SetBootEntryAsync(
-        MachinePlan plan, string closure, string? previous, bool rebootRequired, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+    /// <summary>The report with the deploy's log from the host, saved as <c>TOKEN-MACHINE.log</c>; as it was when there is none or it cannot be fetched.</summary>
+    private async Task<MachineReport> WithLogAsync(MachineReport report, string machine, string token, RemoteAgent agent, CancellationToken cancellationToken)
     {
-        var result = await clock.TimeAsync("boot", () => agent.SetBootEntryAsync(closure, _activationTimeout, cancellationToken)).ConfigureAwait(false);
+        var text = await agent.FetchLogAsync(token, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(text))
+            return report;
+        Directory.CreateDirectory(logDirectory);
+        var file = Path.GetFullPath(Path.Combine(logDirectory, $"{token}-{machine}.log"));
+        await File.WriteAllTextAsync(file, text, CancellationToken.None).ConfigureAwait(false);
+        return report with { Log = file };
+    }
+
+    private async Task<MachineReport> SetBootEntryAsync(
+        MachinePlan plan, string token, string closure, string? previous, bool rebootRequired, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+    {
+        var result = await clock.TimeAsync("boot", () => agent.SetBootEntryAsync(token, closure, _activationTimeout, cancellationToken)).ConfigureAwait(false);
         var failure = result.ExitCode switch
         {
             HostProtocol.Exit.Ok when result.Value("profile") == closure => null,
@@ -102,9 +120,9 @@ public sealed class MachineDeployer(
     }
 
     private async Task<MachineReport> DryActivateAsync(
-        MachinePlan plan, string closure, string? previous, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+        MachinePlan plan, string token, string closure, string? previous, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
     {
-        var result = await clock.TimeAsync("dry-activate", () => agent.DryActivateAsync(closure, _activationTimeout, cancellationToken)).ConfigureAwait(false);
+        var result = await clock.TimeAsync("dry-activate", () => agent.DryActivateAsync(token, closure, _activationTimeout, cancellationToken)).ConfigureAwait(false);
         var failure = result.ExitCode switch
         {
             HostProtocol.Exit.Ok => null,
@@ -120,11 +138,10 @@ public sealed class MachineDeployer(
     }
 
     private async Task<MachineReport> ActivateAsync(
-        MachinePlan plan, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+        MachinePlan plan, string token, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
     {
         var rollback = plan.Deployment.AutoRollback;
         var limits = new ActivationLimits(_activationTimeout, _confirmTimeout, HealthCheckRunner.Budget(plan.Deployment.HealthChecks));
-        var token = $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Guid.NewGuid():N}";
 
         var activation = await clock.TimeAsync("activate", () => agent.ActivateAsync(token, closure, limits, rollback, BootDefault, cancellationToken)).ConfigureAwait(false);
         // The agent read the live system again under the lock, just before changing anything.
@@ -154,7 +171,7 @@ public sealed class MachineDeployer(
             log.Info($"NixDeploy: {plan.Name}: activated {closure}; running health checks");
             try
             {
-                await clock.TimeAsync("health-checks", () => health.RunAsync(plan.Name, agent.Ssh, plan.Deployment.HealthChecks, cancellationToken)).ConfigureAwait(false);
+                await clock.TimeAsync("health-checks", () => health.RunAsync(plan.Name, agent, token, plan.Deployment.HealthChecks, cancellationToken)).ConfigureAwait(false);
             }
             catch (NixDeployException e)
             {

@@ -72,6 +72,48 @@ uptime_seconds() {
   now=${now%.*}
 }
 
+# The watchdog reads its deadline at any time, so it is replaced atomically; the other state files are written
+# before the watchdog starts or under the step lock it takes before reading them.
+write_deadline() { # DIR SECONDS-SINCE-BOOT
+  printf '%s\n' "$2" > "$1/deadline.tmp.$$" && mv -f "$1/deadline.tmp.$$" "$1/deadline"
+}
+
+# Wakes the watchdog of DIR (it re-reads the deadline and the claim) until it has claimed the deploy or exited.
+# A wake-up can arrive just before the watchdog starts to sleep, so it is repeated.
+wake_watchdog() { # DIR
+  read -r pid 2>/dev/null < "$1/watchdog.pid" || return 0
+  i=0
+  while [ "$i" -lt 100 ]; do
+    if watchdog_gone 0; then return 0; fi
+    owner=
+    if [ -d "$1/claim" ] && read -r owner 2>/dev/null < "$1/claim/owner" && [ "$owner" = watchdog ]; then return 0; fi
+    kill -USR1 "$pid" 2>/dev/null || return 0
+    watchdog_gone 0.1 && return 0
+    i=$((i + 1))
+  done
+}
+
+# Whether no watchdog holds its lock, waiting up to SECONDS for it to let go (the lock is tried on fd 8, then closed).
+watchdog_gone() { # SECONDS
+  exec 8>>"$state_root/watchdog.lock"
+  if [ "$1" = 0 ]; then flock -n 8; else flock -w "$1" 8; fi
+  gone=$?
+  exec 8>&-
+  return $gone
+}
+
+# Has the watchdog of DIR roll back now, unless the deploy is claimed already, and waits up to SECONDS for it to end
+# (the agent's rollback of a failed deploy, dotnet nixdeploy rollback of an unconfirmed one). Sets result to its
+# result (rolled-back or rollback-failed); fails when it did not end in time.
+# shellcheck disable=SC2034 # result is read by the callers
+roll_back_now() { # DIR SECONDS
+  [ -d "$1/claim" ] || write_deadline "$1" 0
+  wake_watchdog "$1"
+  watchdog_gone "$2" || return
+  result=
+  read -r result 2>/dev/null < "$1/result"
+}
+
 # The files a step replaces on a host before activation (artifact placement): each replaced file is kept (hard-linked,
 # so owner, group and mode stay) as .NAME.nixdeploy-previous beside it, or .NAME.nixdeploy-absent marks that there was
 # none; the paths are listed one a line in a manifest, first $pending_kept, which the agent's activate moves into its

@@ -50,6 +50,11 @@ public static class ToolOptions
         return option;
     }
 
+    public static Option<bool> Verbose() => new("--verbose")
+    {
+        Description = "Also print what switch-to-configuration and the health checks printed on each machine (its log under bin/nixdeploy/logs)",
+    };
+
     public static Option<string?> BinaryLog() => new("--binlog")
     {
         Description = "Also write an MSBuild binary log of the build to PATH (secrets are never in it)",

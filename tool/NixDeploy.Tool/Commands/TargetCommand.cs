@@ -26,6 +26,7 @@ public static class TargetCommand
         var onFailure = ToolOptions.OnFailure();
         var confirmTimeout = ToolOptions.ConfirmTimeout();
         var mode = ToolOptions.Mode();
+        var verbose = ToolOptions.Verbose();
         var binaryLog = ToolOptions.BinaryLog();
         var command = new Command(name, description) { project, on, json, binaryLog };
         if (deploys)
@@ -38,6 +39,7 @@ public static class TargetCommand
             command.Add(onFailure);
             command.Add(confirmTimeout);
             command.Add(mode);
+            command.Add(verbose);
         }
         command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(parse.GetValue(json), async console =>
         {
@@ -79,7 +81,7 @@ public static class TargetCommand
             // Only this run's report: an earlier one (or another run's) stays what it was, whatever its file time.
             var report = target == "Deploy" ? DeployReport.Json.ReadOfRun(reportFile, outcome.RunId) : null;
             if (report is not null)
-                return Finish(console, outcome, report, reportFile);
+                return Finish(console, outcome, report, reportFile, parse.GetValue(verbose));
             if (!outcome.Succeeded)
                 return CommandHandler.Fail(console, Errors(outcome, fleet));
 
@@ -121,7 +123,7 @@ public static class TargetCommand
         }
     }
 
-    private static int Finish(ToolConsole console, TargetOutcome outcome, DeployReport report, string reportFile)
+    private static int Finish(ToolConsole console, TargetOutcome outcome, DeployReport report, string reportFile, bool verbose)
     {
         foreach (var error in outcome.Diagnostics.Where(d => d.IsError))
             console.WriteDiagnostic(error.ToDiagnostic());
@@ -135,6 +137,8 @@ public static class TargetCommand
             console.Out.WriteLine(File.ReadAllText(reportFile).TrimEnd());
             return exitCode;
         }
+        if (verbose && !console.Json)
+            PrintLogs(console, report);
         foreach (var (machine, said) in report.Machines.Where(pair => pair.Value.DryActivation is { Length: > 0 }).Select(pair => (pair.Key, pair.Value.DryActivation!)))
         {
             console.Line($"{machine}: activating {report.Machines[machine].NewClosure} would:");
@@ -147,6 +151,17 @@ public static class TargetCommand
         var counts = string.Join(", ", statuses.GroupBy(status => status).Select(group => $"{group.Count()} {group.Key.ToReportName()}"));
         console.Line($"{(report.DryRun ? "Dry run" : "Deploy")}: {report.Machines.Count} machine(s): {counts} in {report.DurationSeconds:0.0} s (report: {reportFile})");
         return exitCode;
+    }
+
+    /// <summary>Each machine's log from its host, every line prefixed with the machine, as exec prints its output.</summary>
+    private static void PrintLogs(ToolConsole console, DeployReport report)
+    {
+        foreach (var (machine, file) in report.Machines.Where(pair => pair.Value.Log is not null).Select(pair => (pair.Key, pair.Value.Log!)))
+        {
+            console.Line($"{machine}: {file}");
+            foreach (var line in File.Exists(file) ? File.ReadLines(file) : [$"(the log is gone: {file})"])
+                console.Line($"{machine} | {line}");
+        }
     }
 
     /// <summary>The build's coded errors, or, when it printed none (it crashed, or MSBuild itself failed), its last lines.</summary>

@@ -79,12 +79,33 @@ internal sealed class RemoteAgent(SshClient ssh)
     /// Points the system profile and the boot entry at <paramref name="closure"/> without activating it; when the boot
     /// entry fails, the host puts profile, boot entry and placed files back as they were.
     /// </summary>
-    public Task<AgentResult> SetBootEntryAsync(string closure, TimeSpan activationTimeout, CancellationToken cancellationToken) =>
-        RunAsync(["boot", closure, Seconds(activationTimeout)], $"nixdeploy-agent boot {closure}", activationTimeout * 2 + Overhead, cancellationToken);
+    public Task<AgentResult> SetBootEntryAsync(string token, string closure, TimeSpan activationTimeout, CancellationToken cancellationToken) =>
+        RunAsync(["boot", token, closure, Seconds(activationTimeout)], $"nixdeploy-agent boot {closure}", activationTimeout * 2 + Overhead, cancellationToken);
 
     /// <summary>Runs <paramref name="closure"/>'s <c>switch-to-configuration dry-activate</c>, which prints what activating it would change.</summary>
-    public Task<AgentResult> DryActivateAsync(string closure, TimeSpan activationTimeout, CancellationToken cancellationToken) =>
-        RunAsync(["dry-activate", closure, Seconds(activationTimeout)], $"nixdeploy-agent dry-activate {closure}", activationTimeout + Overhead, cancellationToken);
+    public Task<AgentResult> DryActivateAsync(string token, string closure, TimeSpan activationTimeout, CancellationToken cancellationToken) =>
+        RunAsync(["dry-activate", token, closure, Seconds(activationTimeout)], $"nixdeploy-agent dry-activate {closure}", activationTimeout + Overhead, cancellationToken);
+
+    /// <summary>One attempt of a health check <paramref name="command"/>, killed on the host after <paramref name="seconds"/>; its output goes to the deploy's log.</summary>
+    public Task<AgentResult> CheckAsync(string token, int seconds, string command, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsync(["check", token, seconds.ToString(CultureInfo.InvariantCulture), command], $"health check: {command}", timeout, cancellationToken);
+
+    /// <summary>
+    /// The deploy's log from the host (what switch-to-configuration and the health checks printed), which the host then
+    /// forgets; null when it could not be fetched, and it stays there.
+    /// </summary>
+    public async Task<string?> FetchLogAsync(string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await Ssh.RunAsync(Words(["log", token]), $"nixdeploy-agent log {token}", Overhead, cancellationToken).ConfigureAwait(false);
+            return result.ExitCode == HostProtocol.Exit.Ok ? result.StandardOutput : null;
+        }
+        catch (Exception e) when (e is TimeoutException or NixDeployException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Keeps the files placed under the lock when no activation follows: forgets their kept previous copies.</summary>
     public async Task KeepPlacedFilesAsync(CancellationToken cancellationToken)
