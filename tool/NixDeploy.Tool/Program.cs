@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using NixDeploy.Tool;
 using NixDeploy.Tool.Cli;
+using NixDeploy.Tool.Fleet;
 
 var root = RootCommandFactory.Create();
 // No response files: "@label" is a selection (--on @web), never a file of arguments.
@@ -17,4 +18,10 @@ if (parse.Errors.Count > 0)
     Console.Error.WriteLine($"Run 'dotnet nixdeploy {string.Join(' ', [.. path, "--help"])}' for usage.");
     return ExitCodes.BadInput;
 }
-return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+// Ctrl-C cancels the command; System.CommandLine would end the process 2 s later, before a cancelled deploy has
+// stopped and written its report: a build gets DotnetCli.GracefulStop, then the tool reads and prints what was done.
+return await parse.InvokeAsync(new InvocationConfiguration
+{
+    EnableDefaultExceptionHandler = false,
+    ProcessTerminationTimeout = DotnetCli.GracefulStop + TimeSpan.FromSeconds(15),
+});

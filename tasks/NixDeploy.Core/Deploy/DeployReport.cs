@@ -52,6 +52,12 @@ public sealed record MachineReport(
     string? DryActivation = null,
     string? Log = null)
 {
+    /// <summary>
+    /// A deploy cancelled during its activation: when the host's watchdog rolls back an activation that is not
+    /// confirmed (as the deployer set it; <c>dotnet nixdeploy status</c> reads the host's own). Null otherwise.
+    /// </summary>
+    public DateTimeOffset? WatchdogDeadline { get; init; }
+
     /// <summary>The previous closure of a host whose live system was not read (unreachable, locked, not started).</summary>
     public const string UnknownPreviousClosure = "unknown";
 }

@@ -137,13 +137,47 @@ public sealed class MachineDeployer(
             : Report(plan, clock, StatusOf(failure), previous, failure);
     }
 
+    /// <summary>
+    /// Activates under the watchdog, checks, confirms or rolls back. Cancelled on the way, the report says when the
+    /// host's watchdog rolls back an activation that is not confirmed (as this deployer set it), and nothing more is
+    /// asked of the host: the watchdog is the one rollback, and it needs no deployer.
+    /// </summary>
     private async Task<MachineReport> ActivateAsync(
         MachinePlan plan, string token, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
     {
-        var rollback = plan.Deployment.AutoRollback;
         var limits = new ActivationLimits(_activationTimeout, _confirmTimeout, HealthCheckRunner.Budget(plan.Deployment.HealthChecks));
+        var watchdog = new WatchdogDeadline();
+        if (plan.Deployment.AutoRollback)
+            watchdog.At = DateTimeOffset.UtcNow + limits.ArmedFor;
+        try
+        {
+            return await ActivateUnderWatchdogAsync(plan, token, closure, lockedPrevious, agent, clock, limits, watchdog, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var until = watchdog.At is { } at
+                ? $"its watchdog rolls the host back to {lockedPrevious ?? "no system"} at {at:HH:mm:ss} UTC unless the deploy is confirmed, which it no longer will be"
+                : "autoRollback is off: nothing rolls it back";
+            return Report(plan, clock, MachineStatus.Failed, lockedPrevious, new NixDeployException(ErrorCodes.DeployCancelled,
+                $"The deploy of {plan.Name} was cancelled during its activation: {closure} may be live there, unconfirmed; {until}. " +
+                $"Its host's output so far: {HostProtocol.StateRoot}/{token}.log on {plan.Name}."), watchdogDeadline: watchdog.At);
+        }
+    }
 
+    /// <summary>When the host's watchdog rolls back the activation unless it is confirmed, as this deployer set it; null: none armed.</summary>
+    private sealed class WatchdogDeadline
+    {
+        public DateTimeOffset? At { get; set; }
+    }
+
+    private async Task<MachineReport> ActivateUnderWatchdogAsync(
+        MachinePlan plan, string token, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, ActivationLimits limits,
+        WatchdogDeadline watchdog, CancellationToken cancellationToken)
+    {
+        var rollback = plan.Deployment.AutoRollback;
         var activation = await clock.TimeAsync("activate", () => agent.ActivateAsync(token, closure, limits, rollback, BootDefault, cancellationToken)).ConfigureAwait(false);
+        if (rollback)
+            watchdog.At = DateTimeOffset.UtcNow + limits.ConfirmWithin;
         // The agent read the live system again under the lock, just before changing anything.
         var previous = activation.Printed("previous") ? activation.Value("previous") : lockedPrevious;
         var live = activation.Value("current");
@@ -195,6 +229,9 @@ public sealed class MachineDeployer(
             if (failure is null)
                 return Report(plan, clock, MachineStatus.Deployed, previous, rebootRequired: activation.Value("reboot") == "1");
         }
+        if (rollback)
+            // Asked to roll back now: the watchdog's deadline becomes now.
+            watchdog.At = DateTimeOffset.UtcNow;
         return await RollBackAsync(plan, agent, token, limits, previous, failure, clock, cancellationToken).ConfigureAwait(false);
     }
 
@@ -242,10 +279,13 @@ public sealed class MachineDeployer(
 
     private MachineReport Report(
         MachinePlan plan, StepClock clock, MachineStatus status, string? previous, NixDeployException? error = null, bool? rebootRequired = null,
-        string? dryActivation = null)
+        string? dryActivation = null, DateTimeOffset? watchdogDeadline = null)
     {
         var report = new MachineReport(status, plan.Deployment.Addr, previous, plan.Closure, clock.TotalSeconds, clock.Steps, error?.Code,
-            error is null ? null : string.Join(Environment.NewLine, error.Diagnostics.Select(d => d.Message)), rebootRequired, dryActivation);
+            error is null ? null : string.Join(Environment.NewLine, error.Diagnostics.Select(d => d.Message)), rebootRequired, dryActivation)
+        {
+            WatchdogDeadline = watchdogDeadline,
+        };
         log.Info($"NixDeploy: {plan.Name}: {status.ToReportName()} ({clock.TotalSeconds:0.0} s)");
         progress?.Finished(plan.Name, status.ToReportName());
         return report;

@@ -97,7 +97,8 @@ case "$cmd" in
     current_system
     previous=$current
     profile_generation
-    printf '%s\n' "$previous" > "$dir/previous" && printf '%s\n' "$generation" > "$dir/previous-generation" || exit "$exit_host_failure"
+    printf '%s\n' "$previous" > "$dir/previous" && printf '%s\n' "$generation" > "$dir/previous-generation" \
+      && printf '%s\n' "$closure" > "$dir/closure" || exit "$exit_host_failure"
     printf 'previous=%s\n' "$previous"
     # The watchdog waits for a step in progress before it rolls back.
     exec 7>>"$dir/step.lock"

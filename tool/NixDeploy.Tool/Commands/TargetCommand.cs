@@ -80,8 +80,11 @@ public static class TargetCommand
             var reportFile = deploys && deploy.ChangesNothing ? settings.DryRunReportFile : settings.ReportFile;
             // Only this run's report: an earlier one (or another run's) stays what it was, whatever its file time.
             var report = target == "Deploy" ? DeployReport.Json.ReadOfRun(reportFile, outcome.RunId) : null;
+            if (outcome.Cancelled)
+                return Cancelled(console, report, reportFile);
             if (report is not null)
                 return Finish(console, outcome, report, reportFile, parse.GetValue(verbose));
+            cancellationToken.ThrowIfCancellationRequested();
             if (!outcome.Succeeded)
                 return CommandHandler.Fail(console, Errors(outcome, fleet));
 
@@ -151,6 +154,33 @@ public static class TargetCommand
         var counts = string.Join(", ", statuses.GroupBy(status => status).Select(group => $"{group.Count()} {group.Key.ToReportName()}"));
         console.Line($"{(report.DryRun ? "Dry run" : "Deploy")}: {report.Machines.Count} machine(s): {counts} in {report.DurationSeconds:0.0} s (report: {reportFile})");
         return exitCode;
+    }
+
+    /// <summary>
+    /// Ctrl-C: what the cancelled build's report knows per machine, when the host's watchdog rolls back an activation
+    /// that will not be confirmed now, and the command that rolls it back at once; exit 130.
+    /// </summary>
+    private static int Cancelled(ToolConsole console, DeployReport? report, string reportFile)
+    {
+        if (report is null)
+        {
+            console.Error.WriteLine("Cancelled before any machine was deployed: nothing was changed on the hosts.");
+            return ExitCodes.Cancelled;
+        }
+        if (console.Json)
+        {
+            console.Out.WriteLine(File.ReadAllText(reportFile).TrimEnd());
+            return ExitCodes.Cancelled;
+        }
+        console.Line($"Cancelled. What was done is in {reportFile}:");
+        foreach (var (machine, result) in report.Machines)
+            console.Line(result.WatchdogDeadline is { } deadline
+                ? $"  {machine}: cancelled during activation, unconfirmed: its watchdog rolls it back to {result.PreviousClosure ?? "no system"} at {deadline.ToUniversalTime():HH:mm:ss} UTC"
+                : $"  {machine}: {(result.ErrorCode == ErrorCodes.DeployCancelled ? "cancelled" : result.Status.ToReportName())}");
+        var pending = report.Machines.Where(pair => pair.Value.WatchdogDeadline is not null).Select(pair => pair.Key).ToList();
+        if (pending.Count > 0)
+            console.Line($"Roll back now instead of waiting: dotnet nixdeploy rollback {string.Join(' ', pending)}  ('dotnet nixdeploy status' shows each host's watchdog)");
+        return ExitCodes.Cancelled;
     }
 
     /// <summary>Each machine's log from its host, every line prefixed with the machine, as exec prints its output.</summary>
