@@ -201,33 +201,13 @@ public sealed class ArtifactDeployTests(ArtifactDeployHosts hosts) : IClassFixtu
         Assert.Equal("api-token", await hosts.RunAsync(a[0], "ls -A /run/secrets"));
     }
 
-    private async Task<ArtifactKeys> KeysOfAsync(params (string Machine, string Address)[] machines)
-    {
-        var hostsJson = JsonNode.Parse(File.ReadAllText(Path.Combine(hosts.Directory, "hosts.json")))!.AsArray();
-        var identities = machines.ToDictionary(
-            m => m.Machine,
-            m => Path.Combine(hostsJson.Single(h => h!["addr"]!.GetValue<string>() == m.Address)!["dir"]!.GetValue<string>(), "ssh_host_ed25519_key"));
-        return await ArtifactKeys.WithHostKeysAsync(TestRunDirectory.CreateFolder("keys"), identities);
-    }
+    private Task<ArtifactKeys> KeysOfAsync(params (string Machine, string Address)[] machines) => ArtifactFleet.HostKeysAsync(hosts, machines);
 
     private Task<TestProject> ProjectAsync(string name, ArtifactKeys keys, string store, params (string Machine, string Address)[] machines) =>
-        ProjectAsync(name, keys, store, machines, "");
+        ArtifactFleet.DeployProjectAsync(hosts, name, keys, store, machines, "");
 
     private Task<TestProject> ProjectAsync(string name, ArtifactKeys keys, string store, (string Machine, string Address) machine, string extra) =>
-        ProjectAsync(name, keys, store, [machine], extra);
-
-    private async Task<TestProject> ProjectAsync(string name, ArtifactKeys keys, string store, (string Machine, string Address)[] machines, string extra)
-    {
-        var fleet = new TestFleet();
-        foreach (var (machine, address) in machines)
-            fleet.Machine(DeployFleet.Machine(machine, address));
-        return await ArtifactFleet.Project(name, keys, store, extra, fleet: fleet, configure: p => p
-                .Property("NixDeploySshIdentityFile", hosts.IdentityFile)
-                .Property("NixDeploySshKnownHostsFile", hosts.KnownHostsFile)
-                .Property("NixDeployConfirmTimeout", "3")
-                .Property("NixDeployActivationTimeout", "3"))
-            .CreateAsync();
-    }
+        ArtifactFleet.DeployProjectAsync(hosts, name, keys, store, [machine], extra);
 
     private static DotnetBuild Deploy(TestProject project) => ArtifactFleet.Build(project).WithTargets("Deploy");
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using NixDeploy.Tests.Deploy;
 using NixDeploy.Tests.Fleets;
 using NixDeploy.Tests.Infrastructure;
 
@@ -61,6 +62,31 @@ public static class ArtifactFleet
               {{extra}}
             }
             """;
+    }
+
+    /// <summary>Age keys whose host identities are the test hosts' own SSH host keys, for machines at those hosts' addresses.</summary>
+    public static async Task<ArtifactKeys> HostKeysAsync(TestHosts hosts, params (string Machine, string Address)[] machines)
+    {
+        var hostsJson = JsonNode.Parse(File.ReadAllText(Path.Combine(hosts.Directory, "hosts.json")))!.AsArray();
+        var identities = machines.ToDictionary(
+            m => m.Machine,
+            m => Path.Combine(hostsJson.Single(h => h!["addr"]!.GetValue<string>() == m.Address)!["dir"]!.GetValue<string>(), "ssh_host_ed25519_key"));
+        return await ArtifactKeys.WithHostKeysAsync(TestRunDirectory.CreateFolder("keys"), identities);
+    }
+
+    /// <summary>A fleet of healthy stand-in machines on <paramref name="hosts"/>, with artifacts, ready to deploy (short time limits).</summary>
+    public static async Task<TestProject> DeployProjectAsync(
+        TestHosts hosts, string name, ArtifactKeys keys, string store, (string Machine, string Address)[] machines, string extra)
+    {
+        var fleet = new TestFleet();
+        foreach (var (machine, address) in machines)
+            fleet.Machine(DeployFleet.Machine(machine, address));
+        return await Project(name, keys, store, extra, fleet: fleet, configure: p => p
+                .Property("NixDeploySshIdentityFile", hosts.IdentityFile)
+                .Property("NixDeploySshKnownHostsFile", hosts.KnownHostsFile)
+                .Property("NixDeployConfirmTimeout", "3")
+                .Property("NixDeployActivationTimeout", "3"))
+            .CreateAsync();
     }
 
     /// <summary>The manifest's artifacts section of one machine, by artifact name (shared ones prefixed "shared/").</summary>
