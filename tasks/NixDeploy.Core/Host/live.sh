@@ -46,7 +46,7 @@ case "$cmd" in
     deploy_watchdog
     printf 'current=%s\ngeneration=%s\nwatchdog=%s\nwatchdog-left=%s\n' "$current" "$generation" "$watchdog" "$watchdog_left"
     ;;
-  rollback) # ACTIVATION-TIMEOUT WAIT-SECONDS: to the generation before the profile's (the live one after a deploy)
+  rollback) # ACTIVATION-TIMEOUT WAIT-SECONDS: to the generation before the profile's (the live one after a deploy), or to the profile's when another system is live (after a deploy of mode test)
     [ $# -eq 2 ] || exit "$exit_usage"
     take_deploy_lock
     deploy_watchdog
@@ -63,13 +63,20 @@ case "$cmd" in
     profile_generation
     from=$generation
     [ -n "$from" ] || { echo "the host has no system profile ($system_profile)" >&2; exit "$exit_no_earlier_generation"; }
-    earlier=
-    for link in "$system_profile"-*-link; do
-      [ -e "$link" ] || continue
-      n=${link#"$system_profile"-}; n=${n%-link}
-      if [ "$n" -lt "$from" ] && { [ -z "$earlier" ] || [ "$n" -gt "$earlier" ]; }; then earlier=$n; fi
-    done
-    [ -n "$earlier" ] || { echo "generation $from is the host's oldest system generation" >&2; exit "$exit_no_earlier_generation"; }
+    current_system
+    resolve_link "$system_profile"
+    if [ "$current" != "$resolved" ]; then
+      # A deploy of mode test left the profile (what the host boots) alone: undoing it is going back to the profile's.
+      earlier=$from
+    else
+      earlier=
+      for link in "$system_profile"-*-link; do
+        [ -e "$link" ] || continue
+        n=${link#"$system_profile"-}; n=${n%-link}
+        if [ "$n" -lt "$from" ] && { [ -z "$earlier" ] || [ "$n" -gt "$earlier" ]; }; then earlier=$n; fi
+      done
+      [ -n "$earlier" ] || { echo "generation $from is the host's oldest system generation" >&2; exit "$exit_no_earlier_generation"; }
+    fi
     printf 'from=%s\nto=%s\n' "$from" "$earlier"
     resolve_link "$system_profile-$earlier-link"
     target=$resolved

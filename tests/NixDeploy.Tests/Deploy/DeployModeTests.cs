@@ -4,7 +4,7 @@ using NixDeploy.Tests.Tool;
 
 namespace NixDeploy.Tests.Deploy;
 
-public sealed class DeployModeHosts() : TestHosts(first: 204, count: 3);
+public sealed class DeployModeHosts() : TestHosts(first: 204, count: 4);
 
 /// <summary>
 /// NixDeployDeployMode (and the tool's --mode) on real test hosts: what each mode does to the live system
@@ -115,6 +115,24 @@ public sealed class DeployModeTests(DeployModeHosts hosts) : IClassFixture<Deplo
         Assert.True(wrong.ExitCode == 2, wrong.ToString());
         Assert.Contains("'reboot' not recognized", wrong.StandardError);
         Assert.Contains("dry-activate", wrong.StandardError);
+    }
+
+    [Fact]
+    public async Task Rollback_after_a_test_deploy_returns_to_the_system_the_host_boots()
+    {
+        var address = hosts.Lease(1)[0];
+        using var fleet = await DeployFleet.CreateAsync("modetestback", hosts, DeployFleet.Machine("web-1", address));
+        (await fleet.Deploy().BuildAsync()).AssertSucceeded();
+        var v1 = fleet.Closure("web-1");
+        await fleet.ReconfigureAsync("web-1", m => m with { Configuration = m.Configuration + "\n  services.extra.enable = true;" });
+        (await fleet.Deploy(Mode("test")).BuildAsync()).AssertSucceeded();
+        await AssertHostAsync(address, live: fleet.Closure("web-1"), profile: [$"1:{v1}"], boot: v1);
+
+        var back = await InstalledTool.RunAsync(fleet.Project.Directory, "rollback", "web-1");
+
+        Assert.True(back.ExitCode == 0, back.ToString());
+        Assert.Contains($"web-1: generation 1 is live ({v1})", back.StandardOutput);
+        await AssertHostAsync(address, live: v1, profile: [$"1:{v1}"], boot: v1);
     }
 
     private async Task AssertHostAsync(string address, string live, IReadOnlyList<string> profile, string boot)
