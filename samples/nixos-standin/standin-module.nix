@@ -97,8 +97,10 @@ let
       ${lib.optionalString (activation == "noop") ''
       echo "switch-to-configuration: ${hostName} activates nothing (stand-in fault: nixdeploy.standin.activation = \"noop\")" >&2
       return 0''}
+      # What NixOS's switch-to-configuration says as it goes, in miniature (on stderr, as it does).
+      echo "activating the configuration..." >&2
       [ -d "$services_dir" ] || mkdir -p "$services_dir"
-      ${lib.concatMapStringsSep "\n  " (n: "write_status ${n} ${services.${n}}") serviceNames}
+      ${lib.concatMapStringsSep "\n  " (n: "echo 'starting the following units: ${n}.service (${services.${n}})' >&2; write_status ${n} ${services.${n}}") serviceNames}
       for f in "$services_dir"/*; do
         [ -e "$f" ] || continue
         case "$configured" in
@@ -135,8 +137,8 @@ let
 
     case "''${1:-}" in
       test) activate ;;
-      boot) point /nix/var/nix/standin/boot-default ;;
-      switch) activate; point /nix/var/nix/standin/boot-default ;;
+      boot) echo "updating the boot entry: $toplevel" >&2; point /nix/var/nix/standin/boot-default ;;
+      switch) activate; echo "updating the boot entry: $toplevel" >&2; point /nix/var/nix/standin/boot-default ;;
       dry-activate) dry_activate ;;
       *)
         echo "usage: switch-to-configuration switch|boot|test|dry-activate" >&2

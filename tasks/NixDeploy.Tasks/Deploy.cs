@@ -25,6 +25,9 @@ public sealed class Deploy : NixDeployTask
 
     [Required] public string ReportFile { get; set; } = "";
 
+    /// <summary>$(NixDeployLogPath): one file per machine and deploy with what switch-to-configuration and the health checks printed.</summary>
+    [Required] public string LogDirectory { get; set; } = "";
+
     /// <summary>Where a dry run writes its report instead, so the last deploy's report stays as it was.</summary>
     [Required] public string DryRunReportFile { get; set; } = "";
 
@@ -48,6 +51,9 @@ public sealed class Deploy : NixDeployTask
     public string? ConfirmTimeout { get; set; }
 
     public string? ActivationTimeout { get; set; }
+
+    /// <summary>$(NixDeployDeployMode): switch, boot, test or dry-activate.</summary>
+    public string? DeployMode { get; set; }
 
     public string? NixExecutable { get; set; }
 
@@ -89,22 +95,26 @@ public sealed class Deploy : NixDeployTask
     {
         var project = ProjectFile;
         var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, SshControlPersist,
-            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout).Parse(project);
+            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout, DeployMode).Parse(project);
         var report = string.IsNullOrEmpty(ControlPlane)
             ? await DeployDirectlyAsync(settings, cancellationToken)
             : await ControlPlaneRollout.DeployAsync(
                 ControlPlaneSettings.Parse(ControlPlane, ControlPlaneTokenFile, ControlPlaneTokenVariable, Wait, ControlPlaneTimeout, project),
-                ManifestFile, RunId, settings.DryRun, new ProgressWriter(ProgressFile), new TaskCommandLog(Log), project, cancellationToken);
+                ManifestFile, RunId, settings, new ProgressWriter(ProgressFile), new TaskCommandLog(Log), project, cancellationToken);
         if (report is null)
             return;
-        var reportFile = settings.DryRun ? DryRunReportFile : ReportFile;
+        var reportFile = settings.ChangesNothing ? DryRunReportFile : ReportFile;
         DeployReport.Json.Write(reportFile, report);
 
         DeployedMachines = report.Machines.Select(pair => (ITaskItem)ToItem(pair.Key, pair.Value)).ToArray();
         foreach (var (name, machine) in report.Machines.Where(pair => !pair.Value.Status.ReachedDesiredState()))
-            LogError(new Diagnostic(machine.ErrorCode ?? ErrorCodes.InternalError, $"{name} ({machine.Status.ToReportName()}): {machine.ErrorMessage}", project));
+            LogError(new Diagnostic(machine.ErrorCode ?? ErrorCodes.InternalError,
+                $"{name} ({machine.Status.ToReportName()}): {machine.ErrorMessage}{(machine.Log is null ? "" : $" Its host's output: {machine.Log}")}", project));
         foreach (var (name, machine) in report.Machines.Where(pair => pair.Value.Status == MachineStatus.WouldChange))
-            Log.LogMessage(MessageImportance.High, "NixDeploy: {0} would change from {1} to {2}", name, machine.PreviousClosure ?? "no system", machine.NewClosure);
+            Log.LogMessage(MessageImportance.High, "NixDeploy: {0} would change from {1} to {2}{3}", name, machine.PreviousClosure ?? "no system", machine.NewClosure,
+                machine.DryActivation is { Length: > 0 } said ? $"; activating it would:{Environment.NewLine}{said}" : "");
+        foreach (var (name, machine) in report.Machines.Where(pair => pair.Value.Status == MachineStatus.PendingReboot))
+            Log.LogMessage(MessageImportance.High, "NixDeploy: {0} boots {1} next: reboot it to run it", name, machine.NewClosure);
         Log.LogMessage(MessageImportance.High, "NixDeploy: {0}: {1}", reportFile,
             string.Join(", ", report.Machines.GroupBy(pair => pair.Value.Status).Select(group => $"{group.Count()} {group.Key.ToReportName()}")));
     }
@@ -116,7 +126,7 @@ public sealed class Deploy : NixDeployTask
             : new DeployArtifactFiles(ArtifactsFile, ArtifactStoreFile, ArtifactsRoot, AgeExecutable,
                 ArtifactPromptItems.Source(ArtifactPromptAnswers, ProjectFile));
         using var engine = DeployEngine.Create(
-            new DeployEngineSettings(settings, ManifestFile, NixOptionsFactory.Create(NixExecutable, null), RunId, artifacts, ProgressFile), new TaskCommandLog(Log));
+            new DeployEngineSettings(settings, ManifestFile, NixOptionsFactory.Create(NixExecutable, null), RunId, LogDirectory, artifacts, ProgressFile), new TaskCommandLog(Log));
         return await engine.DeployAsync(Machines.Select(machine => machine.ItemSpec).ToList(), Selection, cancellationToken);
     }
 

@@ -56,7 +56,7 @@ public sealed class GenerateDeploymentManifest : NixDeployTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var policy = new DeploySettingsText(null, null, null, null, Parallelism, OnFailure, null, ConfirmTimeout, ActivationTimeout).ParsePolicy(ProjectFile);
+        var policy = new DeploySettingsText(null, null, null, null, Parallelism, OnFailure, null, ConfirmTimeout, ActivationTimeout, null).ParsePolicy(ProjectFile);
         var artifacts = string.IsNullOrEmpty(ArtifactsFile) ? ArtifactQueueResult.Empty : ArtifactIntermediateFiles.ReadResult(ArtifactsFile);
         var store = string.IsNullOrEmpty(ArtifactStoreFile) || !File.Exists(ArtifactStoreFile) ? null : ArtifactIntermediateFiles.ReadStore(ArtifactStoreFile);
         var manifest = await ManifestGenerator.CreateAsync(CreateRunner(), new ManifestRequest(

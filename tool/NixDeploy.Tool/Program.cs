@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using NixDeploy.Tool;
 using NixDeploy.Tool.Cli;
 using NixDeploy.Tool.Commands;
+using NixDeploy.Tool.Fleet;
 
 var root = RootCommandFactory.Create();
 // No response files: "@label" is a selection (--on @web), never a file of arguments.
@@ -18,8 +19,11 @@ if (parse.Errors.Count > 0)
     Console.Error.WriteLine($"Run 'dotnet nixdeploy {string.Join(' ', [.. path, "--help"])}' for usage.");
     return ExitCodes.BadInput;
 }
+// Ctrl-C cancels the command; System.CommandLine would end the process 2 s later, before a cancelled deploy has
+// stopped and written its report: a build gets DotnetCli.GracefulStop, then the tool reads and prints what was done.
+// serve handles SIGTERM and Ctrl-C itself (the web host's graceful shutdown).
 return await parse.InvokeAsync(new InvocationConfiguration
 {
     EnableDefaultExceptionHandler = false,
-    ProcessTerminationTimeout = ServeCommand.IsServe(parse) ? null : new InvocationConfiguration().ProcessTerminationTimeout,
+    ProcessTerminationTimeout = ServeCommand.IsServe(parse) ? null : DotnetCli.GracefulStop + TimeSpan.FromSeconds(15),
 });

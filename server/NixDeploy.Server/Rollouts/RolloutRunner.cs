@@ -102,7 +102,7 @@ public sealed class RolloutRunner(
         DeployReport report;
         try
         {
-            using var engine = DeployEngine.Create(new DeployEngineSettings(settings, data.Document(id), NixOptions.Default, runId, ProgressFile: progressFile), new LoggerCommandLog(logger));
+            using var engine = DeployEngine.Create(new DeployEngineSettings(settings, data.Document(id), NixOptions.Default, runId, folder, ProgressFile: progressFile), new LoggerCommandLog(logger));
             var deploy = engine.DeployAsync(machines, cancellationToken);
             while (await Task.WhenAny(deploy, Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None)) != deploy)
                 Record(id, timeline);

@@ -19,12 +19,15 @@ public sealed class ControlPlaneRollout(ControlPlaneClient client, ICommandLog l
     /// what to do from its live state), then, unless <see cref="ControlPlaneSettings.Wait"/> is off, waits for the rollout and returns
     /// its report with this build's <paramref name="runId"/>; null when it does not wait.
     /// </summary>
-    public static async Task<DeployReport?> DeployAsync(ControlPlaneSettings settings, string manifestFile, string runId, bool dryRun,
+    public static async Task<DeployReport?> DeployAsync(ControlPlaneSettings settings, string manifestFile, string runId, DeploySettings deploy,
         ProgressWriter progress, ICommandLog log, string? projectFile, CancellationToken cancellationToken)
     {
-        if (dryRun)
+        if (deploy.DryRun)
             throw new NixDeployException(ErrorCodes.InvalidControlPlaneSetting,
                 "NixDeployDryRun reads each host's live system from this machine, but with NixDeployControlPlane set the control plane deploys: run the dry run without NixDeployControlPlane.", projectFile);
+        if (deploy.Mode != DeployMode.Switch)
+            throw new NixDeployException(ErrorCodes.InvalidControlPlaneSetting,
+                $"NixDeployDeployMode {deploy.Mode.ToSettingName()} deploys from this machine, but with NixDeployControlPlane set the control plane rolls out with switch: deploy without NixDeployControlPlane, or leave the mode empty.", projectFile);
         using var client = settings.Connect(projectFile);
         var rollout = new ControlPlaneRollout(client, log);
         var accepted = await rollout.PublishAsync(manifestFile, cancellationToken);

@@ -21,6 +21,9 @@ public sealed record DeployReport(
 
     public string? RunId { get; init; }
 
+    /// <summary>What the deploy did with each closure (NixDeployDeployMode).</summary>
+    public DeployMode Mode { get; init; }
+
     public static ReportFile<DeployReport> Json { get; } = new(DeployJsonContext.Default.DeployReport);
 }
 
@@ -29,7 +32,11 @@ public sealed record DeployReport(
 /// <see cref="UnknownPreviousClosure"/> when it could not be read), <see cref="NewClosure"/> the desired one;
 /// <see cref="ErrorCode"/> and <see cref="ErrorMessage"/> are set whenever the machine did not reach its desired state
 /// (also when it was rolled back). <see cref="RebootRequired"/>: whether the system now live boots another kernel,
-/// initrd or kernel command line than the host runs (null: not known, the deploy did not get that far).
+/// initrd or kernel command line than the host runs (null: not known, the deploy did not get that far); after mode
+/// boot, whether the closure still waits for that reboot. <see cref="DryActivation"/>: with mode dry-activate, what
+/// the closure's <c>switch-to-configuration dry-activate</c> said activating it would change. <see cref="Log"/>: the
+/// file (under NixDeployLogPath) with what switch-to-configuration and the health checks printed on the host; null
+/// when nothing ran there, or the log could not be fetched (it stays on the host then).
 /// </summary>
 public sealed record MachineReport(
     MachineStatus Status,
@@ -41,8 +48,16 @@ public sealed record MachineReport(
     IReadOnlyList<StepDuration> Steps,
     string? ErrorCode,
     string? ErrorMessage,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? RebootRequired = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? RebootRequired = null,
+    string? DryActivation = null,
+    string? Log = null)
 {
+    /// <summary>
+    /// A deploy cancelled during its activation: when the host's watchdog rolls back an activation that is not
+    /// confirmed (as the deployer set it; <c>dotnet nixdeploy status</c> reads the host's own). Null otherwise.
+    /// </summary>
+    public DateTimeOffset? WatchdogDeadline { get; init; }
+
     /// <summary>The previous closure of a host whose live system was not read (unreachable, locked, not started).</summary>
     public const string UnknownPreviousClosure = "unknown";
 }

@@ -4,18 +4,23 @@ using NixDeploy.Ssh;
 
 namespace NixDeploy.Deploy;
 
-/// <summary>How a deploy runs: connection options, parallelism, failure policy, dry run and time limits.</summary>
+/// <summary>How a deploy runs: connection options, parallelism, failure policy, dry run, time limits and mode.</summary>
 public sealed record DeploySettings(
     SshOptions Ssh,
     int Parallelism = DeploySettings.DefaultParallelism,
     FailurePolicy OnFailure = FailurePolicy.Continue,
     bool DryRun = false,
     int ConfirmTimeoutSeconds = DeploySettings.DefaultConfirmTimeoutSeconds,
-    int ActivationTimeoutSeconds = DeploySettings.DefaultActivationTimeoutSeconds)
+    int ActivationTimeoutSeconds = DeploySettings.DefaultActivationTimeoutSeconds,
+    DeployMode Mode = DeploySettings.DefaultMode)
 {
     public const int DefaultParallelism = 10;
     public const int DefaultConfirmTimeoutSeconds = 30;
     public const int DefaultActivationTimeoutSeconds = 240;
+    public const DeployMode DefaultMode = DeployMode.Switch;
+
+    /// <summary>A dry run, or mode dry-activate: no host changes, so the last deploy's report stays as it was.</summary>
+    public bool ChangesNothing => DryRun || Mode == DeployMode.DryActivate;
 
     /// <summary>The part of the settings deployment.json records, so that a control plane deploys as this deploy would.</summary>
     public DeploymentPolicy Policy => new(Parallelism, OnFailure.Name(), ConfirmTimeoutSeconds, ActivationTimeoutSeconds);

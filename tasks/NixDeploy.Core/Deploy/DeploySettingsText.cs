@@ -18,19 +18,21 @@ public sealed record DeploySettingsText(
     string? OnFailure,
     string? DryRun,
     string? ConfirmTimeout,
-    string? ActivationTimeout)
+    string? ActivationTimeout,
+    string? DeployMode)
 {
     /// <summary>The properties the settings come from, for a reader that evaluates the project (the tool).</summary>
     public static IReadOnlyList<string> PropertyNames { get; } =
     [
         "NixDeploySshIdentityFile", "NixDeploySshKnownHostsFile", "NixDeployStrictHostKeyChecking", "NixDeploySshControlPersist",
         "NixDeployParallelism", "NixDeployOnFailure", "NixDeployDryRun", "NixDeployConfirmTimeout", "NixDeployActivationTimeout",
+        "NixDeployDeployMode",
     ];
 
     public static DeploySettingsText FromProperties(IReadOnlyDictionary<string, string> properties)
     {
         string? Value(int index) => properties.GetValueOrDefault(PropertyNames[index]);
-        return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8));
+        return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8), Value(9));
     }
 
     /// <summary>The validated settings; <paramref name="projectFile"/> is blamed for a bad value, and relative key files are relative to its folder.</summary>
@@ -39,7 +41,12 @@ public sealed record DeploySettingsText(
                 SettingValues.Boolean(StrictHostKeyChecking, true, "NixDeployStrictHostKeyChecking", projectFile),
                 ControlPersistSeconds: SettingValues.Integer(SshControlPersist, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", projectFile, ErrorCodes.InvalidSshOption)),
             projectFile)
-        with { DryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", projectFile) };
+        with
+        {
+            DryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", projectFile),
+            // How this deploy activates, not the fleet's policy: deployment.json does not record it.
+            Mode = string.IsNullOrWhiteSpace(DeployMode) ? DeploySettings.DefaultMode : DeployModes.Parse(DeployMode, projectFile),
+        };
 
     /// <summary>The validated policy alone (what deployment.json records), without the SSH settings the build does not need.</summary>
     public DeploymentPolicy ParsePolicy(string projectFile) => DeploySettings.ValidatePolicy(new DeploymentPolicy(

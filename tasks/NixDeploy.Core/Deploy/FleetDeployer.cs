@@ -17,7 +17,7 @@ public sealed class FleetDeployer(DeploySettings settings, MachineDeployer machi
         var clock = Stopwatch.StartNew();
         using var slots = new SemaphoreSlim(settings.Parallelism);
         var failed = 0;
-        log.Info($"NixDeploy: {(settings.DryRun ? "dry run of" : "deploying")} {plans.Count} machine(s), {settings.Parallelism} at a time, on failure: {settings.OnFailure.ToString().ToLowerInvariant()}");
+        log.Info($"NixDeploy: {(settings.DryRun ? "dry run of" : "deploying")} {plans.Count} machine(s), mode {settings.Mode.ToSettingName()}, {settings.Parallelism} at a time, on failure: {settings.OnFailure.ToString().ToLowerInvariant()}");
 
         async Task<MachineReport> DeployOneAsync(MachinePlan plan)
         {
@@ -57,7 +57,7 @@ public sealed class FleetDeployer(DeploySettings settings, MachineDeployer machi
             Math.Round(clock.Elapsed.TotalSeconds, 3),
             settings.Parallelism,
             settings.OnFailure,
-            byMachine);
+            byMachine) { Mode = settings.Mode };
     }
 
     private MachineReport NotStarted(MachinePlan plan, string code, string message)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using NixDeploy.Blueprint;
+using NixDeploy.Deploy.Remote;
 using NixDeploy.Diagnostics;
 using NixDeploy.Ssh;
 
@@ -8,7 +8,8 @@ namespace NixDeploy.Deploy;
 
 /// <summary>
 /// Runs a machine's health checks after activation, all at once: each is retried every <c>interval</c> seconds
-/// until it passes or its <c>timeout</c> is used up. Commands run on the host, URLs are fetched by the deployer.
+/// until it passes or its <c>timeout</c> is used up. Commands run on the host through its agent, which keeps their
+/// output in the deploy's log there; URLs are fetched by the deployer.
 /// </summary>
 public sealed class HealthCheckRunner(HttpClient http)
 {
@@ -17,17 +18,17 @@ public sealed class HealthCheckRunner(HttpClient http)
         TimeSpan.FromSeconds(checks.Where(check => check.Enabled).Select(check => check.Timeout).DefaultIfEmpty(0).Max());
 
     /// <summary>Fails with ND5006 naming every check that did not pass and its last result.</summary>
-    public async Task RunAsync(string machine, SshClient host, IReadOnlyList<HealthCheckSpec> checks, CancellationToken cancellationToken)
+    internal async Task RunAsync(string machine, RemoteAgent host, string token, IReadOnlyList<HealthCheckSpec> checks, CancellationToken cancellationToken)
     {
         var enabled = checks.Select((check, index) => (check, index)).Where(pair => pair.check.Enabled).ToList();
-        var failures = await Task.WhenAll(enabled.Select(pair => RunOneAsync(host, pair.check, pair.index, cancellationToken))).ConfigureAwait(false);
+        var failures = await Task.WhenAll(enabled.Select(pair => RunOneAsync(host, token, pair.check, pair.index, cancellationToken))).ConfigureAwait(false);
         var failed = failures.OfType<string>().ToList();
         if (failed.Count > 0)
             throw new NixDeployException(ErrorCodes.HealthCheckFailed,
                 $"{machine}: {string.Join("; ", failed)}.");
     }
 
-    private async Task<string?> RunOneAsync(SshClient host, HealthCheckSpec check, int index, CancellationToken cancellationToken)
+    private async Task<string?> RunOneAsync(RemoteAgent host, string token, HealthCheckSpec check, int index, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var limit = TimeSpan.FromSeconds(check.Timeout);
@@ -38,7 +39,7 @@ public sealed class HealthCheckRunner(HttpClient http)
             attempts++;
             var remaining = limit - clock.Elapsed;
             var outcome = check.Command is { } command
-                ? await RunCommandAsync(host, command, remaining, cancellationToken).ConfigureAwait(false)
+                ? await RunCommandAsync(host, token, command, remaining, cancellationToken).ConfigureAwait(false)
                 : await FetchAsync(check.Url!, check.ExpectedStatus ?? BlueprintDefaults.HttpExpectedStatus, remaining, cancellationToken).ConfigureAwait(false);
             if (outcome is null)
                 return null;
@@ -48,16 +49,16 @@ public sealed class HealthCheckRunner(HttpClient http)
         }
     }
 
-    // The command is the blueprint's shell code: it goes to sh -c as one quoted word, under a timeout on the host
-    // so that a hanging check does not outlive its budget there.
-    private static async Task<string?> RunCommandAsync(SshClient host, string command, TimeSpan remaining, CancellationToken cancellationToken)
+    // The command is the blueprint's shell code: the agent runs it with sh -c, under a timeout on the host so that a
+    // hanging check does not outlive its budget there.
+    private static async Task<string?> RunCommandAsync(RemoteAgent host, string token, string command, TimeSpan remaining, CancellationToken cancellationToken)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(remaining.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        var result = await host.RunAsync(["timeout", "-k", "1", seconds, "sh", "-c", command], $"health check: {command}",
-            remaining + TimeSpan.FromSeconds(host.Options.ConnectTimeoutSeconds + 5), cancellationToken).ConfigureAwait(false);
-        if (result.Succeeded)
+        var seconds = Math.Max(1, (int)Math.Ceiling(remaining.TotalSeconds));
+        var result = await host.CheckAsync(token, seconds, command,
+            remaining + TimeSpan.FromSeconds(host.Ssh.Options.ConnectTimeoutSeconds + 5), cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode == 0)
             return null;
-        var output = (result.StandardError + result.StandardOutput).Trim();
+        var output = result.StandardError;
         return result.ExitCode switch
         {
             SshClient.UnreachableExitCode => $"the host could not be reached ({output})",

@@ -12,9 +12,14 @@ namespace NixDeploy.Deploy;
 /// Deploys one machine, deploy-rs style: lock the host, compare its live system, copy the closure, set the profile
 /// and activate under a watchdog, run the health checks, set the boot entry and confirm. Any failure after the
 /// profile changed rolls back (when autoRollback is on) and the previous system is verified live again.
+/// <see cref="DeploySettings.Mode"/> test leaves profile and boot entry; boot sets only them (nothing activated, no
+/// health checks); dry-activate copies the closure and reports what its activation would change.
+/// What switch-to-configuration and the health checks print is kept on the host and fetched once the machine is done,
+/// into one file per machine and run in <paramref name="logDirectory"/>, which the report names.
 /// </summary>
 public sealed class MachineDeployer(
-    DeploySettings settings, IClosureTransport transport, HealthCheckRunner health, ICommandLog log, ProgressWriter? progress = null, IPreActivationStep? beforeActivation = null)
+    DeploySettings settings, IClosureTransport transport, HealthCheckRunner health, ICommandLog log, string logDirectory,
+    ProgressWriter? progress = null, IPreActivationStep? beforeActivation = null)
 {
     private readonly TimeSpan _confirmTimeout = TimeSpan.FromSeconds(settings.ConfirmTimeoutSeconds);
     private readonly TimeSpan _activationTimeout = TimeSpan.FromSeconds(settings.ActivationTimeoutSeconds);
@@ -38,18 +43,28 @@ public sealed class MachineDeployer(
             await using var hostLock = await clock.TimeAsync("lock", () => agent.LockAsync(cancellationToken)).ConfigureAwait(false);
             previous = hostLock.CurrentSystem;
             // Before the comparison: files such as artifacts can change while the closure stays the same.
-            var placed = beforeActivation is not null
+            // A dry activation changes nothing, files included.
+            var placed = beforeActivation is not null && settings.Mode != DeployMode.DryActivate
                 && await clock.TimeAsync(beforeActivation.Name, () => beforeActivation.RunAsync(plan, agent.Ssh, cancellationToken)).ConfigureAwait(false);
-            if (previous == closure)
+            var rebootRequired = settings.Mode == DeployMode.Boot ? previous != closure || hostLock.RebootRequired : hostLock.RebootRequired;
+            if (AlreadyThere(closure, hostLock))
             {
                 // Nothing is activated, so nothing can roll back: the placed files are the live system's now.
                 if (placed)
                     await clock.TimeAsync("keep-files", () => agent.KeepPlacedFilesAsync(cancellationToken)).ConfigureAwait(false);
-                return Report(plan, clock, MachineStatus.Unchanged, previous, rebootRequired: hostLock.RebootRequired);
+                return Report(plan, clock, MachineStatus.Unchanged, previous, rebootRequired: rebootRequired);
             }
             await clock.TimeAsync("copy", () => transport.CopyAsync(agent.Ssh, closure, cancellationToken)).ConfigureAwait(false);
             hostLock.EnsureHeld(agent.Ssh.Target);
-            return await ActivateAsync(plan, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false);
+            // Names the deploy's state and log on the host, and its log here.
+            var token = $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Guid.NewGuid():N}";
+            var report = settings.Mode switch
+            {
+                DeployMode.Boot => await SetBootEntryAsync(plan, token, closure, previous, rebootRequired, agent, clock, cancellationToken).ConfigureAwait(false),
+                DeployMode.DryActivate => await DryActivateAsync(plan, token, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false),
+                _ => await ActivateAsync(plan, token, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false),
+            };
+            return await WithLogAsync(report, plan.Name, token, agent, cancellationToken).ConfigureAwait(false);
         }
         catch (NixDeployException e)
         {
@@ -62,14 +77,107 @@ public sealed class MachineDeployer(
         }
     }
 
+    /// <summary>
+    /// Whether the mode has nothing to do: switch when the closure is live and the profile's, boot when it is the
+    /// profile's, test and dry-activate when it is live.
+    /// </summary>
+    private bool AlreadyThere(string closure, DeployLock host) => settings.Mode switch
+    {
+        DeployMode.Switch => host.CurrentSystem == closure && host.ProfileSystem == closure,
+        DeployMode.Boot => host.ProfileSystem == closure,
+        _ => host.CurrentSystem == closure,
+    };
+
+    /// <summary>The report with the deploy's log from the host, saved as <c>TOKEN-MACHINE.log</c>; as it was when there is none or it cannot be fetched.</summary>
+    private async Task<MachineReport> WithLogAsync(MachineReport report, string machine, string token, RemoteAgent agent, CancellationToken cancellationToken)
+    {
+        var text = await agent.FetchLogAsync(token, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(text))
+            return report;
+        Directory.CreateDirectory(logDirectory);
+        var file = Path.GetFullPath(Path.Combine(logDirectory, $"{token}-{machine}.log"));
+        await File.WriteAllTextAsync(file, text, CancellationToken.None).ConfigureAwait(false);
+        return report with { Log = file };
+    }
+
+    private async Task<MachineReport> SetBootEntryAsync(
+        MachinePlan plan, string token, string closure, string? previous, bool rebootRequired, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+    {
+        var result = await clock.TimeAsync("boot", () => agent.SetBootEntryAsync(token, closure, _activationTimeout, cancellationToken)).ConfigureAwait(false);
+        var failure = result.ExitCode switch
+        {
+            HostProtocol.Exit.Ok when result.Value("profile") == closure => null,
+            HostProtocol.Exit.Ok => new NixDeployException(ErrorCodes.RemoteAgentFailed,
+                $"After setting the boot entry of {plan.Name}, its system profile is '{result.Value("profile") ?? "none"}', not {closure}."),
+            HostProtocol.Exit.BootEntryFailed => new NixDeployException(ErrorCodes.BootEntryFailed,
+                $"Making {closure} the boot default on {plan.Name} failed; its system profile, boot entry and files are back as they were: {result.StandardError}"),
+            _ => agent.Failed("boot", result),
+        };
+        if (failure is not null)
+            return Report(plan, clock, StatusOf(failure), previous, failure);
+        // Live already (after a deploy of mode test): booting it changes nothing that runs.
+        return Report(plan, clock, previous == closure ? MachineStatus.Deployed : MachineStatus.PendingReboot, previous, rebootRequired: rebootRequired);
+    }
+
+    private async Task<MachineReport> DryActivateAsync(
+        MachinePlan plan, string token, string closure, string? previous, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+    {
+        var result = await clock.TimeAsync("dry-activate", () => agent.DryActivateAsync(token, closure, _activationTimeout, cancellationToken)).ConfigureAwait(false);
+        var failure = result.ExitCode switch
+        {
+            HostProtocol.Exit.Ok => null,
+            HostProtocol.Exit.ActivationFailed => new NixDeployException(ErrorCodes.ActivationFailed,
+                $"switch-to-configuration dry-activate of {closure} on {plan.Name} failed: {result.StandardError}"),
+            HostProtocol.Exit.ActivationTimedOut => new NixDeployException(ErrorCodes.ActivationTimedOut,
+                $"switch-to-configuration dry-activate of {closure} on {plan.Name} did not finish within {settings.ActivationTimeoutSeconds} s (NixDeployActivationTimeout): {result.StandardError}"),
+            _ => agent.Failed("dry-activate", result),
+        };
+        return failure is null
+            ? Report(plan, clock, MachineStatus.WouldChange, previous, dryActivation: result.StandardError)
+            : Report(plan, clock, StatusOf(failure), previous, failure);
+    }
+
+    /// <summary>
+    /// Activates under the watchdog, checks, confirms or rolls back. Cancelled on the way, the report says when the
+    /// host's watchdog rolls back an activation that is not confirmed (as this deployer set it), and nothing more is
+    /// asked of the host: the watchdog is the one rollback, and it needs no deployer.
+    /// </summary>
     private async Task<MachineReport> ActivateAsync(
-        MachinePlan plan, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+        MachinePlan plan, string token, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+    {
+        var limits = new ActivationLimits(_activationTimeout, _confirmTimeout, HealthCheckRunner.Budget(plan.Deployment.HealthChecks));
+        var watchdog = new WatchdogDeadline();
+        if (plan.Deployment.AutoRollback)
+            watchdog.At = DateTimeOffset.UtcNow + limits.ArmedFor;
+        try
+        {
+            return await ActivateUnderWatchdogAsync(plan, token, closure, lockedPrevious, agent, clock, limits, watchdog, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var until = watchdog.At is { } at
+                ? $"its watchdog rolls the host back to {lockedPrevious ?? "no system"} at {at:HH:mm:ss} UTC unless the deploy is confirmed, which it no longer will be"
+                : "autoRollback is off: nothing rolls it back";
+            return Report(plan, clock, MachineStatus.Failed, lockedPrevious, new NixDeployException(ErrorCodes.DeployCancelled,
+                $"The deploy of {plan.Name} was cancelled during its activation: {closure} may be live there, unconfirmed; {until}. " +
+                $"Its host's output so far: {HostProtocol.StateRoot}/{token}.log on {plan.Name}."), watchdogDeadline: watchdog.At);
+        }
+    }
+
+    /// <summary>When the host's watchdog rolls back the activation unless it is confirmed, as this deployer set it; null: none armed.</summary>
+    private sealed class WatchdogDeadline
+    {
+        public DateTimeOffset? At { get; set; }
+    }
+
+    private async Task<MachineReport> ActivateUnderWatchdogAsync(
+        MachinePlan plan, string token, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, ActivationLimits limits,
+        WatchdogDeadline watchdog, CancellationToken cancellationToken)
     {
         var rollback = plan.Deployment.AutoRollback;
-        var limits = new ActivationLimits(_activationTimeout, _confirmTimeout, HealthCheckRunner.Budget(plan.Deployment.HealthChecks));
-        var token = $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Guid.NewGuid():N}";
-
-        var activation = await clock.TimeAsync("activate", () => agent.ActivateAsync(token, closure, limits, rollback, cancellationToken)).ConfigureAwait(false);
+        var activation = await clock.TimeAsync("activate", () => agent.ActivateAsync(token, closure, limits, rollback, BootDefault, cancellationToken)).ConfigureAwait(false);
+        if (rollback)
+            watchdog.At = DateTimeOffset.UtcNow + limits.ConfirmWithin;
         // The agent read the live system again under the lock, just before changing anything.
         var previous = activation.Printed("previous") ? activation.Value("previous") : lockedPrevious;
         var live = activation.Value("current");
@@ -97,7 +205,7 @@ public sealed class MachineDeployer(
             log.Info($"NixDeploy: {plan.Name}: activated {closure}; running health checks");
             try
             {
-                await clock.TimeAsync("health-checks", () => health.RunAsync(plan.Name, agent.Ssh, plan.Deployment.HealthChecks, cancellationToken)).ConfigureAwait(false);
+                await clock.TimeAsync("health-checks", () => health.RunAsync(plan.Name, agent, token, plan.Deployment.HealthChecks, cancellationToken)).ConfigureAwait(false);
             }
             catch (NixDeployException e)
             {
@@ -106,7 +214,7 @@ public sealed class MachineDeployer(
         }
         if (failure is null)
         {
-            var finish = await clock.TimeAsync("confirm", () => agent.FinishAsync(token, closure, limits, rollback, cancellationToken)).ConfigureAwait(false);
+            var finish = await clock.TimeAsync("confirm", () => agent.FinishAsync(token, closure, limits, rollback, BootDefault, cancellationToken)).ConfigureAwait(false);
             failure = finish.ExitCode switch
             {
                 HostProtocol.Exit.Ok when finish.Value("current") == closure => null,
@@ -121,6 +229,9 @@ public sealed class MachineDeployer(
             if (failure is null)
                 return Report(plan, clock, MachineStatus.Deployed, previous, rebootRequired: activation.Value("reboot") == "1");
         }
+        if (rollback)
+            // Asked to roll back now: the watchdog's deadline becomes now.
+            watchdog.At = DateTimeOffset.UtcNow;
         return await RollBackAsync(plan, agent, token, limits, previous, failure, clock, cancellationToken).ConfigureAwait(false);
     }
 
@@ -160,14 +271,21 @@ public sealed class MachineDeployer(
                 $"{failure.Diagnostics[0].Message} Rolling back to {previous ?? "no system"} failed: {why}. Inspect {plan.Name} ({HostProtocol.StateRoot}/{token}/watchdog.log)."));
     }
 
+    // Mode test activates without making the closure the profile's or the boot default.
+    private bool BootDefault => settings.Mode == DeployMode.Switch;
+
     private static MachineStatus StatusOf(NixDeployException e) =>
         e.Code == ErrorCodes.HostUnreachable ? MachineStatus.Unreachable : MachineStatus.Failed;
 
     private MachineReport Report(
-        MachinePlan plan, StepClock clock, MachineStatus status, string? previous, NixDeployException? error = null, bool? rebootRequired = null)
+        MachinePlan plan, StepClock clock, MachineStatus status, string? previous, NixDeployException? error = null, bool? rebootRequired = null,
+        string? dryActivation = null, DateTimeOffset? watchdogDeadline = null)
     {
         var report = new MachineReport(status, plan.Deployment.Addr, previous, plan.Closure, clock.TotalSeconds, clock.Steps, error?.Code,
-            error is null ? null : string.Join(Environment.NewLine, error.Diagnostics.Select(d => d.Message)), rebootRequired);
+            error is null ? null : string.Join(Environment.NewLine, error.Diagnostics.Select(d => d.Message)), rebootRequired, dryActivation)
+        {
+            WatchdogDeadline = watchdogDeadline,
+        };
         log.Info($"NixDeploy: {plan.Name}: {status.ToReportName()} ({clock.TotalSeconds:0.0} s)");
         progress?.Finished(plan.Name, status.ToReportName());
         return report;

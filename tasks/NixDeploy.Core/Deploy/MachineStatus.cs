@@ -11,7 +11,10 @@ public enum MachineStatus
     /// <summary>Activated, healthy, boot entry set and confirmed.</summary>
     [JsonStringEnumMemberName("deployed")] Deployed,
 
-    /// <summary>Dry run: the live system differs from the desired closure.</summary>
+    /// <summary>Mode boot: the system profile and the boot entry are the desired closure, which runs after the next reboot.</summary>
+    [JsonStringEnumMemberName("pending-reboot")] PendingReboot,
+
+    /// <summary>Dry run or dry-activate: the live system differs from the desired closure.</summary>
     [JsonStringEnumMemberName("would-change")] WouldChange,
 
     /// <summary>A step after activation failed; the previous system is live again (verified).</summary>
@@ -29,12 +32,13 @@ public static class MachineStatusExtensions
 {
     /// <summary>Whether the machine is where the deploy (or dry run) wanted it.</summary>
     public static bool ReachedDesiredState(this MachineStatus status) =>
-        status is MachineStatus.Unchanged or MachineStatus.Deployed or MachineStatus.WouldChange;
+        status is MachineStatus.Unchanged or MachineStatus.Deployed or MachineStatus.PendingReboot or MachineStatus.WouldChange;
 
     public static string ToReportName(this MachineStatus status) => status switch
     {
         MachineStatus.WouldChange => "would-change",
         MachineStatus.RolledBack => "rolled-back",
+        MachineStatus.PendingReboot => "pending-reboot",
         _ => status.ToString().ToLowerInvariant(),
     };
 }

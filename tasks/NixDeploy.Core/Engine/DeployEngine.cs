@@ -39,7 +39,8 @@ public sealed class DeployEngine : IDisposable
         var progress = new ProgressWriter(settings.ProgressFile);
         var transport = (IClosureTransport?)CacheSubstitutionTransport.For(manifest, settings.ManifestFile) ?? new NixCopyTransport(nix);
         var http = new HttpClient();
-        var machines = new MachineDeployer(settings.Deploy, transport, new HealthCheckRunner(http), log, progress, Placement(settings, manifest, runner, nix));
+        var machines = new MachineDeployer(settings.Deploy, transport, new HealthCheckRunner(http), log, settings.LogDirectory, progress,
+            Placement(settings, manifest, runner, nix));
         return new DeployEngine(settings, manifest, http, new FleetDeployer(settings.Deploy, machines, log, progress));
     }
 

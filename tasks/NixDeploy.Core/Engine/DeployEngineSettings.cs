@@ -6,14 +6,15 @@ namespace NixDeploy.Engine;
 
 /// <summary>
 /// What a <see cref="DeployEngine"/> is made of: the deploy's settings, the built fleet (deployment.json), Nix, the
-/// artifacts to place, where progress goes and the id of the run, which its report carries. Without
-/// <see cref="Artifacts"/>, the artifact files deployment.json carries are placed: the document is enough.
+/// artifacts to place, where progress and the machines' logs go and the id of the run, which its report carries.
+/// Without <see cref="Artifacts"/>, the artifact files deployment.json carries are placed: the document is enough.
 /// </summary>
 public sealed record DeployEngineSettings(
     DeploySettings Deploy,
     string ManifestFile,
     NixOptions Nix,
     string RunId,
+    string LogDirectory,
     DeployArtifactFiles? Artifacts = null,
     string? ProgressFile = null);
 

@@ -4,39 +4,9 @@
 # NixDeploy's agent on a target host, run over SSH as: sh -c AGENT nixdeploy-agent COMMAND ARGS... (AGENT is lib.sh and
 # this file). Every argument arrives shell-quoted by the deployer. Its exit codes are the protocol (lib.sh's exit_*).
 
-# The watchdog reads its deadline at any time, so it is replaced atomically; the other state files are written
-# before the watchdog starts or under the step lock it takes before reading them.
-write_deadline() { # DIR SECONDS-SINCE-BOOT
-  printf '%s\n' "$2" > "$1/deadline.tmp.$$" && mv -f "$1/deadline.tmp.$$" "$1/deadline"
-}
-
 set_deadline() { # DIR SECONDS-FROM-NOW
   uptime_seconds
   write_deadline "$1" $(( now + $2 ))
-}
-
-# Wakes the watchdog of DIR (it re-reads the deadline and the claim) until it has claimed the deploy or exited.
-# A wake-up can arrive just before the watchdog starts to sleep, so it is repeated.
-wake_watchdog() {
-  read -r pid 2>/dev/null < "$1/watchdog.pid" || return 0
-  i=0
-  while [ "$i" -lt 100 ]; do
-    if watchdog_gone 0; then return 0; fi
-    owner=
-    if [ -d "$1/claim" ] && read -r owner 2>/dev/null < "$1/claim/owner" && [ "$owner" = watchdog ]; then return 0; fi
-    kill -USR1 "$pid" 2>/dev/null || return 0
-    watchdog_gone 0.1 && return 0
-    i=$((i + 1))
-  done
-}
-
-# Whether no watchdog holds its lock, waiting up to SECONDS for it to let go (the lock is tried on fd 8, then closed).
-watchdog_gone() { # SECONDS
-  exec 8>>"$state_root/watchdog.lock"
-  if [ "$1" = 0 ]; then flock -n 8; else flock -w "$1" 8; fi
-  gone=$?
-  exec 8>&-
-  return $gone
 }
 
 # Sets reboot to 1 when SYSTEM boots another kernel, initrd or kernel command line than the host runs (comin's
@@ -61,11 +31,28 @@ reboot_required() { # SYSTEM REFERENCE
   reboot=0
 }
 
-state_dir() {
+# Sets dir to the state directory of deploy TOKEN, and log_file to its log: what switch-to-configuration and the
+# health checks printed, kept on the host (beside the directory, which a confirmation removes) until the deployer
+# fetches it with the log command.
+state_dir() { # TOKEN
   case "$1" in
     '' | *[!A-Za-z0-9-]*) echo "nixdeploy-agent: bad deploy token '$1'" >&2; exit "$exit_usage" ;;
   esac
   dir=$state_root/$1
+  log_file=$state_root/$1.log
+}
+
+# Runs COMMAND... under timeout -k KILL SECONDS and appends its output to the deploy's log, between a heading and its
+# exit status, in one go once it ended (health checks run side by side); also on stderr when it fails (for the
+# deployer's error message) or when ECHO is 1 (its output is the result). Sets status to its exit status.
+logged() { # HEADING ECHO(0|1) KILL SECONDS COMMAND...
+  logged_heading=$1 logged_echo=$2
+  shift 2
+  timeout -k "$@" > "$log_file.$$" 2>&1
+  status=$?
+  { printf '== %s\n' "$logged_heading"; cat "$log_file.$$"; printf '== exit %s\n' "$status"; } >> "$log_file"
+  if [ "$status" != 0 ] || [ "$logged_echo" = 1 ]; then cat "$log_file.$$" >&2; fi
+  rm -f "$log_file.$$"
 }
 
 cmd=${1:-}
@@ -94,21 +81,24 @@ case "$cmd" in
     current_system
     # For a deploy that finds its closure live already (nothing else runs then).
     reboot_required "$current" "$current"
-    printf 'locked\nreboot=%s\ncurrent=%s\n' "$reboot" "$current"
+    # The system the profile (so the next boot) holds: a deploy of mode boot or switch compares it too.
+    resolve_link "$system_profile"
+    printf 'locked\nreboot=%s\nprofile=%s\ncurrent=%s\n' "$reboot" "$resolved" "$current"
     while read -r _; do :; done
     ;;
 
-  activate) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARM-SECONDS AFTER-SECONDS WATCHDOG-SCRIPT (empty: no rollback)
-    [ $# -eq 6 ] || exit "$exit_usage"
+  activate) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARM-SECONDS AFTER-SECONDS WATCHDOG-SCRIPT (empty: no rollback) MODE(switch|test)
+    [ $# -eq 7 ] || exit "$exit_usage"
     state_dir "$1"
-    closure=$2 timeout_s=$3 arm_s=$4 after_s=$5 watchdog=$6
+    closure=$2 timeout_s=$3 arm_s=$4 after_s=$5 watchdog=$6 mode=$7
     mkdir -p "$dir" || exit "$exit_host_failure"
     # From here the files placed for this deploy are its own: its rollback restores them, its confirmation keeps them.
     if [ -e "$pending_kept" ]; then mv -f "$pending_kept" "$dir/kept-files" || exit "$exit_host_failure"; fi
     current_system
     previous=$current
     profile_generation
-    printf '%s\n' "$previous" > "$dir/previous" && printf '%s\n' "$generation" > "$dir/previous-generation" || exit "$exit_host_failure"
+    printf '%s\n' "$previous" > "$dir/previous" && printf '%s\n' "$generation" > "$dir/previous-generation" \
+      && printf '%s\n' "$closure" > "$dir/closure" || exit "$exit_host_failure"
     printf 'previous=%s\n' "$previous"
     # The watchdog waits for a step in progress before it rolls back.
     exec 7>>"$dir/step.lock"
@@ -129,14 +119,16 @@ case "$cmd" in
       done
       echo armed
     fi
-    if ! nix-env -p "$system_profile" --set "$closure" >&2; then
-      echo "nix-env -p $system_profile --set $closure failed" >&2
-      exit "$exit_profile_not_set"
+    # Mode test leaves the profile (so the next boot) as it is, as nixos-rebuild test does: no generation to forget.
+    if [ "$mode" = switch ]; then
+      if ! nix-env -p "$system_profile" --set "$closure" >&2; then
+        echo "nix-env -p $system_profile --set $closure failed" >&2
+        exit "$exit_profile_not_set"
+      fi
+      profile_generation
+      printf '%s\n' "$generation" > "$dir/new-generation" || exit "$exit_host_failure"
     fi
-    profile_generation
-    printf '%s\n' "$generation" > "$dir/new-generation" || exit "$exit_host_failure"
-    timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" test >&2
-    status=$?
+    logged "switch-to-configuration test ($closure)" 0 5 "$timeout_s" "$closure/bin/switch-to-configuration" test
     case $status in
       0) ;;
       124 | 137) echo "switch-to-configuration test did not finish within $timeout_s s and was killed" >&2; exit "$exit_activation_timed_out" ;;
@@ -153,15 +145,18 @@ case "$cmd" in
     printf 'reboot=%s\ncurrent=%s\n' "$reboot" "$current"
     ;;
 
-  finish) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARMED(0|1): boot entry, then the confirmation that disarms the watchdog
-    [ $# -eq 4 ] || exit "$exit_usage"
+  finish) # TOKEN CLOSURE ACTIVATION-TIMEOUT ARMED(0|1) MODE(switch|test): boot entry (switch), then the confirmation that disarms the watchdog
+    [ $# -eq 5 ] || exit "$exit_usage"
     state_dir "$1"
-    closure=$2 timeout_s=$3 armed=$4
+    closure=$2 timeout_s=$3 armed=$4 mode=$5
     exec 7>>"$dir/step.lock"
     flock 7
     if [ "$armed" = 1 ] && [ -d "$dir/claim" ]; then exit "$exit_confirmation_too_late"; fi
-    : > "$dir/boot-started"
-    timeout -k 5 "$timeout_s" "$closure/bin/switch-to-configuration" boot >&2 || exit "$exit_boot_entry_failed"
+    if [ "$mode" = switch ]; then
+      : > "$dir/boot-started"
+      logged "switch-to-configuration boot ($closure)" 0 5 "$timeout_s" "$closure/bin/switch-to-configuration" boot
+      [ "$status" = 0 ] || exit "$exit_boot_entry_failed"
+    fi
     if [ "$armed" = 1 ]; then
       # mkdir is atomic: either this confirmation or the watchdog's rollback claims the deploy, never both.
       mkdir "$dir/claim" 2>/dev/null || exit "$exit_confirmation_too_late"
@@ -180,16 +175,69 @@ case "$cmd" in
     state_dir "$1"
     wait_s=$2
     [ -d "$dir" ] || { echo "no deploy $1 on this host" >&2; exit "$exit_host_failure"; }
-    [ -d "$dir/claim" ] || write_deadline "$dir" 0
-    wake_watchdog "$dir"
-    watchdog_gone "$wait_s" || exit "$exit_rollback_unfinished"
-    result=
-    read -r result 2>/dev/null < "$dir/result"
+    roll_back_now "$dir" "$wait_s" || exit "$exit_rollback_unfinished"
+    { printf '== rollback (the watchdog'"'"'s log)\n'; cat "$dir/watchdog.log"; } >> "$log_file" 2>/dev/null
     printf 'result=%s\n' "$result"
     current_system
     printf 'current=%s\n' "$current"
     # A rolled-back deploy is over; the state of a failed rollback stays for inspection (watchdog.log).
     if [ "$result" = rolled-back ]; then rm -rf "$dir"; fi
+    ;;
+
+  boot) # TOKEN CLOSURE ACTIVATION-TIMEOUT: the profile and the boot entry at CLOSURE, nothing activated (it runs after a reboot)
+    [ $# -eq 3 ] || exit "$exit_usage"
+    state_dir "$1"
+    closure=$2 timeout_s=$3
+    profile_generation
+    previous_generation=$generation
+    if ! nix-env -p "$system_profile" --set "$closure" >&2; then
+      restore_kept "$pending_kept"
+      echo "nix-env -p $system_profile --set $closure failed" >&2
+      exit "$exit_profile_not_set"
+    fi
+    profile_generation
+    logged "switch-to-configuration boot ($closure)" 0 5 "$timeout_s" "$closure/bin/switch-to-configuration" boot
+    if [ "$status" = 0 ]; then
+      # The files placed for it are the next boot's: they stay, as nothing will roll this back.
+      drop_kept "$pending_kept"
+      resolve_link "$system_profile"
+      printf 'profile=%s\n' "$resolved"
+      exit "$exit_ok"
+    fi
+    echo "switch-to-configuration boot exited $status" >&2
+    # Everything back as it was: the profile, the previous system's boot entry, the files placed for this one.
+    profile_back_to "$previous_generation" "$generation" discard
+    if [ -n "$previous_generation" ]; then
+      resolve_link "$system_profile"
+      logged "switch-to-configuration boot ($resolved, the previous system)" 0 5 "$timeout_s" "$resolved/bin/switch-to-configuration" boot
+    fi
+    restore_kept "$pending_kept"
+    exit "$exit_boot_entry_failed"
+    ;;
+
+  dry-activate) # TOKEN CLOSURE ACTIVATION-TIMEOUT: prints (on stderr) what activating CLOSURE would change; changes nothing
+    [ $# -eq 3 ] || exit "$exit_usage"
+    state_dir "$1"
+    logged "switch-to-configuration dry-activate ($2)" 1 5 "$3" "$2/bin/switch-to-configuration" dry-activate
+    case $status in
+      0) ;;
+      124 | 137) echo "switch-to-configuration dry-activate did not finish within $3 s and was killed" >&2; exit "$exit_activation_timed_out" ;;
+      *) echo "switch-to-configuration dry-activate exited $status" >&2; exit "$exit_activation_failed" ;;
+    esac
+    ;;
+
+  check) # TOKEN SECONDS COMMAND: one attempt of a health check, its output in the deploy's log; exits as COMMAND does
+    [ $# -eq 3 ] || exit "$exit_usage"
+    state_dir "$1"
+    logged "health check: $3" 0 1 "$2" sh -c "$3"
+    exit "$status"
+    ;;
+
+  log) # TOKEN: prints the deploy's log and removes it from the host (the deployer keeps it)
+    [ $# -eq 1 ] || exit "$exit_usage"
+    state_dir "$1"
+    [ -e "$log_file" ] || exit "$exit_ok"
+    cat "$log_file" && rm -f "$log_file"
     ;;
 
   keep-files) # the files placed under this lock stay though nothing is activated (the system is unchanged)
@@ -198,7 +246,7 @@ case "$cmd" in
     ;;
 
   *)
-    echo "usage: nixdeploy-agent status|lock|activate|finish|rollback|keep-files ..." >&2
+    echo "usage: nixdeploy-agent status|lock|activate|finish|rollback|boot|dry-activate|check|log|keep-files ..." >&2
     exit "$exit_usage"
     ;;
 esac

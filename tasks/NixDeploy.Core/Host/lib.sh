@@ -72,6 +72,48 @@ uptime_seconds() {
   now=${now%.*}
 }
 
+# The watchdog reads its deadline at any time, so it is replaced atomically; the other state files are written
+# before the watchdog starts or under the step lock it takes before reading them.
+write_deadline() { # DIR SECONDS-SINCE-BOOT
+  printf '%s\n' "$2" > "$1/deadline.tmp.$$" && mv -f "$1/deadline.tmp.$$" "$1/deadline"
+}
+
+# Wakes the watchdog of DIR (it re-reads the deadline and the claim) until it has claimed the deploy or exited.
+# A wake-up can arrive just before the watchdog starts to sleep, so it is repeated.
+wake_watchdog() { # DIR
+  read -r pid 2>/dev/null < "$1/watchdog.pid" || return 0
+  i=0
+  while [ "$i" -lt 100 ]; do
+    if watchdog_gone 0; then return 0; fi
+    owner=
+    if [ -d "$1/claim" ] && read -r owner 2>/dev/null < "$1/claim/owner" && [ "$owner" = watchdog ]; then return 0; fi
+    kill -USR1 "$pid" 2>/dev/null || return 0
+    watchdog_gone 0.1 && return 0
+    i=$((i + 1))
+  done
+}
+
+# Whether no watchdog holds its lock, waiting up to SECONDS for it to let go (the lock is tried on fd 8, then closed).
+watchdog_gone() { # SECONDS
+  exec 8>>"$state_root/watchdog.lock"
+  if [ "$1" = 0 ]; then flock -n 8; else flock -w "$1" 8; fi
+  gone=$?
+  exec 8>&-
+  return $gone
+}
+
+# Has the watchdog of DIR roll back now, unless the deploy is claimed already, and waits up to SECONDS for it to end
+# (the agent's rollback of a failed deploy, dotnet nixdeploy rollback of an unconfirmed one). Sets result to its
+# result (rolled-back or rollback-failed); fails when it did not end in time.
+# shellcheck disable=SC2034 # result is read by the callers
+roll_back_now() { # DIR SECONDS
+  [ -d "$1/claim" ] || write_deadline "$1" 0
+  wake_watchdog "$1"
+  watchdog_gone "$2" || return
+  result=
+  read -r result 2>/dev/null < "$1/result"
+}
+
 # The files a step replaces on a host before activation (artifact placement): each replaced file is kept (hard-linked,
 # so owner, group and mode stay) as .NAME.nixdeploy-previous beside it, or .NAME.nixdeploy-absent marks that there was
 # none; the paths are listed one a line in a manifest, first $pending_kept, which the agent's activate moves into its
@@ -114,6 +156,19 @@ drop_kept() { # MANIFEST
   rm -f "$1"
 }
 
+# Points the system profile back from generation FROM at GENERATION (no GENERATION: removes the profile, there was
+# none) and deletes FROM when DISPOSAL is discard; nothing to do without a FROM, or when it is GENERATION (nix-env --set of
+# the profile's own system adds no generation). Output goes to stderr; fails when the profile could not be moved.
+profile_back_to() { # GENERATION FROM DISPOSAL(keep|discard)
+  [ -n "$2" ] && [ "$2" != "$1" ] || return 0
+  if [ -z "$1" ]; then
+    rm -f "$system_profile" "$system_profile-$2-link"
+    return
+  fi
+  nix-env -p "$system_profile" --switch-generation "$1" >&2 || return
+  [ "$3" != discard ] || nix-env -p "$system_profile" --delete-generations "$2" >&2 || :
+}
+
 # The host's one rollback, run by the watchdog (a deploy's, also when the deployer asks for it) and by live.sh
 # (dotnet nixdeploy rollback): returns the host from generation FROM of the system profile to SYSTEM, generation
 # GENERATION. The files of the manifest KEPT come back first, as they were before SYSTEM was left; then the profile
@@ -126,18 +181,10 @@ rollback_to() { # SYSTEM GENERATION KEPT BOOT(0|1) ACTIVATION-TIMEOUT FROM DISPO
   if restore_kept "$3"; then files=restored; else files=not-restored rollback_ok=0; fi
   log "files placed before activation: $files"
   if [ -n "$6" ] && [ "$6" != "$2" ]; then
-    if [ -n "$2" ]; then
-      nix-env -p "$system_profile" --switch-generation "$2" >&2
-    else
-      rm -f "$system_profile" "$system_profile-$6-link"
-    fi
+    profile_back_to "$2" "$6" "$7"
     profile_status=$?
     log "profile back to generation ${2:-none} (exit $profile_status)"
-    if [ "$profile_status" != 0 ]; then
-      rollback_ok=0
-    elif [ -n "$2" ] && [ "$7" = discard ]; then
-      nix-env -p "$system_profile" --delete-generations "$6" >&2
-    fi
+    [ "$profile_status" = 0 ] || rollback_ok=0
   fi
   activated=0
   if [ -n "$1" ]; then

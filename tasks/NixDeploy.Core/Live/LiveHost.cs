@@ -1,5 +1,6 @@
 using System.Globalization;
 using NixDeploy.Blueprint;
+using NixDeploy.Deploy.Remote;
 using NixDeploy.Diagnostics;
 using NixDeploy.Host;
 using NixDeploy.Processes;
@@ -39,21 +40,23 @@ public sealed class LiveHost(string machine, DeploymentSpec deployment, SshOptio
         if (result.ExitCode != HostProtocol.Exit.Ok || !values.ContainsKey("current"))
             return new LiveState(true, null, null, ErrorCodes.RemoteAgentFailed,
                 $"Reading the live system of {Machine} failed (exit {result.ExitCode}): {result.StandardError.Trim()}");
-        return new LiveState(true, Empty(values["current"]), Generation(values.GetValueOrDefault("generation")), null, null);
+        return new LiveState(true, Empty(values["current"]), Generation(values.GetValueOrDefault("generation")), null, null,
+            DeployWatchdog.Parse(values.GetValueOrDefault("watchdog"), values.GetValueOrDefault("watchdog-left"), DateTimeOffset.UtcNow));
     }
 
     /// <summary>
     /// Returns the host to the system generation before its profile's with the host's one rollback (Host/lib.sh's
     /// <c>rollback_to</c>, also the watchdog's): activates it with <c>test</c> and <c>boot</c> and verifies that
-    /// <c>/run/current-system</c> is that generation's closure. Returns the state after the rollback; failures throw coded errors.
+    /// <c>/run/current-system</c> is that generation's closure. A deploy that was never confirmed is instead rolled back
+    /// now by its pending watchdog, to the system before it. Returns the state after the rollback; failures throw coded errors.
     /// </summary>
     public async Task<LiveState> RollbackAsync(TimeSpan activationTimeout, CancellationToken cancellationToken)
     {
         ProcessResult result;
         try
         {
-            result = await RunAsync(["rollback", ((long)activationTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture)],
-                "rollback", activationTimeout + Overhead, cancellationToken).ConfigureAwait(false);
+            var wait = new ActivationLimits(activationTimeout, TimeSpan.Zero, TimeSpan.Zero).RollbackWait;
+            result = await RunAsync(["rollback", Seconds(activationTimeout), Seconds(wait)], "rollback", wait + Overhead, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException e)
         {
@@ -67,6 +70,8 @@ public sealed class LiveHost(string machine, DeploymentSpec deployment, SshOptio
         {
             HostProtocol.Exit.Ok => new LiveState(true, Empty(values.GetValueOrDefault("current") ?? ""), Generation(values.GetValueOrDefault("generation")), null, null),
             SshClient.UnreachableExitCode => throw _ssh.Unreachable(result),
+            HostProtocol.Exit.RollbackUnfinished => throw new NixDeployException(ErrorCodes.RollbackFailed,
+                $"{Machine}'s watchdog did not finish rolling back an unconfirmed deploy in time: {why}"),
             HostProtocol.Exit.Locked => throw new NixDeployException(ErrorCodes.DeployLocked,
                 $"{Machine} is locked: {why}. Nothing was changed; roll back once the deploy has finished."),
             HostProtocol.Exit.NoEarlierGeneration => throw new NixDeployException(ErrorCodes.NoPreviousGeneration,
@@ -80,6 +85,8 @@ public sealed class LiveHost(string machine, DeploymentSpec deployment, SshOptio
 
     private Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, string display, TimeSpan timeout, CancellationToken cancellationToken) =>
         _ssh.RunAsync(HostProgram.Live.Command(arguments), $"nixdeploy-live {display}", timeout, cancellationToken);
+
+    private static string Seconds(TimeSpan span) => ((long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private static string? Empty(string value) => value.Length == 0 ? null : value;
 

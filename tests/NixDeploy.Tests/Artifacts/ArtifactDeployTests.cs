@@ -51,6 +51,14 @@ public sealed class ArtifactDeployTests(ArtifactDeployHosts hosts) : IClassFixtu
         Assert.Equal("root root 400", await hosts.RunAsync(a[0], "stat -c '%U %G %a' /run/secrets/nonce"));
         Assert.DoesNotContain("vault-token", result.DetailedLog);
         Assert.DoesNotContain("nonce-of-web-1", result.DetailedLog);
+        // The machine's log from its host (activation and health checks) holds no secret either.
+        var logs = Directory.GetFiles(project.PathOf("bin/nixdeploy/logs"));
+        Assert.NotEmpty(logs);
+        foreach (var log in logs)
+        {
+            Assert.DoesNotContain("vault-token", File.ReadAllText(log));
+            Assert.DoesNotContain("nonce-of-web-1", File.ReadAllText(log));
+        }
     }
 
     [Fact]

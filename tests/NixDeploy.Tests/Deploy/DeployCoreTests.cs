@@ -268,7 +268,7 @@ public sealed class DeployCoreTests : IDisposable
     {
         var deployer = new MachineDeployer(new DeploySettings(new SshOptions(null, null)),
             new NixCopyTransport(new NixCli(new ProcessRunner(NullCommandLog.Instance), NixOptions.Default)),
-            new HealthCheckRunner(new HttpClient()), NullCommandLog.Instance);
+            new HealthCheckRunner(new HttpClient()), NullCommandLog.Instance, Path.GetTempPath());
 
         var report = await deployer.DeployAsync(new MachinePlan("web-1", Spec(), null), CancellationToken.None);
 
@@ -285,7 +285,7 @@ public sealed class DeployCoreTests : IDisposable
         using var http = new HttpClient();
         var check = new HealthCheckSpec(true, null, server.Url, 204, Timeout: 10, Interval: 1);
 
-        await new HealthCheckRunner(http).RunAsync("web-1", Client(), [check], CancellationToken.None);
+        await new HealthCheckRunner(http).RunAsync("web-1", new RemoteAgent(Client()), "token", [check], CancellationToken.None);
 
         Assert.Equal(3, server.Requests);
     }
@@ -301,7 +301,7 @@ public sealed class DeployCoreTests : IDisposable
             new HealthCheckSpec(false, "exit 1", null, null, Timeout: 1, Interval: 1),
         };
 
-        var e = await Assert.ThrowsAsync<NixDeployException>(() => new HealthCheckRunner(http).RunAsync("web-1", Client(), checks, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<NixDeployException>(() => new HealthCheckRunner(http).RunAsync("web-1", new RemoteAgent(Client()), "token", checks, CancellationToken.None));
 
         Assert.Equal(ErrorCodes.HealthCheckFailed, e.Code);
         Assert.Contains("HTTP 500, expected 200", e.Message);

@@ -111,7 +111,7 @@ public sealed class FailurePolicyTests(FailurePolicyHosts hosts) : IClassFixture
 
     private MachineDeployer Deployer() => new(Settings(),
         new NixCopyTransport(new NixCli(new ProcessRunner(NullCommandLog.Instance), NixOptions.Default)),
-        new HealthCheckRunner(new HttpClient()), NullCommandLog.Instance);
+        new HealthCheckRunner(new HttpClient()), NullCommandLog.Instance, Path.Combine(hosts.Directory, "logs"));
 
     private static DeploymentSpec Deployment(string address) =>
         new(address, "ssh", "root", TestHosts.Port, [], AutoRollback: true);

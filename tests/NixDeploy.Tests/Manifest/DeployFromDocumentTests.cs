@@ -84,7 +84,7 @@ public sealed class DeployFromDocumentTests(DocumentDeployHosts hosts) : IClassF
 
         var manifest = ManifestFile.ReadBuilt(document);
         var settings = DeploySettings.FromPolicy(manifest.Policy, new SshOptions(hosts.IdentityFile, hosts.KnownHostsFile), document);
-        using var engine = DeployEngine.Create(new DeployEngineSettings(settings, document, NixOptions.Default, "from-document"), NullCommandLog.Instance);
+        using var engine = DeployEngine.Create(new DeployEngineSettings(settings, document, NixOptions.Default, "from-document", Path.GetDirectoryName(document)!), NullCommandLog.Instance);
         return (await engine.DeployAsync(manifest.SelectedMachines.ToList(), CancellationToken.None), settings);
     }
 }

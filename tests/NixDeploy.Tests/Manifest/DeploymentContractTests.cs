@@ -116,7 +116,7 @@ public sealed class DeploymentContractTests
             Manifests.Read(project)["policy"]!.ToJsonString());
         var policy = ManifestFile.ReadBuilt(Manifests.PathIn(project)).Policy;
         // What the Deploy task parses from the same properties.
-        var fromProject = new DeploySettingsText(null, null, null, null, "3", "Halt", null, "7", "50").Parse(project.ProjectFile);
+        var fromProject = new DeploySettingsText(null, null, null, null, "3", "Halt", null, "7", "50", null).Parse(project.ProjectFile);
         Assert.Equal(fromProject, DeploySettings.FromPolicy(policy, fromProject.Ssh, Manifests.PathIn(project)));
 
         // Unset, the document records the core's defaults, as the Deploy task would use them.

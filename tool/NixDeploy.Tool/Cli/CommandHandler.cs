@@ -25,7 +25,7 @@ public static class CommandHandler
         catch (OperationCanceledException)
         {
             console.Error.WriteLine("Cancelled.");
-            return 130;
+            return ExitCodes.Cancelled;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

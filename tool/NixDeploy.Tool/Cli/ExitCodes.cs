@@ -18,6 +18,9 @@ public static class ExitCodes
     /// <summary><c>plan --exit-code</c>: the plan has changes (as terraform plan -detailed-exitcode's 2, which is taken here).</summary>
     public const int ChangesPending = 4;
 
+    /// <summary>Ctrl-C (SIGINT): the deploy was cancelled; its report says what was done (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
+
     /// <summary>A bug in the tool or the SDK (ND9001).</summary>
     public const int InternalError = 70;
 }

@@ -38,6 +38,23 @@ public static class ToolOptions
         return option;
     }
 
+    public static Option<string?> Mode()
+    {
+        var option = new Option<string?>("--mode")
+        {
+            Description = "switch: activate and make it the boot default; test: activate only (a reboot returns to the old system); " +
+                "boot: boot default only, runs after a reboot; dry-activate: say what activating would change (NixDeployDeployMode)",
+            HelpName = "switch|boot|test|dry-activate",
+        };
+        option.AcceptOnlyFromAmong("switch", "boot", "test", "dry-activate");
+        return option;
+    }
+
+    public static Option<bool> Verbose() => new("--verbose")
+    {
+        Description = "Also print what switch-to-configuration and the health checks printed on each machine (its log under bin/nixdeploy/logs)",
+    };
+
     public static Option<string?> BinaryLog() => new("--binlog")
     {
         Description = "Also write an MSBuild binary log of the build to PATH (secrets are never in it)",

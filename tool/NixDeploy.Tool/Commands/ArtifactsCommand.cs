@@ -1,6 +1,8 @@
 using System.CommandLine;
 using NixDeploy.Artifacts.Services;
 using NixDeploy.Artifacts;
+using NixDeploy.Artifacts.Delivery;
+using NixDeploy.Processes;
 using NixDeploy.Tool.Artifacts;
 using NixDeploy.Tool.Cli;
 using NixDeploy.Tool.Fleet;
@@ -10,15 +12,16 @@ using Spectre.Console;
 namespace NixDeploy.Tool.Commands;
 
 /// <summary>
-/// <c>artifacts generate|list|check</c>: the artifact store of the fleet. <c>generate</c> runs the queue here, asking
-/// prompts on the terminal; <c>list</c> shows each artifact's state; <c>check</c> fails (exit 1) when any is missing
-/// or stale, for CI.
+/// <c>artifacts generate|list|check|upload</c>: the artifact store of the fleet. <c>generate</c> runs the queue here,
+/// asking prompts on the terminal; <c>list</c> shows each artifact's state; <c>check</c> fails (exit 1) when any is
+/// missing or stale, for CI; <c>upload</c> places the files on the machines without a deploy.
 /// </summary>
 public static class ArtifactsCommand
 {
-    public static Command Create() => new("artifacts", "Generated secrets and keys: generate them (asking prompts), list them, check them in CI")
+    public static Command Create() => new("artifacts", "Generated secrets and keys: generate them (asking prompts), list them, check them in CI, upload them")
     {
         Generate(),
+        Upload(),
         Inspect("list", "Show every selected machine's artifacts and whether they are stored", failOnProblems: false),
         Inspect("check", "Exit 1 when an artifact of the selected machines is missing or stale", failOnProblems: true),
     };
@@ -45,6 +48,43 @@ public static class ArtifactsCommand
                 console.Line($"{key}: {outcome}");
             console.Line($"{artifacts.Store.UsedBy(artifacts.Selected).Count} artifact(s) of {artifacts.Selected.Count} machine(s); commit what was stored under {artifacts.Services.Repository.Root}.");
             return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// The deploy's placement without a deploy (colmena's upload-keys): the queue first (missing artifacts are generated
+    /// and stored, as by generate), then each selected machine's files, under its deploy lock. Nothing is activated,
+    /// so services that read the files see them when they next read them.
+    /// </summary>
+    private static Command Upload()
+    {
+        var project = ToolOptions.Project();
+        var on = ToolOptions.On();
+        var command = new Command("upload", "Place the selected machines' artifact files on them now, without a deploy (as colmena's upload-keys)") { project, on };
+        command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(false, async console =>
+        {
+            var fleet = FleetProject.Locate(parse.GetValue(project), Environment.CurrentDirectory);
+            var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
+            var artifacts = await FleetArtifacts.LoadAsync(fleet, parse.GetValue(on), cancellationToken);
+            var prompts = new TerminalPromptSource(console.Ansi, console.Interactive);
+            var result = await artifacts.Services.Queue(prompts).RunAsync(artifacts.Store, artifacts.Selected, ArtifactSelection.None, cancellationToken);
+            var upload = new ArtifactUpload(artifacts.Services.Placement(result, prompts), settings.Deploy.Ssh, NullCommandLog.Instance);
+            var failures = new List<Diagnostics.Diagnostic>();
+            foreach (var machine in artifacts.Selected)
+            {
+                try
+                {
+                    var placed = await upload.UploadAsync(machine, artifacts.Blueprint[machine].Deployment, cancellationToken);
+                    console.Line($"{machine}: {(placed ? "artifacts placed" : "no artifacts")}");
+                }
+                catch (Diagnostics.NixDeployException e)
+                {
+                    console.Line($"{machine}: failed ({e.Code})");
+                    failures.AddRange(e.Diagnostics);
+                }
+            }
+            return failures.Count > 0 ? CommandHandler.Fail(console, failures) : ExitCodes.Success;
         }));
         return command;
     }

@@ -33,6 +33,7 @@ public static class PlanCommand
             var properties = selection is { Length: > 0 } ? new Dictionary<string, string> { ["NixDeployOn"] = selection } : new Dictionary<string, string>();
             var outcome = await console.ProgressView().ShowAsync($"dotnet nixdeploy plan ({Path.GetFileName(fleet.Path)}): building",
                 show => new TargetRun(fleet, "Build", properties).RunAsync(show, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
             if (!outcome.Succeeded)
                 return CommandHandler.Fail(console, outcome.Diagnostics.Where(d => d.IsError).Select(d => d.ToDiagnostic())
                     .DefaultIfEmpty(new Diagnostic(ErrorCodes.TargetFailed, $"dotnet build exited {outcome.ExitCode}.", fleet.Path)).ToList());

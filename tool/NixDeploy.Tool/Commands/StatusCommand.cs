@@ -43,8 +43,9 @@ public static class StatusCommand
                 var state = states[i];
                 var desired = manifest.Closures.GetValueOrDefault(host.Machine);
                 return new MachineStatusDocument(host.Machine, manifest.Blueprint[host.Machine].Deployment.Addr, state.Reachable, state.Closure,
-                    state.Generation, desired, desired is not null && state.Closure == desired,
-                    report?.Machines.GetValueOrDefault(host.Machine)?.Status.ToReportName(), state.ErrorCode, state.Error);
+                    state.Generation, desired, desired is not null && state.Closure == desired && !state.Unconfirmed,
+                    report?.Machines.GetValueOrDefault(host.Machine)?.Status.ToReportName(), state.ErrorCode, state.Error,
+                    state.Watchdog?.ToString(), state.Watchdog?.Deadline);
             }).ToList();
             return Show(console, rows, $"has no closure in deployment.json (the last build did not select it: {manifest.SelectedMachines.Count} machine(s) built)");
         }));
@@ -85,7 +86,10 @@ public static class StatusCommand
         {
             { Reachable: false } => $"{row.Machine} cannot be reached",
             { DesiredClosure: null } => $"{row.Machine} {unselected}",
+            { Watchdog: { } watchdog } when row.LiveClosure == row.DesiredClosure =>
+                $"{row.Machine} runs its desired closure, but that deploy was never confirmed ({watchdog}; 'dotnet nixdeploy rollback {row.Machine}' rolls back now)",
             { LiveClosure: null } => $"{row.Machine} runs no system yet",
+            { Watchdog: { } watchdog } => $"{row.Machine} runs another closure than its desired one ({watchdog})",
             _ => $"{row.Machine} runs another closure than its desired one",
         });
         return $"exit 1: {string.Join("; ", reasons)}.";
@@ -104,16 +108,17 @@ public static class StatusCommand
         {
             var table = new Table().Border(TableBorder.Rounded)
                 .AddColumn("machine").AddColumn("address").AddColumn("reachable").AddColumn("live closure").AddColumn("generation")
-                .AddColumn("desired").AddColumn("last deploy");
+                .AddColumn("desired").AddColumn("last deploy").AddColumn("watchdog");
             foreach (var row in rows)
                 table.AddRow(Markup.Escape(row.Machine), Markup.Escape(row.Address), row.Reachable ? "[green]yes[/]" : "[red]no[/]",
                     Markup.Escape(row.LiveClosure ?? "none"), row.Generation?.ToString() ?? "-",
-                    row.AtDesiredClosure ? "[green]yes[/]" : "[yellow]no[/]", Markup.Escape(row.LastDeployStatus ?? "-"));
+                    row.AtDesiredClosure ? "[green]yes[/]" : "[yellow]no[/]", Markup.Escape(row.LastDeployStatus ?? "-"), Markup.Escape(row.Watchdog ?? "-"));
             console.Ansi.Write(table);
             return;
         }
         foreach (var row in rows)
             console.Out.WriteLine($"{row.Machine} {row.Address} reachable={(row.Reachable ? "yes" : "no")} live={row.LiveClosure ?? "none"} " +
-                $"generation={row.Generation?.ToString() ?? "-"} desired={(row.AtDesiredClosure ? "yes" : "no")} last-deploy={row.LastDeployStatus ?? "-"}");
+                $"generation={row.Generation?.ToString() ?? "-"} desired={(row.AtDesiredClosure ? "yes" : "no")} last-deploy={row.LastDeployStatus ?? "-"}" +
+                (row.Watchdog is null ? "" : $" watchdog=\"{row.Watchdog}\""));
     }
 }

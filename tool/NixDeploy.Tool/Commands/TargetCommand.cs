@@ -25,6 +25,8 @@ public static class TargetCommand
         var parallel = ToolOptions.Parallel();
         var onFailure = ToolOptions.OnFailure();
         var confirmTimeout = ToolOptions.ConfirmTimeout();
+        var mode = ToolOptions.Mode();
+        var verbose = ToolOptions.Verbose();
         var binaryLog = ToolOptions.BinaryLog();
         var server = new ServerOptions();
         var command = new Command(name, description) { project, on, json, binaryLog };
@@ -38,6 +40,8 @@ public static class TargetCommand
             command.Add(onFailure);
             command.Add(confirmTimeout);
             server.AddTo(command);
+            command.Add(mode);
+            command.Add(verbose);
         }
         command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(parse.GetValue(json), async console =>
         {
@@ -58,6 +62,14 @@ public static class TargetCommand
             if (target == "Deploy" && server.Server(parse) is not null)
                 foreach (var (property, value) in server.DeployProperties(parse))
                     properties[property] = value;
+            if (parse.GetValue(mode) is { } deployMode)
+                properties["NixDeployDeployMode"] = deployMode;
+            // The settings this run deploys with: the project's, and the flags over them.
+            var deploy = settings.Deploy with
+            {
+                DryRun = settings.Deploy.DryRun || (deploys && parse.GetValue(dryRun)),
+                Mode = parse.GetValue(mode) is { } given ? DeployModes.Parse(given, fleet.Path) : settings.Deploy.Mode,
+            };
 
             var machines = new List<string>();
             var outcome = await console.ProgressView().ShowAsync($"dotnet nixdeploy {name} ({Path.GetFileName(fleet.Path)})",
@@ -71,11 +83,14 @@ public static class TargetCommand
 
             foreach (var warning in outcome.Diagnostics.Where(d => !d.IsError))
                 console.WriteDiagnostic(warning.ToDiagnostic(), isError: false);
-            var reportFile = deploys && (parse.GetValue(dryRun) || settings.Deploy.DryRun) ? settings.DryRunReportFile : settings.ReportFile;
+            var reportFile = deploys && deploy.ChangesNothing ? settings.DryRunReportFile : settings.ReportFile;
             // Only this run's report: an earlier one (or another run's) stays what it was, whatever its file time.
             var report = target == "Deploy" ? DeployReport.Json.ReadOfRun(reportFile, outcome.RunId) : null;
+            if (outcome.Cancelled)
+                return Cancelled(console, report, reportFile);
             if (report is not null)
-                return Finish(console, outcome, report, reportFile);
+                return Finish(console, outcome, report, reportFile, parse.GetValue(verbose));
+            cancellationToken.ThrowIfCancellationRequested();
             if (!outcome.Succeeded)
                 return CommandHandler.Fail(console, Errors(outcome, fleet));
 
@@ -117,7 +132,7 @@ public static class TargetCommand
         }
     }
 
-    private static int Finish(ToolConsole console, TargetOutcome outcome, DeployReport report, string reportFile)
+    private static int Finish(ToolConsole console, TargetOutcome outcome, DeployReport report, string reportFile, bool verbose)
     {
         foreach (var error in outcome.Diagnostics.Where(d => d.IsError))
             console.WriteDiagnostic(error.ToDiagnostic());
@@ -131,9 +146,58 @@ public static class TargetCommand
             console.Out.WriteLine(File.ReadAllText(reportFile).TrimEnd());
             return exitCode;
         }
+        if (verbose && !console.Json)
+            PrintLogs(console, report);
+        foreach (var (machine, said) in report.Machines.Where(pair => pair.Value.DryActivation is { Length: > 0 }).Select(pair => (pair.Key, pair.Value.DryActivation!)))
+        {
+            console.Line($"{machine}: activating {report.Machines[machine].NewClosure} would:");
+            foreach (var line in said.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                console.Line($"  {line}");
+        }
+        var waiting = report.Machines.Where(pair => pair.Value.Status == MachineStatus.PendingReboot).Select(pair => pair.Key).ToList();
+        if (waiting.Count > 0)
+            console.Line($"Nothing was activated (mode boot): reboot {string.Join(", ", waiting)} to run the new system.");
         var counts = string.Join(", ", statuses.GroupBy(status => status).Select(group => $"{group.Count()} {group.Key.ToReportName()}"));
         console.Line($"{(report.DryRun ? "Dry run" : "Deploy")}: {report.Machines.Count} machine(s): {counts} in {report.DurationSeconds:0.0} s (report: {reportFile})");
         return exitCode;
+    }
+
+    /// <summary>
+    /// Ctrl-C: what the cancelled build's report knows per machine, when the host's watchdog rolls back an activation
+    /// that will not be confirmed now, and the command that rolls it back at once; exit 130.
+    /// </summary>
+    private static int Cancelled(ToolConsole console, DeployReport? report, string reportFile)
+    {
+        if (report is null)
+        {
+            console.Error.WriteLine("Cancelled before any machine was deployed: nothing was changed on the hosts.");
+            return ExitCodes.Cancelled;
+        }
+        if (console.Json)
+        {
+            console.Out.WriteLine(File.ReadAllText(reportFile).TrimEnd());
+            return ExitCodes.Cancelled;
+        }
+        console.Line($"Cancelled. What was done is in {reportFile}:");
+        foreach (var (machine, result) in report.Machines)
+            console.Line(result.WatchdogDeadline is { } deadline
+                ? $"  {machine}: cancelled during activation, unconfirmed: its watchdog rolls it back to {result.PreviousClosure ?? "no system"} at {deadline.ToUniversalTime():HH:mm:ss} UTC"
+                : $"  {machine}: {(result.ErrorCode == ErrorCodes.DeployCancelled ? "cancelled" : result.Status.ToReportName())}");
+        var pending = report.Machines.Where(pair => pair.Value.WatchdogDeadline is not null).Select(pair => pair.Key).ToList();
+        if (pending.Count > 0)
+            console.Line($"Roll back now instead of waiting: dotnet nixdeploy rollback {string.Join(' ', pending)}  ('dotnet nixdeploy status' shows each host's watchdog)");
+        return ExitCodes.Cancelled;
+    }
+
+    /// <summary>Each machine's log from its host, every line prefixed with the machine, as exec prints its output.</summary>
+    private static void PrintLogs(ToolConsole console, DeployReport report)
+    {
+        foreach (var (machine, file) in report.Machines.Where(pair => pair.Value.Log is not null).Select(pair => (pair.Key, pair.Value.Log!)))
+        {
+            console.Line($"{machine}: {file}");
+            foreach (var line in File.Exists(file) ? File.ReadLines(file) : [$"(the log is gone: {file})"])
+                console.Line($"{machine} | {line}");
+        }
     }
 
     /// <summary>The build's coded errors, or, when it printed none (it crashed, or MSBuild itself failed), its last lines.</summary>

@@ -8,11 +8,19 @@ namespace NixDeploy.Tool.Fleet;
 /// <summary>Runs the <c>dotnet</c> CLI on a fleet project as an argument list, streaming its output lines.</summary>
 public static class DotnetCli
 {
+    /// <summary>How long a cancelled build may take to stop by itself (its tasks cancel their Nix and SSH commands and
+    /// write their reports) before it is killed.</summary>
+    public static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The build's exit code. Cancelled (Ctrl-C), the build is asked to stop, waited for up to <see cref="GracefulStop"/>,
+    /// then killed; the exit code is then <see cref="Cli.ExitCodes.Cancelled"/>, and what the build wrote is there to read.
+    /// </summary>
     public static async Task<int> RunAsync(FleetProject project, IReadOnlyList<string> arguments, Action<string> onLine, CancellationToken cancellationToken)
     {
-        // Ctrl-C first asks the build to stop (its tasks cancel their Nix and SSH commands), then kills it.
-        using var forceful = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await using var escalate = cancellationToken.Register(() => forceful.CancelAfter(TimeSpan.FromSeconds(15)));
+        // Not linked to the command's token: that one only asks the build to stop; this one kills it, later.
+        using var forceful = new CancellationTokenSource();
+        await using var escalate = cancellationToken.Register(() => forceful.CancelAfter(GracefulStop));
         try
         {
             var result = await CliWrap.Cli.Wrap(DotnetExecutable)
@@ -31,6 +39,10 @@ public static class DotnetCli
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteAsync(forceful.Token, cancellationToken);
             return result.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Cli.ExitCodes.Cancelled;
         }
         catch (Win32Exception)
         {

@@ -7,9 +7,9 @@ namespace NixDeploy.Tool.Fleet;
 /// What one <c>dotnet build -t:TARGET</c> of the fleet ended with. <see cref="RunId"/> is the NixDeployRunId it was
 /// given: a report that carries it is this run's.
 /// </summary>
-public sealed record TargetOutcome(string RunId, int ExitCode, IReadOnlyList<BuildDiagnostic> Diagnostics, IReadOnlyList<string> Output)
+public sealed record TargetOutcome(string RunId, int ExitCode, IReadOnlyList<BuildDiagnostic> Diagnostics, IReadOnlyList<string> Output, bool Cancelled = false)
 {
-    public bool Succeeded => ExitCode == 0;
+    public bool Succeeded => ExitCode == 0 && !Cancelled;
 }
 
 /// <summary>
@@ -50,7 +50,7 @@ public sealed class TargetRun(FleetProject project, string target, IReadOnlyDict
             foreach (var progress in reader.ReadNew())
                 onProgress(progress);
             var output = lines.ToList();
-            return new TargetOutcome(runId, exitCode, BuildDiagnostics.Parse(string.Join('\n', output)), output);
+            return new TargetOutcome(runId, exitCode, BuildDiagnostics.Parse(string.Join('\n', output)), output, cancellationToken.IsCancellationRequested);
         }
         finally
         {

@@ -8,10 +8,14 @@ public sealed record DiagnosticDocument(string Code, string Message, string? Fil
 /// <summary>--json of <c>eval</c>: the machines the selection evaluated.</summary>
 public sealed record EvalDocument(IReadOnlyList<string> Machines);
 
-/// <summary>--json of <c>status</c>, one per machine.</summary>
+/// <summary>
+/// --json of <c>status</c>, one per machine. <c>Watchdog</c>: what became of a deploy the host never had confirmed
+/// (pending, rolled-back, rollback-failed, unconfirmed), with the pending rollback's <c>WatchdogDeadline</c>; a machine
+/// whose live system is unconfirmed is never at its desired closure.
+/// </summary>
 public sealed record MachineStatusDocument(
     string Machine, string Address, bool Reachable, string? LiveClosure, int? Generation, string? DesiredClosure,
-    bool AtDesiredClosure, string? LastDeployStatus, string? ErrorCode, string? Error);
+    bool AtDesiredClosure, string? LastDeployStatus, string? ErrorCode, string? Error, string? Watchdog = null, DateTimeOffset? WatchdogDeadline = null);
 
 /// <summary>--json of <c>plan</c>, one per machine: what a deploy would do and the package changes.
 /// <c>ChangedContents</c>: when no package version changed, the paths whose contents did (a changed setting: etc).</summary>

@@ -45,7 +45,7 @@ public sealed class LiveTableView(IAnsiConsole console) : IProgressView
     private static string StepMarkup(MachineRow row) => row.Status switch
     {
         null => $"[yellow]{Markup.Escape(row.Step ?? "")}…[/]",
-        "deployed" or "unchanged" or "built" or "evaluated" or "pushed" or "would-change" or "reverted" => $"[green]{Markup.Escape(row.Status)}[/]",
+        "deployed" or "unchanged" or "built" or "evaluated" or "pushed" or "would-change" or "reverted" or "pending-reboot" => $"[green]{Markup.Escape(row.Status)}[/]",
         "rolled-back" => "[darkorange]rolled-back[/]",
         _ => $"[red]{Markup.Escape(row.Status)}[/]",
     };

@@ -34,7 +34,7 @@ internal sealed class RemoteAgent(SshClient ssh)
         if (session.ExitCode is not { } exitCode)
         {
             var values = KeyValues.Parse(string.Join('\n', session.Lines));
-            return new DeployLock(session, NullIfEmpty(values["current"]), values.GetValueOrDefault("reboot") == "1");
+            return new DeployLock(session, NullIfEmpty(values["current"]), NullIfEmpty(values.GetValueOrDefault("profile") ?? ""), values.GetValueOrDefault("reboot") == "1");
         }
         await session.DisposeAsync().ConfigureAwait(false);
         var why = session.StandardError.Trim();
@@ -49,19 +49,20 @@ internal sealed class RemoteAgent(SshClient ssh)
 
     /// <summary>
     /// Arms the rollback watchdog (when <paramref name="rollback"/> is set), points the system profile at
-    /// <paramref name="closure"/> and runs its <c>switch-to-configuration test</c>, killed on the host after the timeout.
+    /// <paramref name="closure"/> (only with <paramref name="bootDefault"/>) and runs its <c>switch-to-configuration test</c>, killed
+    /// on the host after the timeout.
     /// </summary>
-    public Task<AgentResult> ActivateAsync(string token, string closure, ActivationLimits limits, bool rollback, CancellationToken cancellationToken) =>
+    public Task<AgentResult> ActivateAsync(string token, string closure, ActivationLimits limits, bool rollback, bool bootDefault, CancellationToken cancellationToken) =>
         RunAsync(
-            ["activate", token, closure, Seconds(limits.Activation), Seconds(limits.ArmedFor), Seconds(limits.ConfirmWithin), rollback ? HostProgram.Watchdog.Text : ""],
+            ["activate", token, closure, Seconds(limits.Activation), Seconds(limits.ArmedFor), Seconds(limits.ConfirmWithin), rollback ? HostProgram.Watchdog.Text : "", ModeWord(bootDefault)],
             $"nixdeploy-agent activate {token} {closure}",
             limits.Activation + Overhead,
             cancellationToken);
 
-    /// <summary>Makes <paramref name="closure"/> the boot default, then confirms the deploy, which disarms the watchdog.</summary>
-    public Task<AgentResult> FinishAsync(string token, string closure, ActivationLimits limits, bool armed, CancellationToken cancellationToken) =>
+    /// <summary>Makes <paramref name="closure"/> the boot default (with <paramref name="bootDefault"/>), then confirms the deploy, which disarms the watchdog.</summary>
+    public Task<AgentResult> FinishAsync(string token, string closure, ActivationLimits limits, bool armed, bool bootDefault, CancellationToken cancellationToken) =>
         RunAsync(
-            ["finish", token, closure, Seconds(limits.Activation), armed ? "1" : "0"],
+            ["finish", token, closure, Seconds(limits.Activation), armed ? "1" : "0", ModeWord(bootDefault)],
             $"nixdeploy-agent finish {token}",
             limits.Activation + Overhead,
             cancellationToken);
@@ -73,6 +74,38 @@ internal sealed class RemoteAgent(SshClient ssh)
             $"nixdeploy-agent rollback {token}",
             limits.RollbackWait + Overhead,
             cancellationToken);
+
+    /// <summary>
+    /// Points the system profile and the boot entry at <paramref name="closure"/> without activating it; when the boot
+    /// entry fails, the host puts profile, boot entry and placed files back as they were.
+    /// </summary>
+    public Task<AgentResult> SetBootEntryAsync(string token, string closure, TimeSpan activationTimeout, CancellationToken cancellationToken) =>
+        RunAsync(["boot", token, closure, Seconds(activationTimeout)], $"nixdeploy-agent boot {closure}", activationTimeout * 2 + Overhead, cancellationToken);
+
+    /// <summary>Runs <paramref name="closure"/>'s <c>switch-to-configuration dry-activate</c>, which prints what activating it would change.</summary>
+    public Task<AgentResult> DryActivateAsync(string token, string closure, TimeSpan activationTimeout, CancellationToken cancellationToken) =>
+        RunAsync(["dry-activate", token, closure, Seconds(activationTimeout)], $"nixdeploy-agent dry-activate {closure}", activationTimeout + Overhead, cancellationToken);
+
+    /// <summary>One attempt of a health check <paramref name="command"/>, killed on the host after <paramref name="seconds"/>; its output goes to the deploy's log.</summary>
+    public Task<AgentResult> CheckAsync(string token, int seconds, string command, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsync(["check", token, seconds.ToString(CultureInfo.InvariantCulture), command], $"health check: {command}", timeout, cancellationToken);
+
+    /// <summary>
+    /// The deploy's log from the host (what switch-to-configuration and the health checks printed), which the host then
+    /// forgets; null when it could not be fetched, and it stays there.
+    /// </summary>
+    public async Task<string?> FetchLogAsync(string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await Ssh.RunAsync(Words(["log", token]), $"nixdeploy-agent log {token}", Overhead, cancellationToken).ConfigureAwait(false);
+            return result.ExitCode == HostProtocol.Exit.Ok ? result.StandardOutput : null;
+        }
+        catch (Exception e) when (e is TimeoutException or NixDeployException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Keeps the files placed under the lock when no activation follows: forgets their kept previous copies.</summary>
     public async Task KeepPlacedFilesAsync(CancellationToken cancellationToken)
@@ -100,6 +133,9 @@ internal sealed class RemoteAgent(SshClient ssh)
     }
 
     private static string[] Words(IReadOnlyList<string> arguments) => HostProgram.Agent.Command(arguments);
+
+    // The agent's activation modes: switch makes the closure the profile's and the boot default, test neither.
+    private static string ModeWord(bool bootDefault) => bootDefault ? "switch" : "test";
 
     private static string? NullIfEmpty(string value) => value.Length > 0 ? value : null;
 
