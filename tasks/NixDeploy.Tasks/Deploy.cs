@@ -46,6 +46,9 @@ public sealed class Deploy : NixDeployTask
 
     public string? ActivationTimeout { get; set; }
 
+    /// <summary>@(_NixDeploySettingLayer): the files that can set the settings above, for their errors.</summary>
+    public ITaskItem[] SettingLayers { get; set; } = [];
+
     public string? NixExecutable { get; set; }
 
     /// <summary>$(NixDeployRunId): the id of this build, written into the report so a reader knows it is this run's.</summary>
@@ -73,7 +76,7 @@ public sealed class Deploy : NixDeployTask
     {
         var project = ProjectFile;
         var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, SshControlPersist,
-            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout).Parse(project);
+            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout).Parse(project, SettingLayerItems.Read(project, SettingLayers));
         var artifacts = string.IsNullOrEmpty(ArtifactsFile) || string.IsNullOrEmpty(ArtifactStoreFile)
             ? null
             : new DeployArtifactFiles(ArtifactsFile, ArtifactStoreFile, ArtifactsRoot, AgeExecutable,

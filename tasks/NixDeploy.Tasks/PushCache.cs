@@ -29,6 +29,9 @@ public sealed class PushCache : NixDeployTask
 
     public string? NixExecutable { get; set; }
 
+    /// <summary>@(_NixDeploySettingLayer): the files that can set the settings above, for their errors.</summary>
+    public ITaskItem[] SettingLayers { get; set; } = [];
+
     /// <summary>NixDeployDryRun: only ask each cache what it lacks and say what would be uploaded; upload nothing.</summary>
     public string? DryRun { get; set; }
 
@@ -54,12 +57,13 @@ public sealed class PushCache : NixDeployTask
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var project = ProjectFile;
+        var layers = SettingLayerItems.Read(project, SettingLayers);
         var caches = PushCacheItems.Parse(Caches, project);
         var retry = new RetryPolicy(
-            SettingValues.Integer(RetryCount, RetryPolicy.DefaultRetries, "NixDeployCacheRetryCount", project, ErrorCodes.InvalidCacheSetting),
-            TimeSpan.FromMilliseconds(SettingValues.Integer(RetryDelay, RetryPolicy.DefaultBaseDelayMilliseconds, "NixDeployCacheRetryDelay", project, ErrorCodes.InvalidCacheSetting)))
-            .Validate("NixDeployCacheRetryCount", "NixDeployCacheRetryDelay", project);
-        var dryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", project);
+            SettingValues.Integer(RetryCount, RetryPolicy.DefaultRetries, "NixDeployCacheRetryCount", layers, ErrorCodes.InvalidCacheSetting),
+            TimeSpan.FromMilliseconds(SettingValues.Integer(RetryDelay, RetryPolicy.DefaultBaseDelayMilliseconds, "NixDeployCacheRetryDelay", layers, ErrorCodes.InvalidCacheSetting)))
+            .Validate("NixDeployCacheRetryCount", "NixDeployCacheRetryDelay", layers);
+        var dryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", layers);
         var roots = ManifestClosures.Read(ManifestFile);
         var runner = CreateRunner();
         var nix = new NixCli(runner, NixOptionsFactory.Create(NixExecutable, null));

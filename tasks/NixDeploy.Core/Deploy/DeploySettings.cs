@@ -16,20 +16,20 @@ public sealed record DeploySettings(
     public const int DefaultConfirmTimeoutSeconds = 30;
     public const int DefaultActivationTimeoutSeconds = 240;
 
-    /// <summary>Fails with ND5011/ND5012, naming the property, when a setting is out of range; <paramref name="file"/> is blamed.</summary>
-    public DeploySettings Validate(string? file)
+    /// <summary>Fails with ND5011/ND5012, naming the property and where it is set, when a setting is out of range.</summary>
+    public DeploySettings Validate(SettingLayers layers)
     {
-        Range(Parallelism, 1, 1000, "NixDeployParallelism", "machines deployed at once", file);
-        Range(ConfirmTimeoutSeconds, 1, 3600, "NixDeployConfirmTimeout", "seconds a host waits for the deployer's confirmation", file);
-        Range(ActivationTimeoutSeconds, 1, 86400, "NixDeployActivationTimeout", "seconds switch-to-configuration may run", file);
-        Ssh.Validate(file);
+        Range(Parallelism, 1, 1000, "NixDeployParallelism", "machines deployed at once", layers);
+        Range(ConfirmTimeoutSeconds, 1, 3600, "NixDeployConfirmTimeout", "seconds a host waits for the deployer's confirmation", layers);
+        Range(ActivationTimeoutSeconds, 1, 86400, "NixDeployActivationTimeout", "seconds switch-to-configuration may run", layers);
+        Ssh.Validate(layers);
         return this;
     }
 
-    private static void Range(int value, int min, int max, string property, string what, string? file)
+    private static void Range(int value, int min, int max, string property, string what, SettingLayers layers)
     {
         if (value < min || value > max)
-            throw new NixDeployException(ErrorCodes.InvalidDeploySetting,
-                $"{property} is {value}: it must be a whole number from {min} to {max} ({what}).", file);
+            throw layers.Refuse(ErrorCodes.InvalidDeploySetting, property,
+                $"{property} is {value}: it must be a whole number from {min} to {max} ({what}).");
     }
 }

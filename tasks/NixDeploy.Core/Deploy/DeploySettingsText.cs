@@ -32,16 +32,19 @@ public sealed record DeploySettingsText(
         return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8));
     }
 
-    /// <summary>The validated settings; <paramref name="projectFile"/> is blamed for a bad value, and relative key files are relative to its folder.</summary>
-    public DeploySettings Parse(string projectFile) => new DeploySettings(
+    /// <summary>
+    /// The validated settings; a bad value's error names the files of <paramref name="layers"/>, and relative key files
+    /// are relative to <paramref name="projectFile"/>'s folder.
+    /// </summary>
+    public DeploySettings Parse(string projectFile, SettingLayers layers) => new DeploySettings(
         new SshOptions(ProjectPath(SshIdentityFile, projectFile), ProjectPath(SshKnownHostsFile, projectFile),
-            SettingValues.Boolean(StrictHostKeyChecking, true, "NixDeployStrictHostKeyChecking", projectFile),
-            ControlPersistSeconds: SettingValues.Integer(SshControlPersist, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", projectFile, ErrorCodes.InvalidSshOption)),
-        SettingValues.Integer(Parallelism, DeploySettings.DefaultParallelism, "NixDeployParallelism", projectFile),
-        string.IsNullOrWhiteSpace(OnFailure) ? FailurePolicy.Continue : FailurePolicies.Parse(OnFailure, projectFile),
-        SettingValues.Boolean(DryRun, false, "NixDeployDryRun", projectFile),
-        SettingValues.Integer(ConfirmTimeout, DeploySettings.DefaultConfirmTimeoutSeconds, "NixDeployConfirmTimeout", projectFile),
-        SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", projectFile)).Validate(projectFile);
+            SettingValues.Boolean(StrictHostKeyChecking, true, "NixDeployStrictHostKeyChecking", layers),
+            ControlPersistSeconds: SettingValues.Integer(SshControlPersist, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", layers, ErrorCodes.InvalidSshOption)),
+        SettingValues.Integer(Parallelism, DeploySettings.DefaultParallelism, "NixDeployParallelism", layers),
+        string.IsNullOrWhiteSpace(OnFailure) ? FailurePolicy.Continue : FailurePolicies.Parse(OnFailure, layers),
+        SettingValues.Boolean(DryRun, false, "NixDeployDryRun", layers),
+        SettingValues.Integer(ConfirmTimeout, DeploySettings.DefaultConfirmTimeoutSeconds, "NixDeployConfirmTimeout", layers),
+        SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", layers)).Validate(layers);
 
     private static string? ProjectPath(string? path, string projectFile) =>
         string.IsNullOrWhiteSpace(path) ? null

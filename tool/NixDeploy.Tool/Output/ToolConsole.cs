@@ -43,10 +43,11 @@ public sealed class ToolConsole
 
     public IProgressView ProgressView() => Json ? new SilentView() : Interactive ? new LiveTableView(Ansi) : new PlainLinesView(Out);
 
+    /// <summary>In MSBuild's canonical form (<c>file(line,column): error CODE: message</c>, <c>file : error ...</c> without a line), which IDEs and CI log viewers link.</summary>
     public void WriteDiagnostic(Diagnostic diagnostic, bool isError = true)
     {
-        var where = diagnostic.File is null ? "" : $" [{diagnostic.File}]";
-        Error.WriteLine($"{(isError ? "error" : "warning")} {diagnostic.Code}: {diagnostic.Message}{where}");
+        var where = diagnostic.File is null ? "" : diagnostic.Line > 0 ? $"{diagnostic.File}({diagnostic.Line},{diagnostic.Column}): " : $"{diagnostic.File} : ";
+        Error.WriteLine($"{where}{(isError ? "error" : "warning")} {diagnostic.Code}: {diagnostic.Message}");
     }
 
     /// <summary>A line for people (not in --json mode).</summary>
