@@ -54,7 +54,7 @@ public static class RollbackCommand
             foreach (var row in rows)
             {
                 if (row.RolledBack)
-                    console.Line($"{row.Machine}: generation {row.Generation} is live ({row.LiveClosure})");
+                    console.Line($"{row.Machine}: generation {row.Generation} is live ({console.StorePathText(row.LiveClosure ?? "none")})");
                 else
                     console.WriteDiagnostic(new Diagnostic(row.ErrorCode!, row.Error!));
             }

@@ -92,9 +92,9 @@ public static class TargetCommand
 
     private static void Summarize(ToolConsole console, Manifest.DeploymentManifest manifest, string path)
     {
-        console.Line($"{path}: {manifest.Closures.Count} closure(s){(manifest.Changed ? ", changed since the previous deployment" : "")}");
+        console.Line($"{console.FileText(path)}: {manifest.Closures.Count} closure(s){(manifest.Changed ? ", changed since the previous deployment" : "")}");
         foreach (var (machine, closure) in manifest.Closures)
-            console.Line($"  {machine}: {closure} ({manifest.Changes.GetValueOrDefault(machine).ToString().ToLowerInvariant()})");
+            console.Line($"  {machine}: {console.StorePathText(closure)} ({manifest.Changes.GetValueOrDefault(machine).ToString().ToLowerInvariant()})");
     }
 
     /// <summary>Each cache's outcome from this run's push-report.json; none when MSBuild skipped the push as up to date.</summary>
@@ -126,7 +126,7 @@ public static class TargetCommand
             return exitCode;
         }
         var counts = string.Join(", ", statuses.GroupBy(status => status).Select(group => $"{group.Count()} {group.Key.ToReportName()}"));
-        console.Line($"{(report.DryRun ? "Dry run" : "Deploy")}: {report.Machines.Count} machine(s): {counts} in {report.DurationSeconds:0.0} s (report: {reportFile})");
+        console.Line($"{(report.DryRun ? "Dry run" : "Deploy")}: {report.Machines.Count} machine(s): {counts} in {RunClock.Seconds(console.Clock.Elapsed)} (report: {console.FileText(reportFile)})");
         return exitCode;
     }
 
