@@ -5,6 +5,7 @@ using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.IO;
 using NixDeploy.Nix;
+using NixDeploy.Progress;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace NixDeploy.Tasks;
@@ -34,6 +35,9 @@ public sealed class PushCache : NixDeployTask
 
     /// <summary>NixDeployDryRun: only ask each cache what it lacks and say what would be uploaded; upload nothing.</summary>
     public string? DryRun { get; set; }
+
+    /// <summary>NixDeployProgressFile: each cache pushed to, how far its upload got, and its result (the tool's live view).</summary>
+    public string? ProgressFile { get; set; }
 
     /// <summary>Where the closures' listing is remembered between pushes (obj/).</summary>
     public string? ClosureListFile { get; set; }
@@ -70,14 +74,21 @@ public sealed class PushCache : NixDeployTask
         // Only a dry run asks caches over HTTP itself; loading the HTTP stack costs a real push measurable time (bench/push).
         using var http = dryRun ? new HttpClient { Timeout = TimeSpan.FromSeconds(30) } : null;
 
+        // The live view shows each cache that is pushed to as a row of its own.
+        var progress = new ProgressWriter(dryRun ? null : ProgressFile);
+        foreach (var cache in caches.Where(cache => cache.Push))
+            progress.Step(ProgressRow(cache), "push");
         var results = await new CachePushRun(nix, runner, retry, runner.Log, http is null ? null : new CacheUploadPlanner(nix, new CacheInfoProbe(http)))
             .PushAsync(caches, roots, CacheServerHostnames.Split(ServerHostnames), "NixDeployCacheServerHostnames", project, cancellationToken,
-                string.IsNullOrEmpty(ClosureListFile) ? null : ClosureListFile);
+                string.IsNullOrEmpty(ClosureListFile) ? null : ClosureListFile,
+                (cache, activity) => progress.Detail(ProgressRow(cache), "push", activity.Describe()));
+        foreach (var result in results.Where(result => result.Cache.Push))
+            progress.Finished(ProgressRow(result.Cache), result.Status.ToReportName());
         foreach (var result in results)
         {
             Log.LogMessage(MessageImportance.High, "NixDeploy: cache {0}: {1}", result.Cache, result.Summary);
             foreach (var path in result.WouldUpload)
-                Log.LogMessage(MessageImportance.High, "NixDeploy: cache {0} would upload {1} ({2})", result.Cache, path.Path, CachePushResult.Bytes(path.NarSize));
+                Log.LogMessage(MessageImportance.High, "NixDeploy: cache {0} would upload {1} ({2})", result.Cache, path.Path, ByteCount.Text(path.NarSize));
             if (result.Status != CachePushStatus.Failed)
                 continue;
             var message = $"{(dryRun ? "Asking" : "Pushing to")} NixDeployCache {result.Cache}{(dryRun ? " what it lacks" : "")} failed{(result.Cache.Required ? "" : "; the build goes on without it (set Required=\"true\" to make this an error)")}: {result.Error}";
@@ -93,6 +104,8 @@ public sealed class PushCache : NixDeployTask
             AtomicFile.Touch(StampFile);
         PushedCaches = report.Caches.Select(Item).ToArray();
     }
+
+    private static string ProgressRow(CacheDefinition cache) => $"cache {cache.Name}";
 
     private static ITaskItem Item(CachePushReport cache)
     {

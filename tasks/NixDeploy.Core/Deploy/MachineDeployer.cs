@@ -47,7 +47,8 @@ public sealed class MachineDeployer(
                     await clock.TimeAsync("keep-files", () => agent.KeepPlacedFilesAsync(cancellationToken)).ConfigureAwait(false);
                 return Report(plan, clock, MachineStatus.Unchanged, previous, rebootRequired: hostLock.RebootRequired);
             }
-            await clock.TimeAsync("copy", () => transport.CopyAsync(agent.Ssh, closure, cancellationToken)).ConfigureAwait(false);
+            await clock.TimeAsync("copy", () => transport.CopyAsync(agent.Ssh, closure,
+                activity => progress?.Detail(plan.Name, "copy", activity.Describe()), cancellationToken)).ConfigureAwait(false);
             hostLock.EnsureHeld(agent.Ssh.Target);
             return await ActivateAsync(plan, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false);
         }
@@ -97,7 +98,8 @@ public sealed class MachineDeployer(
             log.Info($"NixDeploy: {plan.Name}: activated {closure}; running health checks");
             try
             {
-                await clock.TimeAsync("health-checks", () => health.RunAsync(plan.Name, agent.Ssh, plan.Deployment.HealthChecks, cancellationToken)).ConfigureAwait(false);
+                await clock.TimeAsync("health-checks", () => health.RunAsync(plan.Name, agent.Ssh, plan.Deployment.HealthChecks, cancellationToken,
+                    attempt => progress?.Detail(plan.Name, "health-checks", attempt))).ConfigureAwait(false);
             }
             catch (NixDeployException e)
             {

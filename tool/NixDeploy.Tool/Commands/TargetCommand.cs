@@ -5,6 +5,7 @@ using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Live;
 using NixDeploy.Manifest;
+using NixDeploy.Nix;
 using NixDeploy.Progress;
 using NixDeploy.Tool.Cli;
 using NixDeploy.Tool.Fleet;
@@ -107,7 +108,7 @@ public static class TargetCommand
         {
             console.Line($"cache {cache}: {cache.Summary}");
             foreach (var path in cache.WouldUpload)
-                console.Line($"cache {cache} would upload {path.Path} ({CachePushResult.Bytes(path.NarSize)})");
+                console.Line($"cache {cache} would upload {path.Path} ({ByteCount.Text(path.NarSize)})");
         }
     }
 

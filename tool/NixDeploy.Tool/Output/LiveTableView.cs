@@ -5,8 +5,9 @@ using Spectre.Console.Rendering;
 namespace NixDeploy.Tool.Output;
 
 /// <summary>
-/// A table redrawn in place under a header with the command's time: one row per machine with its step (or result) and
-/// the time since its own start. Nothing wraps: only the step gives way to a narrow terminal, cut with "…".
+/// A table redrawn in place under a header with the command's time: one row per machine with its step (or result), how
+/// far the step got, and the time since its own start; under it the fleet's bar with an estimate. Nothing wraps: only
+/// the step gives way to a narrow terminal, cut with "…".
 /// </summary>
 public sealed class LiveTableView(IAnsiConsole console, RunClock clock) : IProgressView
 {
@@ -52,14 +53,29 @@ public sealed class LiveTableView(IAnsiConsole console, RunClock clock) : IProgr
         foreach (var row in rows)
             table.AddRow(new Markup(Markup.Escape(row.Name)).Overflow(Overflow.Ellipsis), Cell(StepMarkup(row)),
                 new Text(row.Elapsed(now) is { } elapsed ? RunClock.Seconds(elapsed) : ""));
-        return new Rows(header, table);
+        return new Rows(header, table, Bar(rows, done));
+    }
+
+    /// <summary>
+    /// The fleet's bar: machines with a result of this command of all machines seen (evaluated and built are on the
+    /// way to a deploy), and, once one has its result, the time left if the rest take as long on average.
+    /// </summary>
+    private Markup Bar(IReadOnlyList<MachineRow> rows, bool done)
+    {
+        const int width = 20;
+        var finished = done ? rows.Count : rows.Count(row => row.Status is { } status && status is not ("evaluated" or "built"));
+        var filled = rows.Count == 0 ? 0 : width * finished / rows.Count;
+        var left = !done && finished > 0 && finished < rows.Count
+            ? $" · about {RunClock.Seconds(clock.Elapsed * (rows.Count - finished) / finished)} left"
+            : "";
+        return new Markup($"[green]{new string('█', filled)}[/][grey]{new string('░', width - filled)}[/] {finished}/{rows.Count} machines{left}").Overflow(Overflow.Ellipsis);
     }
 
     private static Markup Cell(string markup) => new Markup(markup).Overflow(Overflow.Ellipsis);
 
     private static string StepMarkup(MachineRow row) => row.Status switch
     {
-        null => $"[yellow]{Markup.Escape(StepWords.Describe(row.Step) ?? "")}…[/]",
+        null => $"[yellow]{Markup.Escape(StepWords.Describe(row.Step) ?? "")}…[/]{(row.Detail is { } detail ? $" [grey]{Markup.Escape(detail)}[/]" : "")}",
         "deployed" or "unchanged" or "built" or "evaluated" or "pushed" or "would-change" or "reverted" => $"[green]{Markup.Escape(row.Status)}[/]",
         "rolled-back" => "[darkorange]rolled-back[/]",
         _ => $"[red]{Markup.Escape(row.Status)}[/]",

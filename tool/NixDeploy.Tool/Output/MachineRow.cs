@@ -12,6 +12,9 @@ public sealed class MachineRow(string name)
 
     public string? Step { get; private set; }
 
+    /// <summary>How far the current step got (builds, paths and bytes copied, a health check's attempt), when told.</summary>
+    public string? Detail { get; private set; }
+
     public string? Status { get; private set; }
 
     public DateTimeOffset? StartedAt { get; private set; }
@@ -32,6 +35,7 @@ public sealed class MachineRow(string name)
         {
             StartedAt ??= progress.At;
             Step = progress.Step;
+            Detail = progress.Detail;
             Status = null;
             FinishedAt = null;
         }

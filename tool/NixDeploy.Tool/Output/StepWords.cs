@@ -8,6 +8,7 @@ public static class StepWords
     {
         null or "keep-files" => null,
         "build" => "building",
+        "push" => "pushing",
         "read" => "reading its live system",
         "lock" => "taking the deploy lock",
         "artifacts" => "placing artifacts",
