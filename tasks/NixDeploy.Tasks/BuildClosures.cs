@@ -35,7 +35,13 @@ public sealed class BuildClosures : NixDeployTask
         var progress = new ProgressWriter(ProgressFile);
         foreach (var machine in evaluation.Toplevels.Keys)
             progress.Step(machine, "build");
-        var result = await new ClosureBuilder(nix).BuildAsync(evaluation.Toplevels, KeepGoing, new FlakeReference(Flake).FlakeFile, RootDirectory, cancellationToken);
+        // One nix build for the fleet: every machine's row shows its builds.
+        var result = await new ClosureBuilder(nix).BuildAsync(evaluation.Toplevels, KeepGoing, new FlakeReference(Flake).FlakeFile, RootDirectory, cancellationToken,
+            activity =>
+            {
+                foreach (var machine in evaluation.Toplevels.Keys)
+                    progress.Detail(machine, "build", activity.Describe());
+            });
         foreach (var failure in result.Failures)
             LogError(failure);
         // With keep-going the built closures are recorded even when others failed; without, nothing half-done is.

@@ -55,6 +55,9 @@ public sealed class Deploy : NixDeployTask
     /// <summary>$(NixDeployDeployMode): switch, boot, test or dry-activate.</summary>
     public string? DeployMode { get; set; }
 
+    /// <summary>@(_NixDeploySettingLayer): the files that can set the settings above, for their errors.</summary>
+    public ITaskItem[] SettingLayers { get; set; } = [];
+
     public string? NixExecutable { get; set; }
 
     /// <summary>$(NixDeployRunId): the id of this build, written into the report so a reader knows it is this run's.</summary>
@@ -95,7 +98,7 @@ public sealed class Deploy : NixDeployTask
     {
         var project = ProjectFile;
         var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, SshControlPersist,
-            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout, DeployMode).Parse(project);
+            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout, DeployMode).Parse(project, SettingLayerItems.Read(project, SettingLayers));
         var report = string.IsNullOrEmpty(ControlPlane)
             ? await DeployDirectlyAsync(settings, cancellationToken)
             : await ControlPlaneRollout.DeployAsync(

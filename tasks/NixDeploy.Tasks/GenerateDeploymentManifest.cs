@@ -54,9 +54,12 @@ public sealed class GenerateDeploymentManifest : NixDeployTask
     /// <summary>Machines whose closure is new or changed, with metadata <c>Change</c>.</summary>
     [Output] public ITaskItem[] ChangedMachines { get; private set; } = [];
 
+    /// <summary>@(_NixDeploySettingLayer): the files that can set the policy's settings, for their errors.</summary>
+    public ITaskItem[] SettingLayers { get; set; } = [];
+
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var policy = new DeploySettingsText(null, null, null, null, Parallelism, OnFailure, null, ConfirmTimeout, ActivationTimeout, null).ParsePolicy(ProjectFile);
+        var policy = new DeploySettingsText(null, null, null, null, Parallelism, OnFailure, null, ConfirmTimeout, ActivationTimeout, null).ParsePolicy(SettingLayerItems.Read(ProjectFile, SettingLayers));
         var artifacts = string.IsNullOrEmpty(ArtifactsFile) ? ArtifactQueueResult.Empty : ArtifactIntermediateFiles.ReadResult(ArtifactsFile);
         var store = string.IsNullOrEmpty(ArtifactStoreFile) || !File.Exists(ArtifactStoreFile) ? null : ArtifactIntermediateFiles.ReadStore(ArtifactStoreFile);
         var manifest = await ManifestGenerator.CreateAsync(CreateRunner(), new ManifestRequest(

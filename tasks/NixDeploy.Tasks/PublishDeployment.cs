@@ -33,7 +33,7 @@ public sealed class PublishDeployment : NixDeployTask
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var settings = ControlPlaneSettings.Parse(ControlPlane, TokenFile, TokenVariable, wait: null, timeout: null, ProjectFile);
-        var always = SettingValues.Boolean(Always, false, "NixDeployPublishAlways", ProjectFile, ErrorCodes.InvalidControlPlaneSetting);
+        var always = SettingValues.Boolean(Always, false, "NixDeployPublishAlways", SettingLayers.File(ProjectFile), ErrorCodes.InvalidControlPlaneSetting);
         if (!always && !string.Equals(Changed, "true", StringComparison.OrdinalIgnoreCase))
         {
             Log.LogMessage(MessageImportance.High,

@@ -5,6 +5,7 @@ using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.IO;
 using NixDeploy.Nix;
+using NixDeploy.Progress;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace NixDeploy.Tasks;
@@ -29,8 +30,14 @@ public sealed class PushCache : NixDeployTask
 
     public string? NixExecutable { get; set; }
 
+    /// <summary>@(_NixDeploySettingLayer): the files that can set the settings above, for their errors.</summary>
+    public ITaskItem[] SettingLayers { get; set; } = [];
+
     /// <summary>NixDeployDryRun: only ask each cache what it lacks and say what would be uploaded; upload nothing.</summary>
     public string? DryRun { get; set; }
+
+    /// <summary>NixDeployProgressFile: each cache pushed to, how far its upload got, and its result (the tool's live view).</summary>
+    public string? ProgressFile { get; set; }
 
     /// <summary>Where the closures' listing is remembered between pushes (obj/).</summary>
     public string? ClosureListFile { get; set; }
@@ -54,26 +61,34 @@ public sealed class PushCache : NixDeployTask
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var project = ProjectFile;
+        var layers = SettingLayerItems.Read(project, SettingLayers);
         var caches = PushCacheItems.Parse(Caches, project);
         var retry = new RetryPolicy(
-            SettingValues.Integer(RetryCount, RetryPolicy.DefaultRetries, "NixDeployCacheRetryCount", project, ErrorCodes.InvalidCacheSetting),
-            TimeSpan.FromMilliseconds(SettingValues.Integer(RetryDelay, RetryPolicy.DefaultBaseDelayMilliseconds, "NixDeployCacheRetryDelay", project, ErrorCodes.InvalidCacheSetting)))
-            .Validate("NixDeployCacheRetryCount", "NixDeployCacheRetryDelay", project);
-        var dryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", project);
+            SettingValues.Integer(RetryCount, RetryPolicy.DefaultRetries, "NixDeployCacheRetryCount", layers, ErrorCodes.InvalidCacheSetting),
+            TimeSpan.FromMilliseconds(SettingValues.Integer(RetryDelay, RetryPolicy.DefaultBaseDelayMilliseconds, "NixDeployCacheRetryDelay", layers, ErrorCodes.InvalidCacheSetting)))
+            .Validate("NixDeployCacheRetryCount", "NixDeployCacheRetryDelay", layers);
+        var dryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", layers);
         var roots = ManifestClosures.Read(ManifestFile);
         var runner = CreateRunner();
         var nix = new NixCli(runner, NixOptionsFactory.Create(NixExecutable, null));
         // Only a dry run asks caches over HTTP itself; loading the HTTP stack costs a real push measurable time (bench/push).
         using var http = dryRun ? new HttpClient { Timeout = TimeSpan.FromSeconds(30) } : null;
 
+        // The live view shows each cache that is pushed to as a row of its own.
+        var progress = new ProgressWriter(dryRun ? null : ProgressFile);
+        foreach (var cache in caches.Where(cache => cache.Push))
+            progress.Step(ProgressRow(cache), "push");
         var results = await new CachePushRun(nix, runner, retry, runner.Log, http is null ? null : new CacheUploadPlanner(nix, new CacheInfoProbe(http)))
             .PushAsync(caches, roots, CacheServerHostnames.Split(ServerHostnames), "NixDeployCacheServerHostnames", project, cancellationToken,
-                string.IsNullOrEmpty(ClosureListFile) ? null : ClosureListFile);
+                string.IsNullOrEmpty(ClosureListFile) ? null : ClosureListFile,
+                (cache, activity) => progress.Detail(ProgressRow(cache), "push", activity.Describe()));
+        foreach (var result in results.Where(result => result.Cache.Push))
+            progress.Finished(ProgressRow(result.Cache), result.Status.ToReportName());
         foreach (var result in results)
         {
             Log.LogMessage(MessageImportance.High, "NixDeploy: cache {0}: {1}", result.Cache, result.Summary);
             foreach (var path in result.WouldUpload)
-                Log.LogMessage(MessageImportance.High, "NixDeploy: cache {0} would upload {1} ({2})", result.Cache, path.Path, CachePushResult.Bytes(path.NarSize));
+                Log.LogMessage(MessageImportance.High, "NixDeploy: cache {0} would upload {1} ({2})", result.Cache, path.Path, ByteCount.Text(path.NarSize));
             if (result.Status != CachePushStatus.Failed)
                 continue;
             var message = $"{(dryRun ? "Asking" : "Pushing to")} NixDeployCache {result.Cache}{(dryRun ? " what it lacks" : "")} failed{(result.Cache.Required ? "" : "; the build goes on without it (set Required=\"true\" to make this an error)")}: {result.Error}";
@@ -89,6 +104,8 @@ public sealed class PushCache : NixDeployTask
             AtomicFile.Touch(StampFile);
         PushedCaches = report.Caches.Select(Item).ToArray();
     }
+
+    private static string ProgressRow(CacheDefinition cache) => $"cache {cache.Name}";
 
     private static ITaskItem Item(CachePushReport cache)
     {

@@ -33,7 +33,7 @@ public static class ControlPlaneHost
     public static WebApplication Build(ServeOptions options)
     {
         var config = ServerConfig.Read(options.ConfigFile);
-        var ssh = new DeploySettings(new SshOptions(config.Ssh?.IdentityFile, config.Ssh?.KnownHostsFile)).Validate(options.ConfigFile).Ssh;
+        var ssh = new DeploySettings(new SshOptions(config.Ssh?.IdentityFile, config.Ssh?.KnownHostsFile)).Validate(SettingLayers.File(options.ConfigFile)).Ssh;
         var urls = ListenAddresses.Check(options.Urls, config, options.ConfigFile);
         var certificate = ListenAddresses.Certificate(config, options.ConfigFile);
         var data = new DataDirectory(options.DataDirectory);

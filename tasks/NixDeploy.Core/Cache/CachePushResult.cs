@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using NixDeploy.Nix;
 
 namespace NixDeploy.Cache;
 
@@ -18,19 +19,13 @@ public sealed record CachePushResult(
     public string Summary => Status switch
     {
         CachePushStatus.Pushed when Cache.Kind == CacheKind.Attic => $"pushed with attic push ({Attempts} attempt(s)); Attic uploaded what the cache lacked",
-        CachePushStatus.Pushed => $"uploaded {UploadedPaths} path(s), {Bytes(UploadedBytes)} (NAR); {PresentPaths} already present",
-        CachePushStatus.WouldPush when Cache.Kind == CacheKind.Attic => $"would push with attic push: at most {UploadedPaths} path(s), {Bytes(UploadedBytes)} (NAR); Attic uploads only what the cache lacks (dry run: nothing uploaded)",
-        CachePushStatus.WouldPush => $"would upload {UploadedPaths} path(s), {Bytes(UploadedBytes)} (NAR); {PresentPaths} already present (dry run: nothing uploaded)",
+        CachePushStatus.Pushed => $"uploaded {UploadedPaths} path(s), {ByteCount.Text(UploadedBytes)} (NAR); {PresentPaths} already present",
+        CachePushStatus.WouldPush when Cache.Kind == CacheKind.Attic => $"would push with attic push: at most {UploadedPaths} path(s), {ByteCount.Text(UploadedBytes)} (NAR); Attic uploads only what the cache lacks (dry run: nothing uploaded)",
+        CachePushStatus.WouldPush => $"would upload {UploadedPaths} path(s), {ByteCount.Text(UploadedBytes)} (NAR); {PresentPaths} already present (dry run: nothing uploaded)",
         CachePushStatus.ReadOnly => "read-only (Push=\"false\"): not pushed",
         _ => $"failed after {Attempts} attempt(s); {UploadedPaths} path(s) had been uploaded",
     };
 
-    public static string Bytes(long bytes) => bytes switch
-    {
-        < 1024 => $"{bytes} B",
-        < 1024 * 1024 => $"{bytes / 1024.0:0.0} KiB",
-        _ => $"{bytes / (1024.0 * 1024):0.0} MiB",
-    };
 }
 
 /// <summary>What a push did with one cache; the names are push-report.json's and the PushCache items' Status.</summary>

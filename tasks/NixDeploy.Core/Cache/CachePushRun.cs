@@ -14,6 +14,7 @@ public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy r
     /// The results per cache, in the order given; empty when skipped because this host is a cache server.
     /// <paramref name="serverHostnamesSetting"/> names where the list came from, for the log.
     /// <paramref name="closureListFile"/> remembers the local closure listing between runs (see <see cref="LocalClosureFile"/>).
+    /// <paramref name="onActivity"/> hears how far each cache's upload got, as it goes.
     /// </summary>
     public async Task<IReadOnlyList<CachePushResult>> PushAsync(
         IReadOnlyList<CacheDefinition> caches,
@@ -22,7 +23,8 @@ public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy r
         string serverHostnamesSetting,
         string? file,
         CancellationToken cancellationToken,
-        string? closureListFile = null)
+        string? closureListFile = null,
+        Action<CacheDefinition, NixActivity>? onActivity = null)
     {
         var hostname = Environment.MachineName;
         if (CacheServerHostnames.Match(serverHostnames, hostname) is { } server)
@@ -38,6 +40,6 @@ public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy r
             ? new CachePushResult(cache, cache.Push ? CachePushStatus.Pushed : CachePushStatus.ReadOnly, 0, 0, 0, 0)
             : dryRun is not null
                 ? await dryRun.PlanAsync(cache, await closure.Value.ConfigureAwait(false), file, cancellationToken).ConfigureAwait(false)
-                : await pusher.PushAsync(cache, roots, closure, file, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+                : await pusher.PushAsync(cache, roots, closure, file, activity => onActivity?.Invoke(cache, activity), cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
     }
 }

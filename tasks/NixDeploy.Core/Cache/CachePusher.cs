@@ -11,8 +11,10 @@ namespace NixDeploy.Cache;
 /// </summary>
 public sealed class CachePusher(NixCli nix, ProcessRunner runner, RetryPolicy retry, ICommandLog log)
 {
+    /// <summary>Pushes; <paramref name="onActivity"/> hears how far a <c>nix copy</c> got, as it goes (Attic reports nothing).</summary>
     public async Task<CachePushResult> PushAsync(
-        CacheDefinition cache, IReadOnlyCollection<string> roots, Lazy<Task<IReadOnlyList<StorePathInfo>>> localClosure, string? file, CancellationToken cancellationToken)
+        CacheDefinition cache, IReadOnlyCollection<string> roots, Lazy<Task<IReadOnlyList<StorePathInfo>>> localClosure, string? file,
+        Action<NixActivity> onActivity, CancellationToken cancellationToken)
     {
         CheckCredentials(cache, file);
         var uploaded = new HashSet<string>(StringComparer.Ordinal);
@@ -20,7 +22,7 @@ public sealed class CachePusher(NixCli nix, ProcessRunner runner, RetryPolicy re
         {
             var upload = cache.Kind == CacheKind.Attic
                 ? new AtticUploader(runner).UploadAsync(cache, roots, file, cancellationToken)
-                : new NixCopyUploader(nix).UploadAsync(cache, roots, cancellationToken);
+                : new NixCopyUploader(nix).UploadAsync(cache, roots, onActivity, cancellationToken);
             var listing = localClosure.Value;
             var result = await upload.ConfigureAwait(false);
             uploaded.UnionWith(result.CopiedPaths);

@@ -1,6 +1,7 @@
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Manifest;
+using NixDeploy.Nix;
 using NixDeploy.Ssh;
 
 namespace NixDeploy.Cache;
@@ -33,7 +34,7 @@ public sealed class CacheSubstitutionTransport(IReadOnlyList<DeploymentCache> ca
         return forDeploy.Count == 0 ? null : new CacheSubstitutionTransport(forDeploy);
     }
 
-    public async Task CopyAsync(SshClient host, string closure, CancellationToken cancellationToken)
+    public async Task CopyAsync(SshClient host, string closure, Action<NixActivity> onActivity, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
         foreach (var cache in caches)

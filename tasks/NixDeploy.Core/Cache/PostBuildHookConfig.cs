@@ -39,7 +39,7 @@ public sealed record PostBuildHookConfig(
             var retry = new RetryPolicy(
                 Integer(root, "retryCount", RetryPolicy.DefaultRetries, path),
                 TimeSpan.FromMilliseconds(Integer(root, "retryDelayMilliseconds", RetryPolicy.DefaultBaseDelayMilliseconds, path)))
-                .Validate("retryCount", "retryDelayMilliseconds", path);
+                .Validate("retryCount", "retryDelayMilliseconds", SettingLayers.File(path));
             var servers = root.TryGetProperty("serverHostnames", out var list) && list.ValueKind == JsonValueKind.Array
                 ? list.EnumerateArray().Select(name => name.GetString() ?? "").Where(name => name.Length > 0).ToList()
                 : [];

@@ -16,13 +16,13 @@ public sealed record RetryPolicy(int Retries, TimeSpan BaseDelay)
     /// <summary>The wait before retry number <paramref name="retry"/> (from 1).</summary>
     public TimeSpan DelayBefore(int retry) => BaseDelay * Math.Pow(2, retry - 1);
 
-    /// <summary>Fails with ND4006 naming the setting when a value is out of range; <paramref name="file"/> is blamed.</summary>
-    public RetryPolicy Validate(string retriesSetting, string delaySetting, string? file)
+    /// <summary>Fails with ND4006 naming the setting and where it is set when a value is out of range.</summary>
+    public RetryPolicy Validate(string retriesSetting, string delaySetting, SettingLayers layers)
     {
         if (Retries is < 0 or > 20)
-            throw new NixDeployException(ErrorCodes.InvalidCacheSetting, $"{retriesSetting} is {Retries}: it must be a whole number from 0 to 20 (retries after a transient failure).", file);
+            throw layers.Refuse(ErrorCodes.InvalidCacheSetting, retriesSetting, $"{retriesSetting} is {Retries}: it must be a whole number from 0 to 20 (retries after a transient failure).");
         if (BaseDelay < TimeSpan.Zero || BaseDelay > TimeSpan.FromMinutes(10))
-            throw new NixDeployException(ErrorCodes.InvalidCacheSetting, $"{delaySetting} is {BaseDelay.TotalMilliseconds:0}: it must be from 0 to 600000 milliseconds (the first retry's delay, doubled each time).", file);
+            throw layers.Refuse(ErrorCodes.InvalidCacheSetting, delaySetting, $"{delaySetting} is {BaseDelay.TotalMilliseconds:0}: it must be from 0 to 600000 milliseconds (the first retry's delay, doubled each time).");
         return this;
     }
 }

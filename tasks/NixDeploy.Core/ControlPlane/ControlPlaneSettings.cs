@@ -15,11 +15,11 @@ public sealed record ControlPlaneSettings(Uri Server, ControlPlaneToken Token, b
 
     public static ControlPlaneSettings Parse(string? url, string? tokenFile, string? tokenVariable, string? wait, string? timeout, string? projectFile)
     {
-        var seconds = SettingValues.Integer(timeout, DefaultTimeoutSeconds, "NixDeployControlPlaneTimeout", projectFile, ErrorCodes.InvalidControlPlaneSetting);
+        var seconds = SettingValues.Integer(timeout, DefaultTimeoutSeconds, "NixDeployControlPlaneTimeout", SettingLayers.File(projectFile), ErrorCodes.InvalidControlPlaneSetting);
         if (seconds < 1)
             throw new NixDeployException(ErrorCodes.InvalidControlPlaneSetting, $"NixDeployControlPlaneTimeout '{timeout}' must be at least 1 (seconds).", projectFile);
         return new ControlPlaneSettings(ControlPlaneClient.ParseUrl(url, projectFile), new ControlPlaneToken(tokenFile, tokenVariable),
-            SettingValues.Boolean(wait, true, "NixDeployWait", projectFile, ErrorCodes.InvalidControlPlaneSetting), seconds);
+            SettingValues.Boolean(wait, true, "NixDeployWait", SettingLayers.File(projectFile), ErrorCodes.InvalidControlPlaneSetting), seconds);
     }
 
     /// <summary>A client with the token read now; <paramref name="projectFile"/> is blamed for a bad URL or token setting.</summary>

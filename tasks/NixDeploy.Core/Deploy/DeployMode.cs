@@ -21,15 +21,15 @@ public enum DeployMode
 
 public static class DeployModes
 {
-    public static DeployMode Parse(string value, string? file) => value.Trim().ToLowerInvariant() switch
+    public static DeployMode Parse(string value, SettingLayers layers) => value.Trim().ToLowerInvariant() switch
     {
         "switch" => DeployMode.Switch,
         "boot" => DeployMode.Boot,
         "test" => DeployMode.Test,
         "dry-activate" => DeployMode.DryActivate,
-        _ => throw new NixDeployException(ErrorCodes.InvalidDeploySetting,
+        _ => throw layers.Refuse(ErrorCodes.InvalidDeploySetting, "NixDeployDeployMode",
             $"NixDeployDeployMode '{value}' is not a deploy mode: use 'switch' (activate and make it the boot default), 'boot' (boot default only, " +
-            "runs after a reboot), 'test' (activate only, the next reboot returns to the old system) or 'dry-activate' (say what would change).", file),
+            "runs after a reboot), 'test' (activate only, the next reboot returns to the old system) or 'dry-activate' (say what would change)."),
     };
 
     public static string ToSettingName(this DeployMode mode) => mode == DeployMode.DryActivate ? "dry-activate" : mode.ToString().ToLowerInvariant();

@@ -30,34 +30,37 @@ public sealed record DeploySettings(
     /// its own keys): the document's policy, as the fleet's project set it, with the deploying process's SSH options.
     /// A version 1 document has no policy: the defaults apply. A bad value fails with ND5011, blaming <paramref name="file"/>.
     /// </summary>
-    public static DeploySettings FromPolicy(DeploymentPolicy? policy, SshOptions ssh, string? file) =>
+    public static DeploySettings FromPolicy(DeploymentPolicy? policy, SshOptions ssh, string? file) => FromPolicy(policy, ssh, SettingLayers.File(file));
+
+    /// <summary>As <see cref="FromPolicy(DeploymentPolicy?, SshOptions, string?)"/>, a bad value's error naming where the project's layers set it.</summary>
+    public static DeploySettings FromPolicy(DeploymentPolicy? policy, SshOptions ssh, SettingLayers layers) =>
         (policy is null
             ? new DeploySettings(ssh)
-            : new DeploySettings(ssh, policy.Parallelism, FailurePolicies.Parse(policy.OnFailure, file), false, policy.ConfirmTimeoutSeconds, policy.ActivationTimeoutSeconds))
-        .Validate(file);
+            : new DeploySettings(ssh, policy.Parallelism, FailurePolicies.Parse(policy.OnFailure, layers), false, policy.ConfirmTimeoutSeconds, policy.ActivationTimeoutSeconds))
+        .Validate(layers);
 
-    /// <summary>Fails with ND5011/ND5012, naming the property, when a setting is out of range; <paramref name="file"/> is blamed.</summary>
-    public DeploySettings Validate(string? file)
+    /// <summary>Fails with ND5011/ND5012, naming the property and where it is set, when a setting is out of range.</summary>
+    public DeploySettings Validate(SettingLayers layers)
     {
-        ValidatePolicy(Policy, file);
-        Ssh.Validate(file);
+        ValidatePolicy(Policy, layers);
+        Ssh.Validate(layers);
         return this;
     }
 
-    /// <summary>Fails with ND5011, naming the property, when a policy value is out of range; <paramref name="file"/> is blamed.</summary>
-    public static DeploymentPolicy ValidatePolicy(DeploymentPolicy policy, string? file)
+    /// <summary>Fails with ND5011, naming the property and where it is set, when a policy value is out of range.</summary>
+    public static DeploymentPolicy ValidatePolicy(DeploymentPolicy policy, SettingLayers layers)
     {
-        Range(policy.Parallelism, 1, 1000, "NixDeployParallelism", "machines deployed at once", file);
-        FailurePolicies.Parse(policy.OnFailure, file);
-        Range(policy.ConfirmTimeoutSeconds, 1, 3600, "NixDeployConfirmTimeout", "seconds a host waits for the deployer's confirmation", file);
-        Range(policy.ActivationTimeoutSeconds, 1, 86400, "NixDeployActivationTimeout", "seconds switch-to-configuration may run", file);
+        Range(policy.Parallelism, 1, 1000, "NixDeployParallelism", "machines deployed at once", layers);
+        FailurePolicies.Parse(policy.OnFailure, layers);
+        Range(policy.ConfirmTimeoutSeconds, 1, 3600, "NixDeployConfirmTimeout", "seconds a host waits for the deployer's confirmation", layers);
+        Range(policy.ActivationTimeoutSeconds, 1, 86400, "NixDeployActivationTimeout", "seconds switch-to-configuration may run", layers);
         return policy;
     }
 
-    private static void Range(int value, int min, int max, string property, string what, string? file)
+    private static void Range(int value, int min, int max, string property, string what, SettingLayers layers)
     {
         if (value < min || value > max)
-            throw new NixDeployException(ErrorCodes.InvalidDeploySetting,
-                $"{property} is {value}: it must be a whole number from {min} to {max} ({what}).", file);
+            throw layers.Refuse(ErrorCodes.InvalidDeploySetting, property,
+                $"{property} is {value}: it must be a whole number from {min} to {max} ({what}).");
     }
 }

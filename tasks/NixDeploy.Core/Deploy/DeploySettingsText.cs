@@ -35,25 +35,28 @@ public sealed record DeploySettingsText(
         return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8), Value(9));
     }
 
-    /// <summary>The validated settings; <paramref name="projectFile"/> is blamed for a bad value, and relative key files are relative to its folder.</summary>
-    public DeploySettings Parse(string projectFile) => DeploySettings.FromPolicy(ParsePolicy(projectFile),
+    /// <summary>
+    /// The validated settings; a bad value's error names the files of <paramref name="layers"/>, and relative key files
+    /// are relative to <paramref name="projectFile"/>'s folder.
+    /// </summary>
+    public DeploySettings Parse(string projectFile, SettingLayers layers) => DeploySettings.FromPolicy(ParsePolicy(layers),
             new SshOptions(ProjectPath(SshIdentityFile, projectFile), ProjectPath(SshKnownHostsFile, projectFile),
-                SettingValues.Boolean(StrictHostKeyChecking, true, "NixDeployStrictHostKeyChecking", projectFile),
-                ControlPersistSeconds: SettingValues.Integer(SshControlPersist, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", projectFile, ErrorCodes.InvalidSshOption)),
-            projectFile)
+                SettingValues.Boolean(StrictHostKeyChecking, true, "NixDeployStrictHostKeyChecking", layers),
+                ControlPersistSeconds: SettingValues.Integer(SshControlPersist, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", layers, ErrorCodes.InvalidSshOption)),
+            layers)
         with
         {
-            DryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", projectFile),
+            DryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", layers),
             // How this deploy activates, not the fleet's policy: deployment.json does not record it.
-            Mode = string.IsNullOrWhiteSpace(DeployMode) ? DeploySettings.DefaultMode : DeployModes.Parse(DeployMode, projectFile),
+            Mode = string.IsNullOrWhiteSpace(DeployMode) ? DeploySettings.DefaultMode : DeployModes.Parse(DeployMode, layers),
         };
 
     /// <summary>The validated policy alone (what deployment.json records), without the SSH settings the build does not need.</summary>
-    public DeploymentPolicy ParsePolicy(string projectFile) => DeploySettings.ValidatePolicy(new DeploymentPolicy(
-        SettingValues.Integer(Parallelism, DeploySettings.DefaultParallelism, "NixDeployParallelism", projectFile),
-        (string.IsNullOrWhiteSpace(OnFailure) ? FailurePolicy.Continue : FailurePolicies.Parse(OnFailure, projectFile)).Name(),
-        SettingValues.Integer(ConfirmTimeout, DeploySettings.DefaultConfirmTimeoutSeconds, "NixDeployConfirmTimeout", projectFile),
-        SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", projectFile)), projectFile);
+    public DeploymentPolicy ParsePolicy(SettingLayers layers) => DeploySettings.ValidatePolicy(new DeploymentPolicy(
+        SettingValues.Integer(Parallelism, DeploySettings.DefaultParallelism, "NixDeployParallelism", layers),
+        (string.IsNullOrWhiteSpace(OnFailure) ? FailurePolicy.Continue : FailurePolicies.Parse(OnFailure, layers)).Name(),
+        SettingValues.Integer(ConfirmTimeout, DeploySettings.DefaultConfirmTimeoutSeconds, "NixDeployConfirmTimeout", layers),
+        SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", layers)), layers);
 
     private static string? ProjectPath(string? path, string projectFile) =>
         string.IsNullOrWhiteSpace(path) ? null

@@ -15,12 +15,12 @@ public enum FailurePolicy
 
 public static class FailurePolicies
 {
-    public static FailurePolicy Parse(string value, string? file) => value.Trim().ToLowerInvariant() switch
+    public static FailurePolicy Parse(string value, SettingLayers layers) => value.Trim().ToLowerInvariant() switch
     {
         "continue" => FailurePolicy.Continue,
         "halt" => FailurePolicy.Halt,
-        _ => throw new NixDeployException(ErrorCodes.InvalidDeploySetting,
-            $"NixDeployOnFailure '{value}' is not a failure policy: use 'continue' (deploy every machine) or 'halt' (start no new machine after a failure).", file),
+        _ => throw layers.Refuse(ErrorCodes.InvalidDeploySetting, "NixDeployOnFailure",
+            $"NixDeployOnFailure '{value}' is not a failure policy: use 'continue' (deploy every machine) or 'halt' (start no new machine after a failure)."),
     };
 
     /// <summary>The policy as settings, reports and deployment.json spell it.</summary>

@@ -17,18 +17,22 @@ public sealed class HealthCheckRunner(HttpClient http)
     public static TimeSpan Budget(IReadOnlyList<HealthCheckSpec> checks) =>
         TimeSpan.FromSeconds(checks.Where(check => check.Enabled).Select(check => check.Timeout).DefaultIfEmpty(0).Max());
 
-    /// <summary>Fails with ND5006 naming every check that did not pass and its last result.</summary>
-    internal async Task RunAsync(string machine, RemoteAgent host, string token, IReadOnlyList<HealthCheckSpec> checks, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fails with ND5006 naming every check that did not pass and its last result. Each failed attempt is told to
+    /// <paramref name="onAttempt"/> as it happens, with the last line of what it printed (the live view).
+    /// </summary>
+    internal async Task RunAsync(string machine, RemoteAgent host, string token, IReadOnlyList<HealthCheckSpec> checks, CancellationToken cancellationToken,
+        Action<string>? onAttempt = null)
     {
         var enabled = checks.Select((check, index) => (check, index)).Where(pair => pair.check.Enabled).ToList();
-        var failures = await Task.WhenAll(enabled.Select(pair => RunOneAsync(host, token, pair.check, pair.index, cancellationToken))).ConfigureAwait(false);
+        var failures = await Task.WhenAll(enabled.Select(pair => RunOneAsync(host, token, pair.check, pair.index, onAttempt, cancellationToken))).ConfigureAwait(false);
         var failed = failures.OfType<string>().ToList();
         if (failed.Count > 0)
             throw new NixDeployException(ErrorCodes.HealthCheckFailed,
                 $"{machine}: {string.Join("; ", failed)}.");
     }
 
-    private async Task<string?> RunOneAsync(RemoteAgent host, string token, HealthCheckSpec check, int index, CancellationToken cancellationToken)
+    private async Task<string?> RunOneAsync(RemoteAgent host, string token, HealthCheckSpec check, int index, Action<string>? onAttempt, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var limit = TimeSpan.FromSeconds(check.Timeout);
@@ -43,6 +47,7 @@ public sealed class HealthCheckRunner(HttpClient http)
                 : await FetchAsync(check.Url!, check.ExpectedStatus ?? BlueprintDefaults.HttpExpectedStatus, remaining, cancellationToken).ConfigureAwait(false);
             if (outcome is null)
                 return null;
+            onAttempt?.Invoke($"check {index}, attempt {attempts}: {outcome.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()}");
             if (clock.Elapsed + interval >= limit)
                 return $"health check {index} ({check.Command ?? check.Url}) did not pass within {check.Timeout} s ({attempts} attempt(s)); last: {outcome}";
             await Task.Delay(interval, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using NixDeploy.Nix;
 using NixDeploy.Ssh;
 
 namespace NixDeploy.Deploy;
@@ -8,5 +9,6 @@ namespace NixDeploy.Deploy;
 /// </summary>
 public interface IClosureTransport
 {
-    Task CopyAsync(SshClient host, string closure, CancellationToken cancellationToken);
+    /// <summary>Copies <paramref name="closure"/>; <paramref name="onActivity"/> hears how far a copy from here got, as it goes.</summary>
+    Task CopyAsync(SshClient host, string closure, Action<NixActivity> onActivity, CancellationToken cancellationToken);
 }

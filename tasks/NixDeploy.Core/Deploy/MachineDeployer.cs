@@ -54,7 +54,8 @@ public sealed class MachineDeployer(
                     await clock.TimeAsync("keep-files", () => agent.KeepPlacedFilesAsync(cancellationToken)).ConfigureAwait(false);
                 return Report(plan, clock, MachineStatus.Unchanged, previous, rebootRequired: rebootRequired);
             }
-            await clock.TimeAsync("copy", () => transport.CopyAsync(agent.Ssh, closure, cancellationToken)).ConfigureAwait(false);
+            await clock.TimeAsync("copy", () => transport.CopyAsync(agent.Ssh, closure,
+                activity => progress?.Detail(plan.Name, "copy", activity.Describe()), cancellationToken)).ConfigureAwait(false);
             hostLock.EnsureHeld(agent.Ssh.Target);
             // Names the deploy's state and log on the host, and its log here.
             var token = $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Guid.NewGuid():N}";
@@ -205,7 +206,8 @@ public sealed class MachineDeployer(
             log.Info($"NixDeploy: {plan.Name}: activated {closure}; running health checks");
             try
             {
-                await clock.TimeAsync("health-checks", () => health.RunAsync(plan.Name, agent, token, plan.Deployment.HealthChecks, cancellationToken)).ConfigureAwait(false);
+                await clock.TimeAsync("health-checks", () => health.RunAsync(plan.Name, agent, token, plan.Deployment.HealthChecks, cancellationToken,
+                    attempt => progress?.Detail(plan.Name, "health-checks", attempt))).ConfigureAwait(false);
             }
             catch (NixDeployException e)
             {

@@ -55,7 +55,8 @@ public sealed class NixCli(ProcessRunner runner, NixOptions options)
     /// <c>nix build --json</c> of store derivations in one call; the result is returned, not thrown. With
     /// <paramref name="outLink"/> the outputs get GC-root links there (result, result-1, …), otherwise none.
     /// </summary>
-    public async Task<ProcessResult> BuildAsync(IEnumerable<string> derivations, bool keepGoing, CancellationToken cancellationToken, string? outLink = null)
+    public async Task<ProcessResult> BuildAsync(IEnumerable<string> derivations, bool keepGoing, CancellationToken cancellationToken, string? outLink = null,
+        Action<NixActivity>? onActivity = null)
     {
         await EnsureUsableAsync(cancellationToken).ConfigureAwait(false);
         var arguments = new List<string>(Features) { "build", "--json" };
@@ -63,15 +64,44 @@ public sealed class NixCli(ProcessRunner runner, NixOptions options)
         if (keepGoing)
             arguments.Add("--keep-going");
         arguments.AddRange(derivations);
-        return await RunAsync(arguments, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(arguments, cancellationToken, onActivity: onActivity).ConfigureAwait(false);
     }
 
-    /// <summary>Runs any nix subcommand with flakes enabled; the result is returned, not thrown.</summary>
-    public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null, string? standardInput = null)
+    /// <summary>
+    /// Runs any nix subcommand with flakes enabled; the result is returned, not thrown. With <paramref name="onActivity"/>
+    /// Nix reports its builds and copies as they happen (<see cref="NixActivityLog"/>); its stderr is still plain text.
+    /// </summary>
+    public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null,
+        string? standardInput = null, Action<NixActivity>? onActivity = null)
     {
+        if (onActivity is not null)
+        {
+            var (result, log) = await RunWatchedAsync(arguments, onActivity, cancellationToken, environment).ConfigureAwait(false);
+            return result with { StandardError = log.Text };
+        }
         try
         {
             return await runner.RunAsync(Options.Executable, arguments, environment: environment, standardInput: standardInput, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Win32Exception)
+        {
+            throw Missing();
+        }
+    }
+
+    /// <summary>
+    /// Runs a nix subcommand under <c>--log-format internal-json</c>, its stderr read as it arrives: the result (with
+    /// that stderr as Nix wrote it) and the log of what it did (copied paths, messages).
+    /// </summary>
+    public async Task<(ProcessResult Result, NixActivityLog Log)> RunWatchedAsync(IReadOnlyList<string> arguments, Action<NixActivity> onActivity,
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var log = new NixActivityLog(onActivity);
+        try
+        {
+            var result = await runner.RunAsync(Options.Executable, [.. NixActivityLog.Arguments, .. arguments], environment: environment,
+                cancellationToken: cancellationToken, onErrorLine: log.Line).ConfigureAwait(false);
+            return (result, log);
         }
         catch (Win32Exception)
         {

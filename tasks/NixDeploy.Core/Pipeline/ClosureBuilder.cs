@@ -14,7 +14,9 @@ public sealed record ClosureBuildResult(IReadOnlyDictionary<string, string> Clos
 /// </summary>
 public sealed class ClosureBuilder(NixCli nix)
 {
-    public async Task<ClosureBuildResult> BuildAsync(IReadOnlyDictionary<string, Toplevel> toplevels, bool keepGoing, string? file, string rootDirectory, CancellationToken cancellationToken)
+    /// <summary>Builds every toplevel in one <c>nix build</c>; <paramref name="onActivity"/> hears its builds as they go.</summary>
+    public async Task<ClosureBuildResult> BuildAsync(IReadOnlyDictionary<string, Toplevel> toplevels, bool keepGoing, string? file, string rootDirectory, CancellationToken cancellationToken,
+        Action<NixActivity>? onActivity = null)
     {
         // With no installables `nix build` would build the flake's default package instead.
         if (toplevels.Count == 0)
@@ -23,7 +25,7 @@ public sealed class ClosureBuilder(NixCli nix)
             return new ClosureBuildResult(new Dictionary<string, string>(), []);
         }
         var derivations = toplevels.Values.Select(t => t.DrvPath).Distinct().ToList();
-        var result = await nix.BuildAsync(derivations, keepGoing, cancellationToken, ClosureRoots.OutLink(rootDirectory)).ConfigureAwait(false);
+        var result = await nix.BuildAsync(derivations, keepGoing, cancellationToken, ClosureRoots.OutLink(rootDirectory), onActivity).ConfigureAwait(false);
         if (result.Succeeded)
         {
             ClosureRoots.KeepFirst(rootDirectory, derivations.Count);

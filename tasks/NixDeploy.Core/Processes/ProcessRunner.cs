@@ -14,7 +14,10 @@ public sealed class ProcessRunner(ICommandLog log)
 {
     public ICommandLog Log { get; } = log;
 
-    /// <summary>Runs <paramref name="program"/>; throws <see cref="Win32Exception"/> only when it cannot start.</summary>
+    /// <summary>
+    /// Runs <paramref name="program"/>; throws <see cref="Win32Exception"/> only when it cannot start. Each line of its
+    /// stderr also goes to <paramref name="onErrorLine"/> as it arrives (the live view of a long command).
+    /// </summary>
     public async Task<ProcessResult> RunAsync(
         string program,
         IReadOnlyList<string> arguments,
@@ -22,7 +25,8 @@ public sealed class ProcessRunner(ICommandLog log)
         IReadOnlyDictionary<string, string?>? environment = null,
         string? standardInput = null,
         TimeSpan? timeout = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Action<string>? onErrorLine = null)
     {
         Log.Command(Render(program, arguments));
         var command = Cli.Wrap(program)
@@ -34,6 +38,8 @@ public sealed class ProcessRunner(ICommandLog log)
             command = command.WithEnvironmentVariables(environment);
         if (standardInput is not null)
             command = command.WithStandardInputPipe(PipeSource.FromString(standardInput));
+        if (onErrorLine is not null)
+            command = command.WithStandardErrorPipe(PipeTarget.ToDelegate(onErrorLine, Encoding.UTF8));
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout is { } limit)

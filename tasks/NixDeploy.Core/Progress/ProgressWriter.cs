@@ -14,6 +14,9 @@ public sealed class ProgressWriter(string? path)
 
     public void Step(string machine, string step) => Append(new ProgressEvent(machine, step, null, DateTimeOffset.UtcNow));
 
+    /// <summary>How far <paramref name="machine"/> got in <paramref name="step"/>, which it is already in.</summary>
+    public void Detail(string machine, string step, string detail) => Append(new ProgressEvent(machine, step, null, DateTimeOffset.UtcNow, detail));
+
     public void Finished(string machine, string status) => Append(new ProgressEvent(machine, null, status, DateTimeOffset.UtcNow));
 
     private void Append(ProgressEvent progress)

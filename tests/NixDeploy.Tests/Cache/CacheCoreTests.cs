@@ -1,5 +1,6 @@
 using NixDeploy.Cache;
 using NixDeploy.Diagnostics;
+using NixDeploy.Nix;
 using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Cache;
@@ -79,7 +80,7 @@ public sealed class CacheCoreTests
             @nix {"action":"msg","level":0,"msg":"\u001b[31;1merror:\u001b[0m unable to download 'http://c/x': HTTP error 503\n\n       response body:\n\n       <html>"}
             """;
 
-        var log = NixJsonLog.Parse(stderr);
+        var log = NixActivityLog.Parse(stderr);
 
         Assert.Equal(["/nix/store/a"], log.CopiedPaths);
         Assert.Equal("unable to download 'http://c/x': HTTP error 503", FailureText.Condense(log.MessageText));

@@ -28,7 +28,9 @@ public static partial class CacheProjects
     }
 
     /// <summary>Whether the push itself ran (and not only its up-to-date check).</summary>
-    public static bool Copied(BuildResult result) => result.DetailedLog.Contains(" copy --log-format internal-json", StringComparison.Ordinal);
+    /// <summary>Whether the build ran a push's <c>nix --log-format internal-json … copy</c> (the log's rendering of its command line).</summary>
+    public static bool Copied(BuildResult result) =>
+        result.DetailedLog.Split('\n').Any(line => line.Contains("--log-format internal-json", StringComparison.Ordinal) && line.Contains(" copy ", StringComparison.Ordinal));
 
     public static string Closure(TestProject project) => Spine.Manifests.Closures(Spine.Manifests.Read(project))["web-1"];
 

@@ -173,7 +173,7 @@ public sealed class DeployCoreTests : IDisposable
     public void A_bad_NixDeploySshControlPersist_is_ND5012_naming_the_property(string value)
     {
         var e = Assert.Throws<NixDeployException>(() => new SshOptions(null, null,
-            ControlPersistSeconds: SettingValues.Integer(value, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", "x.nixdeploy", ErrorCodes.InvalidSshOption)).Validate("x.nixdeploy"));
+            ControlPersistSeconds: SettingValues.Integer(value, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", SettingLayers.File("x.nixdeploy"), ErrorCodes.InvalidSshOption)).Validate(SettingLayers.File("x.nixdeploy")));
 
         Assert.Equal(ErrorCodes.InvalidSshOption, e.Code);
         Assert.Contains("NixDeploySshControlPersist", e.Message);
@@ -186,8 +186,8 @@ public sealed class DeployCoreTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_directory, "with space"));
         var spaced = File(Path.Combine("with space", "id"));
 
-        var split = Assert.Throws<NixDeployException>(() => new SshOptions(spaced, null).Validate("x.nixdeploy"));
-        var missing = Assert.Throws<NixDeployException>(() => new SshOptions(null, Path.Combine(_directory, "nope")).Validate("x.nixdeploy"));
+        var split = Assert.Throws<NixDeployException>(() => new SshOptions(spaced, null).Validate(SettingLayers.File("x.nixdeploy")));
+        var missing = Assert.Throws<NixDeployException>(() => new SshOptions(null, Path.Combine(_directory, "nope")).Validate(SettingLayers.File("x.nixdeploy")));
 
         Assert.Equal(ErrorCodes.InvalidSshOption, split.Code);
         Assert.Contains("NixDeploySshIdentityFile", split.Message);
@@ -207,11 +207,11 @@ public sealed class DeployCoreTests : IDisposable
     {
         var e = Assert.Throws<NixDeployException>(() => new DeploySettings(
             new SshOptions(null, null),
-            SettingValues.Integer(property == "NixDeployParallelism" ? value : null, 10, "NixDeployParallelism", "p"),
-            property == "NixDeployOnFailure" ? FailurePolicies.Parse(value, "p") : FailurePolicy.Continue,
-            SettingValues.Boolean(property == "NixDeployDryRun" ? value : null, false, "NixDeployDryRun", "p"),
-            SettingValues.Integer(property == "NixDeployConfirmTimeout" ? value : null, 30, "NixDeployConfirmTimeout", "p"),
-            SettingValues.Integer(property == "NixDeployActivationTimeout" ? value : null, 240, "NixDeployActivationTimeout", "p")).Validate("p"));
+            SettingValues.Integer(property == "NixDeployParallelism" ? value : null, 10, "NixDeployParallelism", SettingLayers.File("p")),
+            property == "NixDeployOnFailure" ? FailurePolicies.Parse(value, SettingLayers.File("p")) : FailurePolicy.Continue,
+            SettingValues.Boolean(property == "NixDeployDryRun" ? value : null, false, "NixDeployDryRun", SettingLayers.File("p")),
+            SettingValues.Integer(property == "NixDeployConfirmTimeout" ? value : null, 30, "NixDeployConfirmTimeout", SettingLayers.File("p")),
+            SettingValues.Integer(property == "NixDeployActivationTimeout" ? value : null, 240, "NixDeployActivationTimeout", SettingLayers.File("p"))).Validate(SettingLayers.File("p")));
 
         Assert.Equal(ErrorCodes.InvalidDeploySetting, e.Code);
         Assert.Contains(property, e.Message);
@@ -220,9 +220,9 @@ public sealed class DeployCoreTests : IDisposable
     [Fact]
     public void Empty_settings_mean_the_defaults()
     {
-        Assert.Equal(10, SettingValues.Integer("", 10, "NixDeployParallelism", null));
-        Assert.True(SettingValues.Boolean(" ", true, "NixDeployStrictHostKeyChecking", null));
-        Assert.Equal(FailurePolicy.Halt, FailurePolicies.Parse("Halt", null));
+        Assert.Equal(10, SettingValues.Integer("", 10, "NixDeployParallelism", SettingLayers.File(null)));
+        Assert.True(SettingValues.Boolean(" ", true, "NixDeployStrictHostKeyChecking", SettingLayers.File(null)));
+        Assert.Equal(FailurePolicy.Halt, FailurePolicies.Parse("Halt", SettingLayers.File(null)));
     }
 
     [Fact]

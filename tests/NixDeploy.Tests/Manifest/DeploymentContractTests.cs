@@ -1,3 +1,4 @@
+using NixDeploy.Diagnostics;
 using System.Text.Json.Nodes;
 using NixDeploy.Deploy;
 using NixDeploy.Manifest;
@@ -116,13 +117,13 @@ public sealed class DeploymentContractTests
             Manifests.Read(project)["policy"]!.ToJsonString());
         var policy = ManifestFile.ReadBuilt(Manifests.PathIn(project)).Policy;
         // What the Deploy task parses from the same properties.
-        var fromProject = new DeploySettingsText(null, null, null, null, "3", "Halt", null, "7", "50", null).Parse(project.ProjectFile);
+        var fromProject = new DeploySettingsText(null, null, null, null, "3", "Halt", null, "7", "50", null).Parse(project.ProjectFile, SettingLayers.File(project.ProjectFile));
         Assert.Equal(fromProject, DeploySettings.FromPolicy(policy, fromProject.Ssh, Manifests.PathIn(project)));
 
         // Unset, the document records the core's defaults, as the Deploy task would use them.
         using var defaults = await PipelineBuildTests.ThreeMachines().Project("defaultpolicy").CreateAsync();
         (await defaults.Dotnet().WithProperty("NixDeployOn", "db-1").BuildAsync()).AssertSucceeded();
-        Assert.Equal(new DeploySettings(Ssh()), DeploySettings.FromPolicy(ManifestFile.ReadBuilt(Manifests.PathIn(defaults)).Policy, Ssh(), null));
+        Assert.Equal(new DeploySettings(Ssh()), DeploySettings.FromPolicy(ManifestFile.ReadBuilt(Manifests.PathIn(defaults)).Policy, Ssh(), (string?)null));
     }
 
     [Theory]

@@ -65,9 +65,24 @@ public static class InstalledTool
     /// <summary>Runs the tool in a pseudo-terminal (script -qec), as in an interactive shell; stdout is what the terminal showed.</summary>
     public static async Task<ToolResult> RunInTerminalAsync(string directory, params string[] arguments)
     {
-        var command = string.Join(' ', new[] { await PathAsync() }.Concat(arguments).Select(word => "'" + word.Replace("'", "'\\''") + "'"));
+        var command = await ToolCommandLineAsync(arguments);
         return await RunProcessAsync("script", ["-qec", command, "/dev/null"], directory);
     }
+
+    /// <summary>
+    /// Runs the tool in a pseudo-terminal <paramref name="columns"/> wide (stty inside script), and returns what that
+    /// terminal shows at the end along with the run's result.
+    /// </summary>
+    public static async Task<(ToolResult Result, TerminalScreen Screen)> RunOnScreenAsync(string directory, int columns, params string[] arguments)
+    {
+        var command = await ToolCommandLineAsync(arguments);
+        var result = await RunProcessAsync("script", ["-qec", $"stty cols {columns} rows 60 && exec {command}", "/dev/null"], directory);
+        return (result, TerminalScreen.Render(result.StandardOutput, columns));
+    }
+
+    /// <summary>The installed tool with <paramref name="arguments"/>, quoted for the shell that script(1) starts.</summary>
+    private static async Task<string> ToolCommandLineAsync(IEnumerable<string> arguments) =>
+        string.Join(' ', new[] { await PathAsync() }.Concat(arguments).Select(word => "'" + word.Replace("'", "'\\''") + "'"));
 
     /// <summary>Runs any program with the tool's environment, plus <paramref name="overrides"/> (e.g. a private HOME).</summary>
     public static async Task<ToolResult> RunProcessAsync(string program, IReadOnlyList<string> arguments, string directory,

@@ -20,7 +20,9 @@ public sealed class ToolReportTests
     {
         using var project = await new TestFleet().Machine("web-1", NoHost, TestHosts.Port, "web")
             .Project("toolbadsetting", p => p.Property("NixDeployActivationTimeout", "abc")).CreateAsync();
-        const string error = "error ND5011: NixDeployActivationTimeout 'abc' is not a whole number.";
+        var file = project.ProjectFile;
+        var error = $"{At(file, "NixDeployActivationTimeout")}: error ND5011: NixDeployActivationTimeout 'abc' is not a whole number. "
+            + $"NixDeployActivationTimeout is set in {file}; it can be set in (a later one wins): {file}, {file}.user, the command line (-p:NixDeployActivationTimeout=...).";
 
         var task = await project.Dotnet().WithTargets("Deploy").WithEnvironment(NixEnvironment.Variables).BuildAsync();
         var status = await InstalledTool.RunAsync(project.Directory, "status");
@@ -34,6 +36,80 @@ public sealed class ToolReportTests
             Assert.Contains(error, tool.StandardError);
             Assert.DoesNotContain("   at ", tool.All);
         }
+    }
+
+    /// <summary>
+    /// A bad value from each layer (Directory.Build.props, the .user file over a good value below it, the command line
+    /// or environment) is blamed on that layer, at the property's line, after the list of every layer, from both.
+    /// </summary>
+    [Theory]
+    [InlineData("props")]
+    [InlineData("user")]
+    [InlineData("command-line")]
+    public async Task A_bad_setting_names_every_layer_and_the_one_that_set_it(string layer)
+    {
+        using var project = await new TestFleet().Machine("web-1", NoHost, TestHosts.Port, "web").Project($"toolsettinglayer-{layer}").CreateAsync();
+        var file = project.ProjectFile;
+        var props = project.PathOf("Directory.Build.props");
+        File.WriteAllText(props, $"""
+            <Project>
+              <PropertyGroup>
+                <NixDeployParallelism>4</NixDeployParallelism>
+                {(layer == "props" ? "<NixDeployOnFailure>sometimes</NixDeployOnFailure>" : "")}
+              </PropertyGroup>
+            </Project>
+            """);
+        if (layer == "user")
+            File.WriteAllText(file + ".user", "<Project>\n  <PropertyGroup>\n    <NixDeployParallelism>0</NixDeployParallelism>\n  </PropertyGroup>\n</Project>\n");
+        string Layers(string property) => $"it can be set in (a later one wins): {props}, {file}, {file}.user, the command line (-p:{property}=...).";
+        var error = layer switch
+        {
+            "props" => $"{At(props, "NixDeployOnFailure")}: error ND5011: NixDeployOnFailure 'sometimes' is not a failure policy: use 'continue' (deploy every machine) or 'halt' (start no new machine after a failure). "
+                + $"NixDeployOnFailure is set in {props}; {Layers("NixDeployOnFailure")}",
+            "user" => $"{At(file + ".user", "NixDeployParallelism")}: error ND5011: NixDeployParallelism is 0: it must be a whole number from 1 to 1000 (machines deployed at once). "
+                + $"NixDeployParallelism is set in {file}.user; {Layers("NixDeployParallelism")}",
+            _ => $"{file} : error ND5011: NixDeployConfirmTimeout 'soon' is not a whole number. "
+                + $"NixDeployConfirmTimeout is set on the command line or in the environment; {Layers("NixDeployConfirmTimeout")}",
+        };
+
+        var build = project.Dotnet().WithTargets("Deploy").WithEnvironment(NixEnvironment.Variables);
+        var task = await (layer == "command-line" ? build.WithProperty("NixDeployConfirmTimeout", "soon") : build).BuildAsync();
+        var status = await InstalledTool.RunProcessAsync(await InstalledTool.PathAsync(), ["status"], project.Directory,
+            layer == "command-line" ? new Dictionary<string, string?> { ["NixDeployConfirmTimeout"] = "soon" } : null);
+
+        task.AssertFailed();
+        Assert.Contains(error, task.StandardOutput);
+        Assert.True(status.ExitCode == 2, status.ToString());
+        Assert.Contains(error, status.StandardError);
+    }
+
+    [Fact]
+    public async Task A_bad_cache_setting_names_every_layer_and_the_one_that_set_it()
+    {
+        var keys = TestRunDirectory.CreateFolder("toolcachesetting-keys");
+        var (secretKey, _) = await CacheNix.GenerateKeyAsync(keys, "tool-cache-setting-1");
+        using var project = await CacheProjects.CreateAsync("toolcachesetting",
+            p => p.Cache("local", ("Url", "file://" + Path.Combine(keys, "cache")), ("SecretKeyFile", secretKey)),
+            new TestFleet().Machine("web-1", NoHost, TestHosts.Port, "web"));
+        var file = project.ProjectFile;
+        var props = project.PathOf("Directory.Build.props");
+        File.WriteAllText(props, "<Project>\n  <PropertyGroup>\n    <NixDeployCacheRetryCount>50</NixDeployCacheRetryCount>\n  </PropertyGroup>\n</Project>\n");
+
+        var push = await project.Dotnet().WithTargets("PushCache").WithEnvironment(NixEnvironment.Variables).BuildAsync();
+
+        push.AssertFailed();
+        Assert.Contains($"{At(props, "NixDeployCacheRetryCount")}: error ND4006: NixDeployCacheRetryCount is 50: it must be a whole number from 0 to 20 (retries after a transient failure). "
+            + $"NixDeployCacheRetryCount is set in {props}; it can be set in (a later one wins): {props}, {file}, {file}.user, the command line (-p:NixDeployCacheRetryCount=...).",
+            push.StandardOutput);
+        TestRunDirectory.Remove(keys);
+    }
+
+    /// <summary>"FILE(LINE,COLUMN)" of the last element named <paramref name="property"/> in <paramref name="file"/>, as MSBuild points at elements.</summary>
+    private static string At(string file, string property)
+    {
+        var lines = File.ReadAllLines(file);
+        var line = Array.FindLastIndex(lines, text => text.Contains($"<{property}>"));
+        return $"{file}({line + 1},{lines[line].IndexOf($"<{property}>", StringComparison.Ordinal) + 1})";
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public static class PlanCommand
             var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
             var selection = parse.GetValue(on);
             var properties = selection is { Length: > 0 } ? new Dictionary<string, string> { ["NixDeployOn"] = selection } : new Dictionary<string, string>();
-            var outcome = await console.ProgressView().ShowAsync($"dotnet nixdeploy plan ({Path.GetFileName(fleet.Path)}): building",
+            var outcome = await console.ProgressView().ShowAsync($"dotnet nixdeploy plan ({Path.GetFileName(fleet.Path)})",
                 show => new TargetRun(fleet, "Build", properties).RunAsync(show, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
             if (!outcome.Succeeded)
@@ -80,9 +80,9 @@ public static class PlanCommand
             }
             console.Out.WriteLine(row.Action switch
             {
-                "unchanged" => $"{row.Machine}: unchanged ({row.DesiredClosure})",
-                "install" => $"{row.Machine}: install {row.DesiredClosure} (no live system)",
-                _ => $"{row.Machine}: {row.LiveClosure} -> {row.DesiredClosure}",
+                "unchanged" => $"{row.Machine}: unchanged ({console.StorePathText(row.DesiredClosure)})",
+                "install" => $"{row.Machine}: install {console.StorePathText(row.DesiredClosure)} (no live system)",
+                _ => $"{row.Machine}: {console.StorePathText(row.LiveClosure!)} -> {console.StorePathText(row.DesiredClosure)}",
             });
             if (row.Action == "change")
             {

@@ -42,7 +42,7 @@ public static class RollbackCommand
             foreach (var row in rows)
             {
                 if (row.RolledBack)
-                    console.Line($"{row.Machine}: {(row.Generation is { } generation ? $"generation {generation}" : "the previous system")} is live ({row.LiveClosure})");
+                    console.Line($"{row.Machine}: {(row.Generation is { } generation ? $"generation {generation}" : "the previous system")} is live ({console.StorePathText(row.LiveClosure ?? "none")})");
                 else
                     console.WriteDiagnostic(new Diagnostic(row.ErrorCode!, row.Error!));
             }

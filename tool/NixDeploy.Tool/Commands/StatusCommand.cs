@@ -106,13 +106,15 @@ public static class StatusCommand
             console.WriteDiagnostic(new Diagnostics.Diagnostic(row.ErrorCode!, row.Error!));
         if (console.Interactive)
         {
-            var table = new Table().Border(TableBorder.Rounded)
-                .AddColumn("machine").AddColumn("address").AddColumn("reachable").AddColumn("live closure").AddColumn("generation")
-                .AddColumn("desired").AddColumn("last deploy").AddColumn("watchdog");
+            // Short store paths, and only the live system gives way (cut with "…") when the terminal is narrow: no cell wraps.
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var header in new[] { "machine", "address", "live system", "gen", "desired", "last deploy", "watchdog" })
+                table.AddColumn(header == "live system" ? new TableColumn(header) : new TableColumn(header).NoWrap());
             foreach (var row in rows)
-                table.AddRow(Markup.Escape(row.Machine), Markup.Escape(row.Address), row.Reachable ? "[green]yes[/]" : "[red]no[/]",
-                    Markup.Escape(row.LiveClosure ?? "none"), row.Generation?.ToString() ?? "-",
-                    row.AtDesiredClosure ? "[green]yes[/]" : "[yellow]no[/]", Markup.Escape(row.LastDeployStatus ?? "-"), Markup.Escape(row.Watchdog ?? "-"));
+                table.AddRow(new Markup(Markup.Escape(row.Machine)), new Markup(Markup.Escape(row.Address)),
+                    new Markup(!row.Reachable ? "[red]unreachable[/]" : Markup.Escape(row.LiveClosure is null ? "none" : console.StorePathText(row.LiveClosure))).Overflow(Overflow.Ellipsis),
+                    new Markup(row.Generation?.ToString() ?? "-"), new Markup(row.AtDesiredClosure ? "[green]yes[/]" : "[yellow]no[/]"), new Markup(Markup.Escape(row.LastDeployStatus ?? "-")),
+                    new Markup(Markup.Escape(row.Watchdog ?? "-")));
             console.Ansi.Write(table);
             return;
         }

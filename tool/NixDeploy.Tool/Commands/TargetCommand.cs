@@ -5,6 +5,7 @@ using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Live;
 using NixDeploy.Manifest;
+using NixDeploy.Nix;
 using NixDeploy.Progress;
 using NixDeploy.Tool.Cli;
 using NixDeploy.Tool.Fleet;
@@ -68,7 +69,7 @@ public static class TargetCommand
             var deploy = settings.Deploy with
             {
                 DryRun = settings.Deploy.DryRun || (deploys && parse.GetValue(dryRun)),
-                Mode = parse.GetValue(mode) is { } given ? DeployModes.Parse(given, fleet.Path) : settings.Deploy.Mode,
+                Mode = parse.GetValue(mode) is { } given ? DeployModes.Parse(given, SettingLayers.File(fleet.Path)) : settings.Deploy.Mode,
             };
 
             var machines = new List<string>();
@@ -113,9 +114,9 @@ public static class TargetCommand
 
     private static void Summarize(ToolConsole console, Manifest.DeploymentManifest manifest, string path)
     {
-        console.Line($"{path}: {manifest.Closures.Count} closure(s){(manifest.Changed ? ", changed since the previous deployment" : "")}");
+        console.Line($"{console.FileText(path)}: {manifest.Closures.Count} closure(s){(manifest.Changed ? ", changed since the previous deployment" : "")}");
         foreach (var (machine, closure) in manifest.Closures)
-            console.Line($"  {machine}: {closure} ({manifest.Changes.GetValueOrDefault(machine).ToString().ToLowerInvariant()})");
+            console.Line($"  {machine}: {console.StorePathText(closure)} ({manifest.Changes.GetValueOrDefault(machine).ToString().ToLowerInvariant()})");
     }
 
     /// <summary>Each cache's outcome from this run's push-report.json; none when MSBuild skipped the push as up to date.</summary>
@@ -128,7 +129,7 @@ public static class TargetCommand
         {
             console.Line($"cache {cache}: {cache.Summary}");
             foreach (var path in cache.WouldUpload)
-                console.Line($"cache {cache} would upload {path.Path} ({CachePushResult.Bytes(path.NarSize)})");
+                console.Line($"cache {cache} would upload {path.Path} ({ByteCount.Text(path.NarSize)})");
         }
     }
 
@@ -158,7 +159,7 @@ public static class TargetCommand
         if (waiting.Count > 0)
             console.Line($"Nothing was activated (mode boot): reboot {string.Join(", ", waiting)} to run the new system.");
         var counts = string.Join(", ", statuses.GroupBy(status => status).Select(group => $"{group.Count()} {group.Key.ToReportName()}"));
-        console.Line($"{(report.DryRun ? "Dry run" : "Deploy")}: {report.Machines.Count} machine(s): {counts} in {report.DurationSeconds:0.0} s (report: {reportFile})");
+        console.Line($"{(report.DryRun ? "Dry run" : "Deploy")}: {report.Machines.Count} machine(s): {counts} in {RunClock.Seconds(console.Clock.Elapsed)} (report: {console.FileText(reportFile)})");
         return exitCode;
     }
 

@@ -1,4 +1,5 @@
 using NixDeploy.Deploy;
+using NixDeploy.Diagnostics;
 
 namespace NixDeploy.Tool.Fleet;
 
@@ -8,16 +9,20 @@ namespace NixDeploy.Tool.Fleet;
 /// </summary>
 public sealed record FleetSettings(string ManifestFile, string ReportFile, string DryRunReportFile, string PushReportFile, DeploySettings Deploy)
 {
+    /// <summary>The SDK's list of the files that can set a setting (as the Deploy task gets it), for a bad value's error.</summary>
+    private const string LayerItem = "_NixDeploySettingLayer";
+
     private static readonly string[] Files = ["NixDeployManifestFile", "NixDeployReportFile", "NixDeployDryRunReportFile", "NixDeployPushReportFile"];
 
     public static async Task<FleetSettings> ReadAsync(FleetProject project, CancellationToken cancellationToken)
     {
-        var properties = await ProjectProperties.ReadAsync(project, [.. Files, .. DeploySettingsText.PropertyNames], cancellationToken);
+        var properties = await ProjectProperties.ReadAsync(project, [.. Files, .. DeploySettingsText.PropertyNames], cancellationToken, [LayerItem]);
         return new FleetSettings(
             properties.RequiredPath("NixDeployManifestFile"),
             properties.RequiredPath("NixDeployReportFile"),
             properties.RequiredPath("NixDeployDryRunReportFile"),
             properties.RequiredPath("NixDeployPushReportFile"),
-            DeploySettingsText.FromProperties(properties.Values).Parse(project.Path));
+            DeploySettingsText.FromProperties(properties.Values).Parse(project.Path, SettingLayers.Of(project.Path,
+                properties.Items(LayerItem).Select(layer => new SettingLayer(layer["Identity"], layer["Before"], layer["After"])).ToList())));
     }
 }

@@ -2,20 +2,27 @@ using NixDeploy.Progress;
 
 namespace NixDeploy.Tool.Output;
 
-/// <summary>What the live view knows about one machine: its current step or final status, and since when.</summary>
-public sealed class MachineRow(string name, DateTimeOffset firstSeen)
+/// <summary>
+/// What the live view knows about one machine: its current step or final status, and its own start (its first step:
+/// the fleet's evaluation, which reports every machine at once, is not the machine's work).
+/// </summary>
+public sealed class MachineRow(string name)
 {
     public string Name { get; } = name;
 
     public string? Step { get; private set; }
 
+    /// <summary>How far the current step got (builds, paths and bytes copied, a health check's attempt), when told.</summary>
+    public string? Detail { get; private set; }
+
     public string? Status { get; private set; }
 
-    public DateTimeOffset FirstSeen { get; } = firstSeen;
+    public DateTimeOffset? StartedAt { get; private set; }
 
     public DateTimeOffset? FinishedAt { get; private set; }
 
-    public TimeSpan Elapsed(DateTimeOffset now) => (FinishedAt ?? now) - FirstSeen;
+    /// <summary>Time since the machine's first step, up to its result; null before it started any.</summary>
+    public TimeSpan? Elapsed(DateTimeOffset now) => StartedAt is { } started ? (FinishedAt ?? now) - started : null;
 
     public void Apply(ProgressEvent progress)
     {
@@ -26,7 +33,9 @@ public sealed class MachineRow(string name, DateTimeOffset firstSeen)
         }
         else
         {
+            StartedAt ??= progress.At;
             Step = progress.Step;
+            Detail = progress.Detail;
             Status = null;
             FinishedAt = null;
         }

@@ -24,7 +24,7 @@ public sealed class ProgressBoard
             var row = _rows.Find(r => r.Name == progress.Machine);
             if (row is null)
             {
-                row = new MachineRow(progress.Machine, progress.At);
+                row = new MachineRow(progress.Machine);
                 _rows.Add(row);
             }
             row.Apply(progress);
