@@ -51,6 +51,24 @@ public sealed class ControlPlaneCacheTests
     }
 
     [Fact]
+    public async Task PushCache_fills_the_control_planes_cache_as_one_more_NixDeployCache()
+    {
+        await using var cache = await ControlPlaneCacheServer.StartAsync("cp-cache-push");
+        using var project = await CacheProjects.CreateAsync("cpcachepush", p => p
+            .Cache("control-plane", ("Url", cache.Url), ("SecretKeyFile", cache.SecretKeyFile), ("NetrcFile", cache.Netrc("ci")), ("Required", "true")));
+
+        var push = await CacheProjects.Push(project).BuildAsync();
+
+        push.AssertSucceeded();
+        var closure = CacheProjects.Closure(project);
+        Assert.True(CacheProjects.Counts(push, "control-plane").Uploaded > 0, push.ToString());
+        Assert.DoesNotContain(cache.Tokens["ci"], push.StandardOutput + push.StandardError);
+        var substituted = await cache.SubstituteAsync(closure, "read", Path.Combine(cache.Folder, "substituted"), cache.PublicKey);
+        Assert.True(substituted.ExitCode == 0, substituted.StandardError);
+        Assert.Equal(0, (await CacheNix.RunAsync("path-info", "--store", Path.Combine(cache.Folder, "substituted"), closure)).ExitCode);
+    }
+
+    [Fact]
     public async Task The_cache_answers_401_with_a_Basic_challenge_403_below_its_role_and_serves_ranges()
     {
         await using var cache = await ControlPlaneCacheServer.StartAsync("cp-cache-auth");
