@@ -8,26 +8,18 @@ namespace NixDeploy.Tests.Server;
 /// A control plane whose binary cache tests fill and read with real nix: tokens of each role, netrc files that give
 /// nix those tokens, and CI's signing key (the server never holds one).
 /// </summary>
-public sealed class ControlPlaneCacheServer : IAsyncDisposable
+public sealed class ControlPlaneCacheServer(ControlPlaneProcess server, string folder, IReadOnlyDictionary<string, string> tokens, string secretKeyFile, string publicKey)
+    : IAsyncDisposable
 {
-    private ControlPlaneCacheServer(ControlPlaneProcess server, string folder, IReadOnlyDictionary<string, string> tokens, string secretKey, string publicKey)
-    {
-        Server = server;
-        Folder = folder;
-        Tokens = tokens;
-        SecretKeyFile = secretKey;
-        PublicKey = publicKey;
-    }
+    public ControlPlaneProcess Server { get; } = server;
 
-    public ControlPlaneProcess Server { get; }
+    public string Folder { get; } = folder;
 
-    public string Folder { get; }
+    public IReadOnlyDictionary<string, string> Tokens { get; } = tokens;
 
-    public IReadOnlyDictionary<string, string> Tokens { get; }
+    public string SecretKeyFile { get; } = secretKeyFile;
 
-    public string SecretKeyFile { get; }
-
-    public string PublicKey { get; }
+    public string PublicKey { get; } = publicKey;
 
     public string Url => Server.Address.ToString().TrimEnd('/') + "/cache";
 

@@ -234,6 +234,24 @@ public sealed class ControlPlaneCacheTests
         Assert.True(substituted.ExitCode == 0, substituted.StandardError);
     }
 
+    [Fact]
+    public async Task Garbage_collection_runs_on_the_configured_schedule()
+    {
+        // Every 1.8 s, keeping nothing older than an hour and no deployment's closure.
+        await using var cache = await ControlPlaneCacheServer.StartAsync("cp-cache-gc-schedule",
+            new JsonObject { ["keepDeployments"] = 0, ["keepHours"] = 1, ["collectEveryHours"] = 0.0005 });
+        var (stale, _) = await ControlPlaneCacheServer.BuildClosureAsync("cp-gc-stale");
+        Assert.Equal(0, (await cache.PushAsync(stale, "ci")).ExitCode);
+        var narInfo = cache.NarInfoFile(stale);
+        var nar = cache.NarFile(stale);
+        File.SetLastWriteTimeUtc(narInfo, DateTime.UtcNow - TimeSpan.FromHours(2));
+        File.SetLastWriteTimeUtc(nar, DateTime.UtcNow - TimeSpan.FromHours(2));
+
+        await Deploy.TestHosts.WaitUntilAsync(() => Task.FromResult(!File.Exists(narInfo) && !File.Exists(nar)), TimeSpan.FromSeconds(60), "the scheduled collection to remove the stale path");
+
+        Assert.Contains("Cache collected", cache.Server.Output);
+    }
+
     private static string ForgedNarHash(string narInfo) => string.Join('\n', narInfo.Split('\n').Select(line =>
         line.StartsWith("NarHash: sha256:", StringComparison.Ordinal) ? "NarHash: sha256:" + new string(line["NarHash: sha256:".Length..].Reverse().ToArray()) : line));
 
