@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -14,8 +15,9 @@ using NixDeploy.Server.Store;
 namespace NixDeploy.Server.Auth;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer ndt_...</c> against the store. A missing, unknown or revoked token is
-/// answered 401 with <c>WWW-Authenticate: Bearer</c>, a token without the role 403, both as problem+json. The
+/// Authenticates <c>Authorization: Bearer ndt_...</c> (or HTTP Basic with the token as the password, for the binary
+/// cache) against the store. A missing, unknown or revoked token is
+/// answered 401 with <c>WWW-Authenticate: Bearer</c> (<c>Basic</c> under /cache), a token without the role 403, both as problem+json. The
 /// header's value is never logged.
 /// </summary>
 public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenService tokens)
@@ -24,12 +26,18 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
     public const string SchemeName = "Bearer";
     public const string RoleClaim = "nixdeploy-role";
 
+    // Nix sends a netrc file's login as HTTP Basic: the binary cache takes the token as the password.
+    private const string BasicChallenge = "Basic realm=\"nixdeploy cache\"";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim()
+            : header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) ? BasicPassword(header["Basic ".Length..].Trim())
+            : null;
+        if (secret is null)
             return Task.FromResult(AuthenticateResult.NoResult());
-        if (tokens.Authenticate(header["Bearer ".Length..].Trim()) is not { } token)
+        if (tokens.Authenticate(secret) is not { } token)
             return Task.FromResult(AuthenticateResult.Fail("unknown or revoked token"));
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, token.Id), new Claim(ClaimTypes.Name, token.Name), new Claim(RoleClaim, ((int)token.Role).ToString(CultureInfo.InvariantCulture))],
@@ -39,14 +47,31 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers[HeaderNames.WWWAuthenticate] = SchemeName;
+        var cache = Request.Path.StartsWithSegments(ControlPlaneRoutes.Cache);
+        Response.Headers[HeaderNames.WWWAuthenticate] = cache ? BasicChallenge : SchemeName;
         return Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthenticated,
-            "A bearer token is required: send 'Authorization: Bearer TOKEN' with a token that is not revoked (an admin creates them; the first with 'dotnet nixdeploy serve token create').");
+            (cache ? "The binary cache needs a token as the HTTP Basic password (Nix's netrc-file: 'machine HOST login nixdeploy password TOKEN')" : "A bearer token is required: send 'Authorization: Bearer TOKEN'")
+            + " with a token that is not revoked (an admin creates them; the first with 'dotnet nixdeploy serve token create').");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, ErrorCodes.Forbidden,
             $"This token's role may not do this: {Context.Request.Method} {Context.Request.Path} needs the role '{RolePolicies.Needed(Context)}' or a higher one.");
+
+    /// <summary>The password of an HTTP Basic header's <c>user:password</c>, or null when it is not one.</summary>
+    private static string? BasicPassword(string encoded)
+    {
+        try
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = pair.IndexOf(':');
+            return colon >= 0 ? pair[(colon + 1)..] : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The role of an authenticated request.</summary>
     public static TokenRole? RoleOf(ClaimsPrincipal user) =>

@@ -13,6 +13,7 @@ using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Server.Api;
 using NixDeploy.Server.Auth;
+using NixDeploy.Server.Cache;
 using NixDeploy.Server.Http;
 using NixDeploy.Server.Rollouts;
 using NixDeploy.Server.Store;
@@ -70,6 +71,10 @@ public static class ControlPlaneHost
             .AddSingleton<RolloutRecovery>()
             .AddSingleton<MachineRollbacks>()
             .AddSingleton<TokenService>()
+            .AddSingleton(config.Cache ?? new CacheSettings())
+            .AddSingleton<BinaryCacheFolder>()
+            .AddSingleton<CacheCollector>()
+            .AddHostedService<CacheCollectionSchedule>()
             .AddHostedService<RolloutRunner>();
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         builder.Services.AddAuthorization(RolePolicies.Add);
@@ -91,6 +96,7 @@ public static class ControlPlaneHost
         DeploymentEndpoints.Map(app);
         MachineEndpoints.Map(app);
         TokenEndpoints.Map(app);
+        CacheEndpoints.Map(app);
         return app;
     }
 }

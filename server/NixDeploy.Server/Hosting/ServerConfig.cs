@@ -1,14 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NixDeploy.Diagnostics;
+using NixDeploy.Server.Cache;
 
 namespace NixDeploy.Server.Hosting;
 
 /// <summary>
 /// The server's config file (<c>--config FILE</c>, JSON): the SSH key and known_hosts it deploys with, the TLS
-/// certificate it serves, and whether plain HTTP may listen beyond loopback. Relative paths are relative to the file.
+/// certificate it serves, whether plain HTTP may listen beyond loopback, and the binary cache's limits. Relative paths are relative to the file.
 /// </summary>
-public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, bool AllowPlainHttp = false)
+public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, bool AllowPlainHttp = false, CacheSettings? Cache = null)
 {
     public static ServerConfig Read(string? file)
     {
@@ -26,6 +27,8 @@ public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, 
         }
         if (config is null)
             throw Invalid(path, "it is empty");
+        if (config.Cache?.Problem() is { } problem)
+            throw Invalid(path, problem);
         var folder = Path.GetDirectoryName(path)!;
         string? Resolve(string? value) => string.IsNullOrEmpty(value) ? null : Path.GetFullPath(value, folder);
         return config with
@@ -36,7 +39,7 @@ public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, 
     }
 
     private static NixDeployException Invalid(string path, string why) => new(ErrorCodes.ServerConfigInvalid,
-        $"The server's config file cannot be used ({why}). It is JSON: {{\"ssh\": {{\"identityFile\": ..., \"knownHostsFile\": ...}}, \"tls\": {{\"certificateFile\": ..., \"keyFile\": ...}}, \"allowPlainHttp\": false}}.", path);
+        $"The server's config file cannot be used ({why}). It is JSON: {{\"ssh\": {{\"identityFile\": ..., \"knownHostsFile\": ...}}, \"tls\": {{\"certificateFile\": ..., \"keyFile\": ...}}, \"allowPlainHttp\": false, \"cache\": {{\"maxUploadBytes\": ..., \"keepDeployments\": 10, \"keepHours\": 24, \"collectEveryHours\": 6}}}}.", path);
 }
 
 /// <summary>The deployer's private key and the hosts' keys, as <c>NixDeploySshIdentityFile</c>/<c>NixDeploySshKnownHostsFile</c> give them to a build.</summary>

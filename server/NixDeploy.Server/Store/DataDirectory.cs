@@ -2,7 +2,7 @@ namespace NixDeploy.Server.Store;
 
 /// <summary>
 /// The server's folder (<c>--data DIR</c>): the database, and each deployment's document and run files under
-/// <c>deployments/ID/</c>.
+/// <c>deployments/ID/</c>; the binary cache keeps its files under <c>cache/</c>.
 /// </summary>
 public sealed class DataDirectory(string root)
 {

@@ -14,6 +14,9 @@ public static class ControlPlaneRoutes
     public const string Deployments = Api + "/deployments";
     public const string Machines = Api + "/machines";
     public const string Tokens = Api + "/tokens";
+    public const string CacheCollect = Api + "/cache/gc";
+    // The binary cache (nix-cache-info, HASH.narinfo, nar/*), read and written with HTTP Basic whose password is a token.
+    public const string Cache = "/cache";
     public const string Health = "/health";
     public const string Metrics = "/metrics";
     public const string OpenApi = "/openapi/v1.json";
@@ -123,6 +126,9 @@ public sealed record TokenInfo(string Id, TokenRole Role, string Name, DateTimeO
 
 /// <summary><c>GET /health</c>: <c>{"status":"healthy","database":"ok",...}</c>, 503 with "unhealthy" when the database is not.</summary>
 public sealed record HealthReport(string Status, string Database, int SchemaVersion);
+
+/// <summary><c>POST /cache/gc</c>: what garbage collection kept and removed.</summary>
+public sealed record CacheCollection(int KeptNarInfos, int RemovedNarInfos, int RemovedNars, long RemovedBytes);
 
 /// <summary>The problem details body of every error (RFC 9457) with the ND code.</summary>
 public sealed record ControlPlaneProblem(string? Type, string? Title, int Status, string? Detail, string? Code);

@@ -18,5 +18,6 @@ namespace NixDeploy.ControlPlane;
 [JsonSerializable(typeof(TokenCreated))]
 [JsonSerializable(typeof(IReadOnlyList<TokenInfo>))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(CacheCollection))]
 [JsonSerializable(typeof(ControlPlaneProblem))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext;

@@ -137,6 +137,11 @@ public static class ErrorCodes
     public const string ReportNotReady = "ND8017";
     // The server stopped during a machine's rollout and could not take it up again (unreachable, or still locked).
     public const string RolloutInterrupted = "ND8020";
+    // The control plane's binary cache (/cache): a refused upload.
+    public const string CacheFileNameInvalid = "ND8080";
+    public const string CacheNarInfoInvalid = "ND8081";
+    public const string CacheNarHashConflict = "ND8082";
+    public const string CacheUploadTooLarge = "ND8083";
 
     // ND804x: clients of the control plane (PublishDeployment, Deploy with NixDeployControlPlane, the tool's --server).
     public const string InvalidControlPlaneUrl = "ND8040";

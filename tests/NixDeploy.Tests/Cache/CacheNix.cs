@@ -39,6 +39,9 @@ public static class CacheNix
 
     public static Task<string> NixAsync(string? input, params string[] arguments) => NixAsync(input, null, arguments);
 
+    /// <summary>Runs nix to its end, for a test that asserts its exit code and message.</summary>
+    public static Task<BufferedCommandResult> RunAsync(params string[] arguments) => Command(null, null, arguments).ExecuteBufferedAsync();
+
     private static async Task<string> NixAsync(string? input, IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
     {
         var result = await Command(input, environment, arguments).ExecuteBufferedAsync();
