@@ -66,7 +66,7 @@ public static class DeploymentEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static int PageSize(string? limit)
+    public static int PageSize(string? limit)
     {
         if (limit is null)
             return DefaultPageSize;

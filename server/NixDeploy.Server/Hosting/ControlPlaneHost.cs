@@ -13,6 +13,7 @@ using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Server.Api;
 using NixDeploy.Server.Auth;
+using NixDeploy.Server.Builds;
 using NixDeploy.Server.Http;
 using NixDeploy.Server.Rollouts;
 using NixDeploy.Server.Store;
@@ -38,6 +39,7 @@ public static class ControlPlaneHost
         var certificate = ListenAddresses.Certificate(config, options.ConfigFile);
         var data = new DataDirectory(options.DataDirectory);
         var store = SqliteControlPlaneStore.Open(data.Root);
+        store.InterruptRunningBuilds(DateTimeOffset.UtcNow);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data.Root });
         builder.WebHost.UseUrls([.. urls]);
@@ -70,7 +72,13 @@ public static class ControlPlaneHost
             .AddSingleton<RolloutRecovery>()
             .AddSingleton<MachineRollbacks>()
             .AddSingleton<TokenService>()
-            .AddHostedService<RolloutRunner>();
+            .AddHostedService<RolloutRunner>()
+            .AddSingleton<IBuildStore>(store)
+            .AddSingleton<BuildFolders>()
+            .AddSingleton(services => new BuildRunner(config.Build, store, services.GetRequiredService<BuildFolders>(),
+                services.GetRequiredService<DeploymentIntake>(), TimeProvider.System, services.GetRequiredService<ILogger<BuildRunner>>()))
+            .AddHostedService(services => services.GetRequiredService<BuildRunner>())
+            .AddSingleton<BuildLogReader>();
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         builder.Services.AddAuthorization(RolePolicies.Add);
         builder.Services.AddOpenApi();
@@ -86,6 +94,7 @@ public static class ControlPlaneHost
         DeploymentEndpoints.Map(app);
         MachineEndpoints.Map(app);
         TokenEndpoints.Map(app);
+        BuildEndpoints.Map(app);
         return app;
     }
 }

@@ -1,14 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NixDeploy.Diagnostics;
+using NixDeploy.Server.Builds;
 
 namespace NixDeploy.Server.Hosting;
 
 /// <summary>
 /// The server's config file (<c>--config FILE</c>, JSON): the SSH key and known_hosts it deploys with, the TLS
-/// certificate it serves, and whether plain HTTP may listen beyond loopback. Relative paths are relative to the file.
+/// certificate it serves, whether plain HTTP may listen beyond loopback, and the fleet repository it builds. Relative
+/// paths are relative to the file.
 /// </summary>
-public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, bool AllowPlainHttp = false)
+public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, bool AllowPlainHttp = false, BuildConfig? Build = null)
 {
     public static ServerConfig Read(string? file)
     {
@@ -32,11 +34,19 @@ public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, 
         {
             Ssh = config.Ssh is { } ssh ? new SshConfig(Resolve(ssh.IdentityFile), Resolve(ssh.KnownHostsFile)) : null,
             Tls = config.Tls is { } tls ? new TlsConfig(Resolve(tls.CertificateFile) ?? throw Invalid(path, "tls has no certificateFile"), Resolve(tls.KeyFile)) : null,
+            Build = config.Build is { } build ? Checked(build, path) with { Repository = build.IsUrl ? build.Repository : Resolve(build.Repository)! } : null,
         };
     }
 
+    private static BuildConfig Checked(BuildConfig build, string path) =>
+        string.IsNullOrWhiteSpace(build.Repository) || string.IsNullOrWhiteSpace(build.Ref) || string.IsNullOrWhiteSpace(build.Project)
+            ? throw Invalid(path, "build needs repository, ref and project")
+            : Path.IsPathRooted(build.Project) || build.Project.Split('/', '\\').Contains("..")
+                ? throw Invalid(path, $"build.project '{build.Project}' must be a path inside the repository")
+                : build;
+
     private static NixDeployException Invalid(string path, string why) => new(ErrorCodes.ServerConfigInvalid,
-        $"The server's config file cannot be used ({why}). It is JSON: {{\"ssh\": {{\"identityFile\": ..., \"knownHostsFile\": ...}}, \"tls\": {{\"certificateFile\": ..., \"keyFile\": ...}}, \"allowPlainHttp\": false}}.", path);
+        $"The server's config file cannot be used ({why}). It is JSON: {{\"ssh\": {{\"identityFile\": ..., \"knownHostsFile\": ...}}, \"tls\": {{\"certificateFile\": ..., \"keyFile\": ...}}, \"allowPlainHttp\": false, \"build\": {{\"repository\": ..., \"ref\": \"main\", \"project\": \"fleet.nixdeploy\", \"autoDeploy\": false}}}}.", path);
 }
 
 /// <summary>The deployer's private key and the hosts' keys, as <c>NixDeploySshIdentityFile</c>/<c>NixDeploySshKnownHostsFile</c> give them to a build.</summary>

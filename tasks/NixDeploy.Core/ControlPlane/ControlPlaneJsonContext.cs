@@ -19,4 +19,7 @@ namespace NixDeploy.ControlPlane;
 [JsonSerializable(typeof(IReadOnlyList<TokenInfo>))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(ControlPlaneProblem))]
+[JsonSerializable(typeof(BuildTriggered))]
+[JsonSerializable(typeof(BuildRecord))]
+[JsonSerializable(typeof(BuildPage))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext;

@@ -137,6 +137,11 @@ public static class ErrorCodes
     public const string ReportNotReady = "ND8017";
     // The server stopped during a machine's rollout and could not take it up again (unreachable, or still locked).
     public const string RolloutInterrupted = "ND8020";
+    // ND8100-ND8129: builds on the control plane.
+    public const string BuildsNotConfigured = "ND8100";
+    public const string BuildFetchFailed = "ND8101";
+    public const string BuildFailed = "ND8102";
+    public const string BuildInterrupted = "ND8103";
 
     // ND90xx: the SDK's own faults, reported without a stack trace but with the type for a bug report.
     public const string InternalError = "ND9001";
