@@ -111,7 +111,11 @@ public sealed partial class BuildRunner(
         store.RecordBuildCommit(id, commit);
 
         var project = Path.Combine(work, build.Project);
-        var exitCode = await RunAsync(log, "dotnet", ["build", project, "-nologo", "-nodeReuse:false"], work, cancellationToken);
+        // As CI: the closures, then the push to the caches the fleet declares (none: nothing to push).
+        string[] arguments = ["build", project, "-t:Build;PushCache", "-nologo", "-nodeReuse:false"];
+        if (build.SigningKeyFile is { } key)
+            arguments = [.. arguments, $"-p:{BuildConfig.SigningKeyProperty}={key}"];
+        var exitCode = await RunAsync(log, "dotnet", arguments, work, cancellationToken);
         if (exitCode != 0)
         {
             var code = FirstCode(log.Text) ?? ErrorCodes.BuildFailed;

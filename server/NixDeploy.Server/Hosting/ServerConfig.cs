@@ -34,7 +34,9 @@ public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, 
         {
             Ssh = config.Ssh is { } ssh ? new SshConfig(Resolve(ssh.IdentityFile), Resolve(ssh.KnownHostsFile)) : null,
             Tls = config.Tls is { } tls ? new TlsConfig(Resolve(tls.CertificateFile) ?? throw Invalid(path, "tls has no certificateFile"), Resolve(tls.KeyFile)) : null,
-            Build = config.Build is { } build ? Checked(build, path) with { Repository = build.IsUrl ? build.Repository : Resolve(build.Repository)! } : null,
+            Build = config.Build is { } build
+                ? Checked(build, path) with { Repository = build.IsUrl ? build.Repository : Resolve(build.Repository)!, SigningKeyFile = Resolve(build.SigningKeyFile) }
+                : null,
         };
     }
 
@@ -46,7 +48,7 @@ public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, 
                 : build;
 
     private static NixDeployException Invalid(string path, string why) => new(ErrorCodes.ServerConfigInvalid,
-        $"The server's config file cannot be used ({why}). It is JSON: {{\"ssh\": {{\"identityFile\": ..., \"knownHostsFile\": ...}}, \"tls\": {{\"certificateFile\": ..., \"keyFile\": ...}}, \"allowPlainHttp\": false, \"build\": {{\"repository\": ..., \"ref\": \"main\", \"project\": \"fleet.nixdeploy\", \"autoDeploy\": false}}}}.", path);
+        $"The server's config file cannot be used ({why}). It is JSON: {{\"ssh\": {{\"identityFile\": ..., \"knownHostsFile\": ...}}, \"tls\": {{\"certificateFile\": ..., \"keyFile\": ...}}, \"allowPlainHttp\": false, \"build\": {{\"repository\": ..., \"ref\": \"main\", \"project\": \"fleet.nixdeploy\", \"autoDeploy\": false, \"signingKeyFile\": ...}}}}.", path);
 }
 
 /// <summary>The deployer's private key and the hosts' keys, as <c>NixDeploySshIdentityFile</c>/<c>NixDeploySshKnownHostsFile</c> give them to a build.</summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using CliWrap;
 using CliWrap.Buffered;
+using NixDeploy.Tests.Cache;
 using NixDeploy.Tests.Deploy;
 using NixDeploy.Tests.Fleets;
 using NixDeploy.Tests.Infrastructure;
@@ -112,6 +113,29 @@ public sealed class ControlPlaneBuildTests(ControlPlaneBuildHosts hosts) : IClas
     }
 
     [Fact]
+    public async Task A_build_pushes_to_the_fleets_cache_signed_with_the_key_file_the_servers_config_names_and_never_shows_the_key()
+    {
+        var keys = TestRunDirectory.CreateFolder("cp-build-cache-keys");
+        var (secretKey, publicKey) = await CacheNix.GenerateKeyAsync(keys, "cp-build-1");
+        var url = "file://" + Path.Combine(keys, "cache");
+        // The fleet names the key as CI gives it, by property: the repository holds no key.
+        using var fleet = await new TestFleet().Machine("web-1", "127.0.0.181")
+            .Project("cp-build-cache", p => p.Cache("local", ("Url", url), ("SecretKeyFile", "$(NixDeployCacheSigningKeyFile)"))).CreateAsync();
+        var (data, config) = Setup("cp-build-cache", fleet, autoDeploy: false, signingKeyFile: secretKey);
+        var ci = await ControlPlaneProcess.CreateTokenAsync(data, "ci");
+        await using var server = await ControlPlaneProcess.StartAsync(data, config);
+
+        var id = (await server.PostAsync("/api/v1/builds", ci)).Json["id"]!.GetValue<string>();
+        var build = await WaitForBuildAsync(server, id, ci);
+
+        Assert.True(build["status"]!.GetValue<string>() == "success", (await server.GetAsync($"/api/v1/builds/{id}/logs", ci)).Body);
+        Assert.True(await CacheNix.SignedByAsync(url, build["closures"]!["web-1"]!.GetValue<string>(), publicKey));
+        var secret = File.ReadAllText(secretKey).Trim().Split(':')[1];
+        Assert.DoesNotContain(secret, (await server.GetAsync($"/api/v1/builds/{id}/logs", ci)).Body);
+        Assert.DoesNotContain(secret, server.Output);
+    }
+
+    [Fact]
     public async Task Builds_need_a_token_triggering_needs_ci_and_a_server_without_a_repository_says_so()
     {
         var folder = TestRunDirectory.CreateFolder("cp-build-auth");
@@ -159,7 +183,7 @@ public sealed class ControlPlaneBuildTests(ControlPlaneBuildHosts hosts) : IClas
     }
 
     /// <summary>The server's config: the fleet's repository (its own folder, a git repository), its main branch and project file.</summary>
-    private (string Data, string Config) Setup(string name, TestProject fleet, bool autoDeploy)
+    private (string Data, string Config) Setup(string name, TestProject fleet, bool autoDeploy, string? signingKeyFile = null)
     {
         var folder = TestRunDirectory.CreateFolder(name + "-server");
         var config = Path.Combine(folder, "server.json");
@@ -172,6 +196,7 @@ public sealed class ControlPlaneBuildTests(ControlPlaneBuildHosts hosts) : IClas
                 ["ref"] = "main",
                 ["project"] = Path.GetFileName(fleet.ProjectFile),
                 ["autoDeploy"] = autoDeploy,
+                ["signingKeyFile"] = signingKeyFile,
             },
         }.ToJsonString());
         return (Path.Combine(folder, "data"), config);
