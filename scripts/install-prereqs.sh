@@ -4,8 +4,9 @@
 # Services are never started: the test harness starts its own sshd instances.
 set -euo pipefail
 
-# The suite lints every shell script with shellcheck, and loads the tool's completion scripts into zsh and fish.
-packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish)
+# The suite lints every shell script with shellcheck, loads the tool's completion scripts into zsh and fish, and
+# checks the server module's unit with systemd-analyze (package systemd; a container image may lack it).
+packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish systemd)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-prereqs.sh: must run as root" >&2

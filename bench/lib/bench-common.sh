@@ -21,6 +21,12 @@ bench_time_ms() {
   echo $(( $(bench_now_ms) - start ))
 }
 
+# bench_salt FLEET TEXT: a new text in the generated fleet's common module, so every toplevel is new.
+bench_salt() {
+  sed -i "s/generated benchmark fleet.*\"/generated benchmark fleet $2\"/" "$1/modules/common.nix"
+  (cd "$1" && git add -A)
+}
+
 bench_median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # bench_ratio LABEL NUMERATOR DENOMINATOR [LIMIT]: prints the ratio and, with a limit, whether it holds.

@@ -45,6 +45,21 @@ let
     mkIf = condition: content: { _type = "if"; inherit condition content; };
     mkMerge = contents: { _type = "merge"; inherit contents; };
 
+    # Option declarations (modules.nix): a default is a definition of priority 1500, like nixpkgs; a type's check
+    # runs on the merged value.
+    mkOption = attrs: attrs // { _type = "option"; };
+    mkEnableOption = name: lib.mkOption { type = lib.types.bool; default = false; description = "Whether to enable ${name}."; };
+    types =
+      let type = description: check: { _type = "option-type"; inherit description check; };
+      in {
+        bool = type "boolean" builtins.isBool;
+        str = type "string" builtins.isString;
+        # Like nixpkgs: a path literal, or a string or derivation whose text is an absolute path.
+        path = type "path" (v: builtins.isPath v || (builtins.isString v || v ? outPath) && builtins.substring 0 1 (toString v) == "/");
+        package = type "package" lib.isDerivation;
+        nullOr = inner: type "null or ${inner.description}" (v: v == null || inner.check v);
+      };
+
     evalModules = import ./modules.nix lib;
     nixosSystem = import ./nixos-system.nix lib;
   };

@@ -1,11 +1,13 @@
-# A minimal module system: no option declarations, every attribute is "freeform".
+# A minimal module system: every attribute is "freeform", and options may be declared for defaults and types.
 # Modules are attribute sets, functions of { config, lib, pkgs, ... } (plus specialArgs) or paths to
-# either; `imports` and the `{ imports; config; }` form are understood. All definitions are merged
+# either; `imports` and the `{ imports; options; config; }` form are understood. All definitions are merged
 # into one `config`, which is passed back to the module functions (a lazy fixpoint):
 #   - attribute sets merge recursively (mkIf/mkOverride on a set apply to everything inside it);
 #   - for a leaf, the definitions with the best priority win (mkForce 50 < plain 100 < mkDefault 1000);
 #     lists among them are concatenated, otherwise the last module wins (recursiveUpdate semantics);
-#   - a leaf whose every definition is under a false mkIf evaluates to null (there are no defaults).
+#   - a declared option (lib.mkOption) without a definition has its default (a definition of priority 1500), and
+#     its merged value must pass its type's check;
+#   - any other leaf whose every definition is under a false mkIf evaluates to null.
 # Limitation: a whole module body cannot be `mkIf <something from config>` (infinite recursion);
 # put the mkIf one level down, as in `services.x = mkIf cond { ... }`.
 lib:
@@ -24,15 +26,16 @@ let
     let
       value = if isPath m || builtins.isString m then import m else m;
       body = if isFunction value then apply value else value;
-      extra = filter (n: n != "imports" && n != "config") (attrNames body);
+      structured = body ? config || body ? options;
+      extra = filter (n: !builtins.elem n [ "imports" "options" "config" ]) (attrNames body);
     in
     if !isAttrs body then throw "stand-in module ${key} is not an attribute set"
-    else if body ? options then throw "stand-in module ${key}: option declarations are not supported"
-    else if body ? config && extra != [ ] then throw "stand-in module ${key}: unexpected top-level attributes next to config: ${toString extra}"
+    else if structured && extra != [ ] then throw "stand-in module ${key}: unexpected top-level attributes next to config or options: ${toString extra}"
     else {
       inherit key;
       imports = body.imports or [ ];
-      definitions = body.config or (removeAttrs body [ "imports" ]);
+      declarations = body.options or { };
+      definitions = if structured then body.config or { } else removeAttrs body [ "imports" ];
     };
 
   # A path imported twice is loaded once (by its path), like nixpkgs.
@@ -42,6 +45,34 @@ let
     startSet = lib.genList (i: let m = builtins.elemAt modules i; in load (keyOf "modules[${toString i}]" m) m) (length modules);
     operator = item: lib.genList (i: let m = builtins.elemAt item.imports i; in load (keyOf "${item.key}/imports[${toString i}]" m) m) (length item.imports);
   };
+
+  isOption = v: isAttrs v && (v._type or null) == "option";
+  showPath = lib.concatStringsSep ".";
+
+  # Every module's option declarations in one tree; an option is declared once.
+  declare = path: declared: tree: foldl'
+    (acc: n:
+      let v = tree.${n}; at = path ++ [ n ]; in
+      if isOption v then (if acc ? ${n} then throw "stand-in: option `${showPath at}` is declared twice" else acc // { ${n} = v; })
+      else if isAttrs v && !isOption (acc.${n} or null) then acc // { ${n} = declare at (acc.${n} or { }) v; }
+      else throw "stand-in: options.${showPath at} is not an option: declare it with lib.mkOption")
+    declared
+    (attrNames tree);
+  declared = foldl' (acc: m: declare [ ] acc m.declarations) { } loaded;
+
+  defaultsOf = tree: lib.listToAttrs (concatMap
+    (n: let v = tree.${n}; in
+      if !isOption v then [ { name = n; value = defaultsOf v; } ]
+      else if v ? default then [ { name = n; value = lib.mkOptionDefault v.default; } ]
+      else [ ])
+    (attrNames tree));
+
+  # The merged value of a declared option must pass its type's check.
+  typed = path: value:
+    let option = lib.attrByPath path null declared;
+    in
+    if value == null || !isOption option || !(option ? type) || option.type.check value then value
+    else throw "stand-in: option `${showPath path}` must be a ${option.type.description}, not ${if isFunction value then "a function" else builtins.toJSON value}";
 
   isLeaf = v: !isAttrs v || lib.isDerivation v || v ? outPath || (v._type or null) != null && !(builtins.elem v._type [ "if" "override" "merge" ]);
 
@@ -53,7 +84,8 @@ let
     else if v._type or null == "merge" then concatMap (expand priority) v.contents
     else [ { inherit priority; value = v; } ];
 
-  mergeAt = path: defs:
+  mergeAt = path: defs: typed path (mergeUntyped path defs);
+  mergeUntyped = path: defs:
     let active = concatMap (d: expand d.priority d.value) defs;
     in
     if active == [ ] then null
@@ -71,7 +103,7 @@ let
       else if all (d: isList d.value) winners then concatMap (d: d.value) winners
       else (lib.last winners).value;
 
-  config = mergeAt [ ] (map (m: { priority = 100; value = m.definitions; }) loaded);
+  config = mergeAt [ ] ([ { priority = 100; value = defaultsOf declared; } ] ++ map (m: { priority = 100; value = m.definitions; }) loaded);
 in
 {
   inherit config;

@@ -1,5 +1,6 @@
-# The stand-in's `pkgs`: trivial builders only (there are no packages without nixpkgs).
-# Builders run /bin/sh from the build machine, so they need `sandbox = false`.
+# The stand-in's `pkgs`: trivial builders, and the build machine's own nix and ssh where a module names them
+# (there are no packages to build without nixpkgs). Builders run /bin/sh from the build machine, so they need
+# `sandbox = false`.
 { lib, system }:
 let
   runCommand = name: env: script: derivation ({
@@ -17,9 +18,18 @@ let
       cp "$textPath" "$target"
       ${lib.optionalString executable ''chmod +x "$target"''}
     '';
+
+  # A package whose bin/ links the build machine's programs of these names.
+  fromBuildMachine = name: programs: runCommand name { inherit programs; } ''
+    set -eu
+    mkdir -p "$out/bin"
+    for p in $programs; do ln -s "/usr/bin/$p" "$out/bin/$p"; done
+  '';
 in
 {
   inherit lib system runCommand writeTextFile;
+  nix = fromBuildMachine "nix-standin" [ "nix" "nix-build" "nix-env" "nix-store" ];
+  openssh = fromBuildMachine "openssh-standin" [ "ssh" "scp" ];
   writeText = name: text: writeTextFile { inherit name text; };
   writeShellScript = name: text: writeTextFile { inherit name; executable = true; text = "#!/bin/sh\n${text}"; };
   writeShellScriptBin = name: text: writeTextFile { inherit name; executable = true; destination = "/bin/${name}"; text = "#!/bin/sh\n${text}"; };

@@ -1,5 +1,5 @@
 # The stand-in's own module, evaluated before the user's: defaults (mkDefault, so machines override
-# them) and system.build.{etc,sw,toplevel}.
+# them) and system.build.{etc,sw,toplevel}; etc/systemd/system holds the units of systemd.services.
 #
 # Fault injection is configuration, so a test changes a machine's config, never the product:
 #   nixdeploy.standin.activation = "ok" | "fail" | "hang" | "noop";   # what switch-to-configuration test/switch does
@@ -32,6 +32,9 @@ let
     else if lib.isAttrs v && !(v ? outPath) then lib.mapAttrs (_: toJSONable) v
     else v;
 
+  # A service whose every definition is under a false mkIf is null: it has no unit.
+  units = import ./systemd-units.nix { inherit lib pkgs hostName; } (lib.filterAttrs (_: s: s != null) (config.systemd.services or { }));
+
   # The whole configuration (minus system.build, which depends on it) goes into /etc, so any
   # configuration change changes the closure and the toplevel's store path.
   etc = derivation {
@@ -43,8 +46,10 @@ let
       /bin/mkdir -p "$out/etc/nixdeploy"
       /bin/cp "$configurationPath" "$out/etc/nixdeploy/configuration.json"
       printf '%s\n' "$hostName" > "$out/etc/hostname"
+      /bin/mkdir -p "$out/etc/systemd"
+      /bin/ln -s "$units" "$out/etc/systemd/system"
     '' ];
-    inherit hostName;
+    inherit hostName units;
     configuration = builtins.toJSON (toJSONable (config // { system = removeAttrs config.system [ "build" ]; }));
     passAsFile = [ "configuration" ];
   };
@@ -197,6 +202,7 @@ in
   networking.hostName = lib.mkDefault "nixos";
   system.nixos.version = lib.mkDefault "24.05.standin";
   environment.systemPackages = [ ];
+  nix.package = lib.mkDefault pkgs.nix;
   boot.isContainer = lib.mkDefault false;
   boot.kernelParams = [ ];
   nixdeploy.standin = {

@@ -1,14 +1,17 @@
 using Microsoft.Build.Framework;
+using NixDeploy.ControlPlane;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Engine;
+using NixDeploy.Progress;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace NixDeploy.Tasks;
 
 /// <summary>
 /// Deploys the selected machines' closures from deployment.json over SSH with the core's <see cref="DeployEngine"/>,
-/// writes deploy-report.json, and logs an error with its code for every machine that did not reach its desired state.
+/// or, with a control plane, posts deployment.json there and waits for its rollout; writes deploy-report.json, and
+/// logs an error with its code for every machine that did not reach its desired state.
 /// </summary>
 public sealed class Deploy : NixDeployTask
 {
@@ -66,6 +69,19 @@ public sealed class Deploy : NixDeployTask
     /// <summary>@(NixDeployArtifactPrompt), for artifacts whose serialization is skipped and which are generated at deploy.</summary>
     public ITaskItem[] ArtifactPromptAnswers { get; set; } = [];
 
+    /// <summary>$(NixDeployControlPlane): when set, the control plane at this URL deploys, not this build.</summary>
+    public string? ControlPlane { get; set; }
+
+    /// <summary>A file holding the control plane token, or the NAME of the environment variable that does; never the token.</summary>
+    public string? ControlPlaneTokenFile { get; set; }
+
+    public string? ControlPlaneTokenVariable { get; set; }
+
+    /// <summary>$(NixDeployWait): wait for the control plane's rollout and report it (default true).</summary>
+    public string? Wait { get; set; }
+
+    public string? ControlPlaneTimeout { get; set; }
+
     /// <summary>Every machine with metadata Status, PreviousClosure, NewClosure and ErrorCode, as in the report.</summary>
     [Output] public ITaskItem[] DeployedMachines { get; private set; } = [];
 
@@ -74,13 +90,13 @@ public sealed class Deploy : NixDeployTask
         var project = ProjectFile;
         var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, SshControlPersist,
             Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout).Parse(project);
-        var artifacts = string.IsNullOrEmpty(ArtifactsFile) || string.IsNullOrEmpty(ArtifactStoreFile)
-            ? null
-            : new DeployArtifactFiles(ArtifactsFile, ArtifactStoreFile, ArtifactsRoot, AgeExecutable,
-                ArtifactPromptItems.Source(ArtifactPromptAnswers, project));
-        using var engine = DeployEngine.Create(
-            new DeployEngineSettings(settings, ManifestFile, NixOptionsFactory.Create(NixExecutable, null), RunId, artifacts, ProgressFile), new TaskCommandLog(Log));
-        var report = await engine.DeployAsync(Machines.Select(machine => machine.ItemSpec).ToList(), Selection, cancellationToken);
+        var report = string.IsNullOrEmpty(ControlPlane)
+            ? await DeployDirectlyAsync(settings, cancellationToken)
+            : await ControlPlaneRollout.DeployAsync(
+                ControlPlaneSettings.Parse(ControlPlane, ControlPlaneTokenFile, ControlPlaneTokenVariable, Wait, ControlPlaneTimeout, project),
+                ManifestFile, RunId, settings.DryRun, new ProgressWriter(ProgressFile), new TaskCommandLog(Log), project, cancellationToken);
+        if (report is null)
+            return;
         var reportFile = settings.DryRun ? DryRunReportFile : ReportFile;
         DeployReport.Json.Write(reportFile, report);
 
@@ -91,6 +107,17 @@ public sealed class Deploy : NixDeployTask
             Log.LogMessage(MessageImportance.High, "NixDeploy: {0} would change from {1} to {2}", name, machine.PreviousClosure ?? "no system", machine.NewClosure);
         Log.LogMessage(MessageImportance.High, "NixDeploy: {0}: {1}", reportFile,
             string.Join(", ", report.Machines.GroupBy(pair => pair.Value.Status).Select(group => $"{group.Count()} {group.Key.ToReportName()}")));
+    }
+
+    private async Task<DeployReport> DeployDirectlyAsync(DeploySettings settings, CancellationToken cancellationToken)
+    {
+        var artifacts = string.IsNullOrEmpty(ArtifactsFile) || string.IsNullOrEmpty(ArtifactStoreFile)
+            ? null
+            : new DeployArtifactFiles(ArtifactsFile, ArtifactStoreFile, ArtifactsRoot, AgeExecutable,
+                ArtifactPromptItems.Source(ArtifactPromptAnswers, ProjectFile));
+        using var engine = DeployEngine.Create(
+            new DeployEngineSettings(settings, ManifestFile, NixOptionsFactory.Create(NixExecutable, null), RunId, artifacts, ProgressFile), new TaskCommandLog(Log));
+        return await engine.DeployAsync(Machines.Select(machine => machine.ItemSpec).ToList(), Selection, cancellationToken);
     }
 
     private static TaskItem ToItem(string name, MachineReport machine)

@@ -33,16 +33,7 @@ if [ -f "$dir/nginx.pid" ] && kill -0 "$(cat "$dir/nginx.pid")" 2>/dev/null; the
   die "a cache is already running from $dir: run stop-http-cache.sh --dir $dir first"
 fi
 
-# A port nothing listens on now; nginx still fails cleanly if another process takes it first.
-pick_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 40000))
-    if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return; fi
-  done
-  die "found no free port"
-}
-[ "$port" -ne 0 ] || port=$(pick_port)
+[ "$port" -ne 0 ] || port=$("$(dirname "${BASH_SOURCE[0]}")/../../scripts/free-port.sh")
 
 if [ -n "$status" ]; then
   handler="return $status;"

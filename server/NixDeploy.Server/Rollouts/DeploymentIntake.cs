@@ -7,7 +7,7 @@ namespace NixDeploy.Server.Rollouts;
 
 /// <summary>
 /// Takes a posted deployment: checks it (nothing is stored when it is bad), answers the same id for the same desired
-/// state as the newest deployment, and otherwise writes the document to disk and stores the deployment (queued) before
+/// state as the newest deployment (rolling it out again if it has ended), and otherwise writes the document to disk and stores the deployment (queued) before
 /// it answers, then wakes the runner.
 /// </summary>
 public sealed class DeploymentIntake(IControlPlaneStore store, DataDirectory data, RolloutSignal signal, TimeProvider time)
@@ -21,7 +21,12 @@ public sealed class DeploymentIntake(IControlPlaneStore store, DataDirectory dat
         lock (_gate)
         {
             if (store.NewestDeployment() is { } newest && newest.DesiredState == document.DesiredState)
+            {
+                // One deployment per desired state; posted again after it ended, it rolls out again (drift is repaired).
+                if (store.Reconcile(newest.Id))
+                    signal.Notify();
                 return new DeploymentAccepted(newest.Id, false);
+            }
             var receivedAt = time.GetUtcNow();
             var id = $"{receivedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
             AtomicFile.Write(data.Document(id), document.Text);

@@ -58,6 +58,13 @@ public interface IControlPlaneStore
     /// <summary>Machines a restarted server takes up again: queued once more, keeping what they recorded.</summary>
     void Requeue(string deploymentId, IReadOnlyList<string> machines);
 
+    /// <summary>
+    /// A finished deployment posted again (the same desired state): its machines are queued once more, so the rollout
+    /// compares each with its live system again and repairs drift; the report goes until the new one. False when it
+    /// has not finished (it is still the one rolling out) or was superseded.
+    /// </summary>
+    bool Reconcile(string deploymentId);
+
     /// <summary>Sets the deployment's final status from its machines' and stores its report (null: no machine ran).</summary>
     DeploymentStatus FinishDeployment(string deploymentId, string? report, DateTimeOffset at);
 

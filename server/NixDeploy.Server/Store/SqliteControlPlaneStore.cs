@@ -215,6 +215,17 @@ public sealed partial class SqliteControlPlaneStore : IControlPlaneStore, IBuild
         return true;
     });
 
+    public bool Reconcile(string deploymentId) => Write((connection, transaction) =>
+    {
+        var status = Scalar(connection, transaction, "SELECT status FROM deployments WHERE id = @id", ("@id", deploymentId)) as string;
+        if (status is not ("succeeded" or "failed" or "interrupted"))
+            return false;
+        Execute(connection, transaction, "UPDATE deployments SET status = 'queued', report = NULL, finished_at = NULL WHERE id = @id", ("@id", deploymentId));
+        Execute(connection, transaction, "UPDATE rollouts SET status = 'queued', error_code = NULL, error_message = NULL WHERE deployment_id = @id AND status != 'superseded'",
+            ("@id", deploymentId));
+        return true;
+    });
+
     public DeploymentStatus FinishDeployment(string deploymentId, string? report, DateTimeOffset at) => Write((connection, transaction) =>
     {
         var statuses = Query(connection, transaction, "SELECT status FROM rollouts WHERE deployment_id = @id", reader => reader.GetString(0), ("@id", deploymentId));

@@ -18,11 +18,11 @@ public static class SettingValues
             : throw new NixDeployException(code, $"{property} '{value}' is not a whole number.", file);
     }
 
-    public static bool Boolean(string? value, bool fallback, string property, string? file) => value?.Trim().ToLowerInvariant() switch
+    public static bool Boolean(string? value, bool fallback, string property, string? file, string code = ErrorCodes.InvalidDeploySetting) => value?.Trim().ToLowerInvariant() switch
     {
         null or "" => fallback,
         "true" => true,
         "false" => false,
-        _ => throw new NixDeployException(ErrorCodes.InvalidDeploySetting, $"{property} '{value}' must be true or false.", file),
+        _ => throw new NixDeployException(code, $"{property} '{value}' must be true or false.", file),
     };
 }

@@ -143,6 +143,19 @@ public static class ErrorCodes
     public const string BuildFailed = "ND8102";
     public const string BuildInterrupted = "ND8103";
 
+    // ND804x: clients of the control plane (PublishDeployment, Deploy with NixDeployControlPlane, the tool's --server).
+    public const string InvalidControlPlaneUrl = "ND8040";
+    public const string ControlPlaneTokenMissing = "ND8041";
+    public const string ControlPlaneTokenUnreadable = "ND8042";
+    public const string ControlPlaneUnreachable = "ND8043";
+    // 401 / 403 from something in front of the control plane (a proxy); the server's own answers carry its codes.
+    public const string ControlPlaneUnauthorized = "ND8044";
+    public const string ControlPlaneForbidden = "ND8045";
+    // An error answer without an ND code of the server's own, or an answer that is not the API's.
+    public const string ControlPlaneRequestFailed = "ND8046";
+    public const string ControlPlaneTimedOut = "ND8047";
+    public const string InvalidControlPlaneSetting = "ND8048";
+
     // ND90xx: the SDK's own faults, reported without a stack trace but with the type for a bug report.
     public const string InternalError = "ND9001";
 }

@@ -24,4 +24,7 @@ public sealed class ReportFile<T>(JsonTypeInfo<T> type) where T : IRunReport
 
     /// <summary>The report at <paramref name="path"/> if run <paramref name="runId"/> wrote it; null when there is none or an earlier or another run's.</summary>
     public T? ReadOfRun(string path, string runId) => File.Exists(path) && Read(path) is var report && report.RunId == runId ? report : default;
+
+    /// <summary>The report's JSON contract, for readers of the same document from elsewhere (the control plane's answer).</summary>
+    public JsonTypeInfo<T> Type => type;
 }

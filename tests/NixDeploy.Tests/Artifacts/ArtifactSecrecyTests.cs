@@ -1,5 +1,3 @@
-using System.IO.Compression;
-using System.Text;
 using NixDeploy.Tests.Infrastructure;
 using NixDeploy.Tests.Spine;
 
@@ -76,7 +74,7 @@ public sealed class ArtifactSecrecyTests
         Assert.Equal(secret, await ArtifactKeys.DecryptAsync(keys.HostIdentityFile("web-1"), stored));
         Assert.DoesNotContain(secret, result.StandardOutput + result.StandardError);
         Assert.DoesNotContain(secret, result.DetailedLog);
-        var binaryLog = BinaryLogText(result.BinaryLogPath!);
+        var binaryLog = BinaryLog.Text(result.BinaryLogPath!);
         Assert.Contains("web-1/db-password/password", binaryLog);
         Assert.DoesNotContain(secret, binaryLog);
         Assert.DoesNotContain(secret, File.ReadAllText(Manifests.PathIn(project)));
@@ -88,15 +86,6 @@ public sealed class ArtifactSecrecyTests
         Assert.NotEmpty(newStorePaths);
         foreach (var file in newStorePaths.SelectMany(FilesUnder))
             Assert.False(File.ReadAllText(file).Contains(secret, StringComparison.Ordinal), $"{file} holds the secret");
-    }
-
-    // The binary log is a gzip stream; strings in it are UTF-8 (length-prefixed), so a plain search finds them.
-    private static string BinaryLogText(string path)
-    {
-        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        using var buffer = new MemoryStream();
-        gzip.CopyTo(buffer);
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static IEnumerable<string> FilesUnder(string path) =>

@@ -1,5 +1,3 @@
-using System.IO.Compression;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using NixDeploy.Tests.Infrastructure;
@@ -75,10 +73,10 @@ public sealed class PushCacheTests
             Assert.DoesNotContain(secret, first.StandardOutput + first.StandardError);
             Assert.DoesNotContain(secret, first.DetailedLog);
             Assert.DoesNotContain(secret, manifest);
-            Assert.DoesNotContain(secret, BinaryLogText(first.BinaryLogPath!));
+            Assert.DoesNotContain(secret, BinaryLog.Text(first.BinaryLogPath!));
         }
         // The binlog is searched for real: it does hold the key file's path.
-        Assert.Contains(secretKey, BinaryLogText(first.BinaryLogPath!));
+        Assert.Contains(secretKey, BinaryLog.Text(first.BinaryLogPath!));
 
         File.Delete(project.PathOf("obj/nixdeploy/push.stamp"));
         var second = await CacheProjects.Push(project).BuildAsync();
@@ -208,13 +206,4 @@ public sealed class PushCacheTests
     }
 
     private static readonly JsonSerializerOptions Unescaped = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    // The binlog is a gzip stream; strings in it are UTF-8.
-    private static string BinaryLogText(string path)
-    {
-        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        using var text = new MemoryStream();
-        gzip.CopyTo(text);
-        return Encoding.UTF8.GetString(text.ToArray());
-    }
 }

@@ -185,7 +185,8 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         return process;
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on (the kernel just handed it out and took it back).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -220,16 +220,7 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         Assert.False(await hosts.WatchdogArmedAsync(h[0]));
     }
 
-    private (string Data, string Config) Setup(string name)
-    {
-        var folder = TestRunDirectory.CreateFolder(name);
-        var config = Path.Combine(folder, "server.json");
-        File.WriteAllText(config, new JsonObject
-        {
-            ["ssh"] = new JsonObject { ["identityFile"] = hosts.IdentityFile, ["knownHostsFile"] = hosts.KnownHostsFile },
-        }.ToJsonString());
-        return (Path.Combine(folder, "data"), config);
-    }
+    private (string Data, string Config) Setup(string name) => ControlPlane.ControlPlaneServer.Configure(TestRunDirectory.CreateFolder(name), hosts);
 
     private static JsonObject Healthy(string address) =>
         ControlPlaneDocuments.Machine(address, TestHosts.Port, ControlPlaneDocuments.Check("grep -qx healthy /run/standin/services/web", 3));

@@ -24,6 +24,7 @@ public sealed class StageExtensionTests
         { "BuildClosures", "EvaluateBlueprint", "_NixDeployBuildClosures", "_NixDeployGetBuiltMachines" },
         { "GenerateArtifacts", "BuildClosures", "_NixDeployCollectArtifactInputs", "_NixDeployGenerateManifest" },
         { "PushCache", "GenerateArtifacts", "_NixDeployCollectCacheSettings", "_NixDeployRecordFileWrites" },
+        { "PublishDeployment", "PushCache", "_NixDeployPublishDeployment", "_NixDeployPublishDeployment" },
         { "Deploy", "GenerateArtifacts", "_NixDeployDeclareDeployReport", "_NixDeployDeploy" },
         { "Build", null, "_NixDeployCollectInputs", "_NixDeployRecordFileWrites" },
         { "Clean", null, "_NixDeployClean", "_NixDeployClean" },
@@ -37,6 +38,8 @@ public sealed class StageExtensionTests
         using var project = await new TestFleet()
             .Project("extend" + stage.ToLowerInvariant(), p => p
                 .Property(stage + "DependsOn", $"Prepended;$({stage}DependsOn);Appended")
+                // PublishDeployment needs a control plane to name; an empty fleet has not changed, so it is not asked.
+                .Property("NixDeployControlPlane", stage == "PublishDeployment" ? "http://127.0.0.1:9/" : "")
                 .Raw("""<Target Name="Prepended" />""")
                 .Raw("""<Target Name="Appended" />""")
                 .Raw($"""<Target Name="Before{stage}" />""")

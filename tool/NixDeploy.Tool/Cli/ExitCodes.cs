@@ -38,6 +38,9 @@ public static class ExitCodeClassifier
         Diagnostics.ErrorCodes.InvalidCacheSetting, Diagnostics.ErrorCodes.CacheDeployKeyMissing,
         // The control plane's config or addresses: fixed in its config file or command line.
         Diagnostics.ErrorCodes.ServerConfigInvalid, Diagnostics.ErrorCodes.PlainHttpNotOnLoopback, Diagnostics.ErrorCodes.TlsCertificateUnusable,
+        // The control plane's URL, token setting or wait settings: fixed in the project or on the command line.
+        Diagnostics.ErrorCodes.InvalidControlPlaneUrl, Diagnostics.ErrorCodes.ControlPlaneTokenMissing, Diagnostics.ErrorCodes.ControlPlaneTokenUnreadable,
+        Diagnostics.ErrorCodes.InvalidControlPlaneSetting,
     };
 
     public static int For(IEnumerable<string> codes)

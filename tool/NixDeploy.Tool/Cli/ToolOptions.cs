@@ -44,6 +44,24 @@ public static class ToolOptions
         HelpName = "PATH",
     };
 
+    public static Option<string?> Server() => new("--server")
+    {
+        Description = "Ask the control plane at URL (dotnet nixdeploy serve) instead of the hosts",
+        HelpName = "URL",
+    };
+
+    public static Option<string?> TokenFile() => new("--token-file")
+    {
+        Description = "With --server: the file holding the bearer token (default: the project's NixDeployControlPlaneTokenFile)",
+        HelpName = "PATH",
+    };
+
+    public static Option<string?> TokenEnvironmentVariable() => new("--token-env")
+    {
+        Description = "With --server: the NAME of the environment variable holding the bearer token (default: the project's NixDeployControlPlaneTokenVariable)",
+        HelpName = "NAME",
+    };
+
     private static Option<int?> WholeNumber(string name, string description, string helpName)
     {
         var option = new Option<int?>(name) { Description = description, HelpName = helpName };

@@ -19,13 +19,19 @@ public static class StatusCommand
         var project = ToolOptions.Project();
         var json = ToolOptions.Json();
         var on = ToolOptions.On();
+        var server = new ServerOptions();
         var command = new Command("status", "Show each machine's live system, generation and last deploy result (exit 0 when all run their desired closure)")
         {
             project, on, json,
         };
+        server.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(parse.GetValue(json), async console =>
         {
-            var fleet = FleetProject.Locate(parse.GetValue(project), Environment.CurrentDirectory);
+            FleetProject Fleet() => FleetProject.Locate(parse.GetValue(project), Environment.CurrentDirectory);
+            if (server.Server(parse) is not null)
+                return Show(console, await FromServerAsync(parse, server, Fleet, parse.GetValue(on), cancellationToken),
+                    "has no desired closure at the control plane (no deployment there selected it)");
+            var fleet = Fleet();
             var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
             var manifest = ManifestFile.ReadBuilt(settings.ManifestFile);
             var report = File.Exists(settings.ReportFile) ? DeployReport.Json.Read(settings.ReportFile) : null;
@@ -40,15 +46,37 @@ public static class StatusCommand
                     state.Generation, desired, desired is not null && state.Closure == desired,
                     report?.Machines.GetValueOrDefault(host.Machine)?.Status.ToReportName(), state.ErrorCode, state.Error);
             }).ToList();
-            Print(console, rows);
-            console.Line(Verdict(rows, manifest.SelectedMachines.Count));
-            return rows.All(row => row.AtDesiredClosure) ? ExitCodes.Success : ExitCodes.Failed;
+            return Show(console, rows, $"has no closure in deployment.json (the last build did not select it: {manifest.SelectedMachines.Count} machine(s) built)");
         }));
         return command;
     }
 
+    /// <summary>The control plane's view of the machines (all, or those --on selects in the built deployment.json).</summary>
+    private static async Task<IReadOnlyList<MachineStatusDocument>> FromServerAsync(ParseResult parse, ServerOptions server, Func<FleetProject> fleet,
+        string? selection, CancellationToken cancellationToken)
+    {
+        using var client = await server.ConnectAsync(parse, fleet, cancellationToken);
+        var machines = await client.GetMachinesAsync(cancellationToken);
+        var selected = selection is { Length: > 0 }
+            ? LiveFleet.Select(ManifestFile.ReadBuilt((await FleetSettings.ReadAsync(fleet(), cancellationToken)).ManifestFile), selection).ToHashSet(StringComparer.Ordinal)
+            : null;
+        // The server has reached a machine when it has seen it; it keeps no generation numbers.
+        return machines.Where(machine => selected?.Contains(machine.Name) ?? true).OrderBy(machine => machine.Name, StringComparer.Ordinal)
+            .Select(machine => new MachineStatusDocument(machine.Name, machine.Address, machine.LastSeen is not null, machine.LiveClosure, null,
+                machine.DesiredClosure, machine.DesiredClosure is not null && machine.LiveClosure == machine.DesiredClosure, machine.LastResult, null, null))
+            .ToList();
+    }
+
+    /// <param name="unselected">Why a machine has no desired closure, after its name.</param>
+    private static int Show(ToolConsole console, IReadOnlyList<MachineStatusDocument> rows, string unselected)
+    {
+        Print(console, rows);
+        console.Line(Verdict(rows, unselected));
+        return rows.All(row => row.AtDesiredClosure) ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
     /// <summary>Why the exit code is what it is, naming the machines that decide it.</summary>
-    private static string Verdict(IReadOnlyList<MachineStatusDocument> rows, int built)
+    private static string Verdict(IReadOnlyList<MachineStatusDocument> rows, string unselected)
     {
         var off = rows.Where(row => !row.AtDesiredClosure).ToList();
         if (off.Count == 0)
@@ -56,7 +84,7 @@ public static class StatusCommand
         var reasons = off.Select(row => row switch
         {
             { Reachable: false } => $"{row.Machine} cannot be reached",
-            { DesiredClosure: null } => $"{row.Machine} has no closure in deployment.json (the last build did not select it: {built} machine(s) built)",
+            { DesiredClosure: null } => $"{row.Machine} {unselected}",
             { LiveClosure: null } => $"{row.Machine} runs no system yet",
             _ => $"{row.Machine} runs another closure than its desired one",
         });

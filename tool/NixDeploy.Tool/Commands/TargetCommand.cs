@@ -26,6 +26,7 @@ public static class TargetCommand
         var onFailure = ToolOptions.OnFailure();
         var confirmTimeout = ToolOptions.ConfirmTimeout();
         var binaryLog = ToolOptions.BinaryLog();
+        var server = new ServerOptions();
         var command = new Command(name, description) { project, on, json, binaryLog };
         if (deploys)
         {
@@ -36,6 +37,7 @@ public static class TargetCommand
         {
             command.Add(onFailure);
             command.Add(confirmTimeout);
+            server.AddTo(command);
         }
         command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(parse.GetValue(json), async console =>
         {
@@ -52,6 +54,10 @@ public static class TargetCommand
                 properties["NixDeployOnFailure"] = policy;
             if (parse.GetValue(confirmTimeout) is { } seconds)
                 properties["NixDeployConfirmTimeout"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // The control plane deploys; the build posts deployment.json there and writes the rollout's report.
+            if (target == "Deploy" && server.Server(parse) is not null)
+                foreach (var (property, value) in server.DeployProperties(parse))
+                    properties[property] = value;
 
             var machines = new List<string>();
             var outcome = await console.ProgressView().ShowAsync($"dotnet nixdeploy {name} ({Path.GetFileName(fleet.Path)})",

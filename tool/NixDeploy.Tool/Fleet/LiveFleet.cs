@@ -20,8 +20,8 @@ public static class LiveFleet
     public static IReadOnlyList<string> Select(DeploymentManifest manifest, string? selection) =>
         MachineSelector.Select(manifest.Blueprint, selection, file: null);
 
-    /// <summary>Runs <paramref name="action"/> for every host, at most <paramref name="parallelism"/> at once, results in host order.</summary>
-    public static async Task<IReadOnlyList<T>> ForEachAsync<T>(IReadOnlyList<LiveHost> hosts, int parallelism, Func<LiveHost, Task<T>> action)
+    /// <summary>Runs <paramref name="action"/> for every host (or machine), at most <paramref name="parallelism"/> at once, results in their order.</summary>
+    public static async Task<IReadOnlyList<T>> ForEachAsync<THost, T>(IReadOnlyList<THost> hosts, int parallelism, Func<THost, Task<T>> action)
     {
         using var slots = new SemaphoreSlim(parallelism);
         return await Task.WhenAll(hosts.Select(async host =>

@@ -4,6 +4,9 @@ let
   cacheUrl = "FLEET_CACHE_URL";
 in
 {
+  # services.nixdeploy-server: the control plane, for the machine that runs it (see the module).
+  imports = [ ./nixdeploy-server.nix ];
+
   system.stateVersion = lib.mkDefault "24.05";
   time.timeZone = lib.mkDefault "UTC";
   # Replace with the machine's hardware configuration (nixos-generate-config).
