@@ -7,17 +7,18 @@ using NixDeploy.Tests.Cache;
 using NixDeploy.Tests.Deploy;
 using NixDeploy.Tests.Fleets;
 using NixDeploy.Tests.Infrastructure;
+using NixDeploy.Tests.Tool;
 
 namespace NixDeploy.Tests.Server;
 
-public sealed class ControlPlaneBuildHosts() : TestHosts(first: 173, count: 7);
+public sealed class BuildServerHosts() : TestHosts(first: 173, count: 7);
 
 /// <summary>
 /// Builds on the control plane: a real <c>dotnet nixdeploy serve</c> fetches a local git repository of a test fleet
 /// into its own work tree, runs the SDK's build on the nixpkgs stand-in, and records the result; its log followed
 /// while it runs; autoDeploy onto test hosts.
 /// </summary>
-public sealed class ControlPlaneBuildTests(ControlPlaneBuildHosts hosts) : IClassFixture<ControlPlaneBuildHosts>
+public sealed class BuildServerTests(BuildServerHosts hosts) : IClassFixture<BuildServerHosts>
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(4);
 
@@ -71,7 +72,7 @@ public sealed class ControlPlaneBuildTests(ControlPlaneBuildHosts hosts) : IClas
     }
 
     [Fact]
-    public async Task A_machine_that_does_not_build_fails_the_build_with_ND1201()
+    public async Task A_machine_that_does_not_build_fails_the_build_with_ND1201_as_the_tools_builds_commands_show()
     {
         using var fleet = await new TestFleet()
             .Machine("web-1", "127.0.0.181")
@@ -80,14 +81,28 @@ public sealed class ControlPlaneBuildTests(ControlPlaneBuildHosts hosts) : IClas
         var (data, config) = Setup("cp-build-fails", fleet, autoDeploy: false);
         var ci = await ControlPlaneProcess.CreateTokenAsync(data, "ci");
         await using var server = await ControlPlaneProcess.StartAsync(data, config);
+        var tokenFile = Path.Combine(Path.GetDirectoryName(config)!, "ci.token");
+        File.WriteAllText(tokenFile, ci + "\n");
+        var url = server.Address.ToString();
 
-        var id = (await server.PostAsync("/api/v1/builds", ci)).Json["id"]!.GetValue<string>();
-        var build = await WaitForBuildAsync(server, id, ci);
+        var trigger = await InstalledTool.RunAsync(TestRunDirectory.Root, "builds", "trigger", "--server", url, "--token-file", tokenFile, "--json");
+        Assert.True(trigger.ExitCode == 0, trigger.ToString());
+        var id = JsonNode.Parse(trigger.StandardOutput)!["id"]!.GetValue<string>();
+        var follow = await InstalledTool.RunProcessAsync(await InstalledTool.PathAsync(), ["builds", "logs", id, "--follow", "--server", url, "--token-env", "ND_TEST_BUILD_TOKEN"],
+            TestRunDirectory.Root, new Dictionary<string, string?> { ["ND_TEST_BUILD_TOKEN"] = ci });
+        var status = await InstalledTool.RunAsync(TestRunDirectory.Root, "builds", "status", "--server", url, "--token-file", tokenFile, "--json");
 
+        Assert.True(follow.ExitCode == 1, follow.ToString());
+        Assert.Contains("error ND1201", follow.StandardOutput);
+        Assert.EndsWith("nixdeploy: build failed (ND1201)\n", follow.StandardOutput);
+        Assert.Equal(1, status.ExitCode);
+        var build = JsonNode.Parse(status.StandardOutput)!;
+        Assert.Equal(id, build["id"]!.GetValue<string>());
         Assert.Equal("failed", build["status"]!.GetValue<string>());
         Assert.Equal("ND1201", build["errorCode"]!.GetValue<string>());
         Assert.Empty(build["closures"]!.AsObject());
-        Assert.Contains("ND1201", (await server.GetAsync($"/api/v1/builds/{id}/logs", ci)).Body);
+        Assert.Equal((await server.GetAsync($"/api/v1/builds/{id}/logs", ci)).Body, follow.StandardOutput);
+        Assert.DoesNotContain(ci, follow.StandardOutput + follow.StandardError + server.Output);
         Assert.Empty((await server.GetAsync("/api/v1/deployments", ci)).Json["items"]!.AsArray());
     }
 
