@@ -40,13 +40,8 @@ public static class BuildEndpoints
             .Produces<BuildTriggered>()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        app.MapGet(ControlPlaneRoutes.Builds, (string? limit, string? before, IBuildStore store) => CodedErrors.AnswerAsync(() =>
-            {
-                var size = DeploymentEndpoints.PageSize(limit);
-                if (before is not null && store.Build(before) is null)
-                    throw new NixDeployException(ErrorCodes.RequestMalformed, $"before={before} names no build: pass the 'next' of the previous page.");
-                return Task.FromResult(Results.Json(store.Builds(size, before), ControlPlaneJsonContext.Default.BuildPage));
-            }))
+        app.MapGet(ControlPlaneRoutes.Builds, (string? limit, string? before, IBuildStore store) =>
+                Pages.AnswerAsync(limit, before, "build", id => store.Build(id) is not null, store.Builds, ControlPlaneJsonContext.Default.BuildPage))
             .RequireAuthorization(Names.Of(TokenRole.Read))
             .Produces<BuildPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
