@@ -43,6 +43,9 @@ public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, 
     private static BuildConfig Checked(BuildConfig build, string path) =>
         string.IsNullOrWhiteSpace(build.Repository) || string.IsNullOrWhiteSpace(build.Ref) || string.IsNullOrWhiteSpace(build.Project)
             ? throw Invalid(path, "build needs repository, ref and project")
+            // The repository's URL is in every build's log: a password in it would be too.
+            : build.IsUrl && Uri.TryCreate(build.Repository, UriKind.Absolute, out var url) && url.UserInfo.Contains(':')
+                ? throw Invalid(path, "build.repository has a password in its URL, which every build's log would show: give git the credential another way (an SSH key, a credential helper)")
             : Path.IsPathRooted(build.Project) || build.Project.Split('/', '\\').Contains("..")
                 ? throw Invalid(path, $"build.project '{build.Project}' must be a path inside the repository")
                 : build;

@@ -197,6 +197,21 @@ public sealed class BuildServerTests(BuildServerHosts hosts) : IClassFixture<Bui
         Assert.False(build["running"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task A_repository_url_with_a_password_is_refused_before_the_server_starts()
+    {
+        var folder = TestRunDirectory.CreateFolder("cp-build-password");
+        var config = Path.Combine(folder, "server.json");
+        File.WriteAllText(config, """{"build": {"repository": "https://ci:hunter2@git.example.org/fleet.git", "ref": "main", "project": "fleet.nixdeploy"}}""");
+
+        var result = await ControlPlaneProcess.RunToExitAsync("--data", Path.Combine(folder, "data"), "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("ND8003", result.StandardError);
+        Assert.Contains("password", result.StandardError);
+        Assert.DoesNotContain("hunter2", result.StandardOutput + result.StandardError);
+    }
+
     /// <summary>The server's config: the fleet's repository (its own folder, a git repository), its main branch and project file.</summary>
     private (string Data, string Config) Setup(string name, TestProject fleet, bool autoDeploy, string? signingKeyFile = null)
     {
