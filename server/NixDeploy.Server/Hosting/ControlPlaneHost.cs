@@ -81,7 +81,12 @@ public static class ControlPlaneHost
             .AddSingleton<BuildLogReader>();
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         builder.Services.AddAuthorization(RolePolicies.Add);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "NixDeploy control plane";
+            document.Info.Description = "Deployments in, rollouts out: 'Authorization: Bearer TOKEN' on every route but /health and this document.";
+            return Task.CompletedTask;
+        }));
 
         var app = builder.Build();
         app.UseExceptionHandler(failed => failed.Run(context =>

@@ -15,8 +15,8 @@ namespace NixDeploy.Server.Rollouts;
 /// </summary>
 public sealed record DeploymentDocument(string Text, DeploymentManifest Manifest, string DesiredState)
 {
-    /// <summary>The schema versions a posted document may have.</summary>
-    public static readonly IReadOnlyList<int> KnownSchemaVersions = [1, DeploymentManifest.CurrentSchemaVersion];
+    /// <summary>The schema versions a posted document may have: every one up to the SDK's own.</summary>
+    public static readonly IReadOnlyList<int> KnownSchemaVersions = Enumerable.Range(1, DeploymentManifest.CurrentSchemaVersion).ToList();
 
     private const string Source = "deployment.json (the request body)";
 

@@ -51,7 +51,13 @@ public sealed partial class SqliteControlPlaneStore : IControlPlaneStore, IBuild
         }
     }
 
-    public void Ping() => Read(connection => Scalar(connection, null, "SELECT MAX(version) FROM schema_version"));
+    /// <summary>Reads the file itself (no pooled connection, never creating it): a database deleted or broken under the server is found.</summary>
+    public void Ping()
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        connection.Open();
+        Scalar(connection, null, "SELECT MAX(version) FROM schema_version");
+    }
 
     public void AddToken(StoredToken token) => Write((connection, transaction) =>
     {

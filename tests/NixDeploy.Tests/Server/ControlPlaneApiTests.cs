@@ -73,6 +73,7 @@ public sealed class ControlPlaneApiTests
         Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("/health", null)).Status);
         var openApi = await server.GetAsync("/openapi/v1.json", null);
         Assert.Equal(HttpStatusCode.OK, openApi.Status);
+        Assert.Equal("NixDeploy control plane", openApi.Json["info"]!["title"]!.GetValue<string>());
         foreach (var path in new[] { "/api/v1/deployments", "/api/v1/deployments/{id}", "/api/v1/deployments/{id}/report", "/api/v1/machines", "/api/v1/machines/{name}",
                      "/api/v1/machines/{name}/rollback", "/api/v1/tokens", "/api/v1/tokens/{id}", "/health", "/metrics" })
             Assert.True(openApi.Json["paths"]![path] is not null, $"the OpenAPI document lacks {path}");
@@ -224,6 +225,12 @@ public sealed class ControlPlaneApiTests
             Assert.Equal("healthy", health.Json["status"]!.GetValue<string>());
             Assert.Equal("ok", health.Json["database"]!.GetValue<string>());
             Assert.Equal(SqliteMigrations.Latest, health.Json["schemaVersion"]!.GetValue<int>());
+
+            foreach (var file in Directory.GetFiles(Path.Combine(folder, "data"), SqliteControlPlaneStore.FileName + "*"))
+                File.Delete(file);
+            var gone = await server.GetAsync("/health", null);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, gone.Status);
+            Assert.Equal("unhealthy", gone.Json["status"]!.GetValue<string>());
         }
         Assert.Contains(expected.Thumbprint, seen);
 

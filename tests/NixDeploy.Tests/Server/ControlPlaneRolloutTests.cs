@@ -136,18 +136,7 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
     [Fact]
     public async Task A_server_killed_during_a_rollout_reads_the_machine_again_on_restart_and_finishes_it()
     {
-        var h = hosts.Lease(1);
-        var (data, config) = Setup("cp-killed");
-        var ci = await ControlPlaneProcess.CreateTokenAsync(data, "ci");
-        string id;
-        await using (var server = await ControlPlaneProcess.StartAsync(data, config))
-        {
-            id = (await server.PostAsync("/api/v1/deployments", ci, ControlPlaneDocuments.Deployment(
-                [("web-k", ControlPlaneDocuments.Machine(h[0], TestHosts.Port, ControlPlaneDocuments.Check("sleep 5; grep -qx healthy /run/standin/services/web", 10)), closures.A)]))).Json["id"]!.GetValue<string>();
-            await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json["machines"]!["web-k"]!["timeline"]!.AsArray()
-                .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), "web-k's health checks to start");
-            await server.KillAsync();
-        }
+        var (h, data, config, ci, id) = await KilledDuringHealthChecksAsync("cp-killed", "web-k");
         Assert.Equal("running", ControlPlaneDatabase.Scalar(data, $"SELECT status FROM rollouts WHERE deployment_id = '{id}'"));
 
         await using var restarted = await ControlPlaneProcess.StartAsync(data, config);
@@ -171,18 +160,7 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
     [Fact]
     public async Task A_machine_the_restarted_server_cannot_read_is_recorded_interrupted()
     {
-        var h = hosts.Lease(1);
-        var (data, config) = Setup("cp-interrupted");
-        var ci = await ControlPlaneProcess.CreateTokenAsync(data, "ci");
-        string id;
-        await using (var server = await ControlPlaneProcess.StartAsync(data, config))
-        {
-            id = (await server.PostAsync("/api/v1/deployments", ci, ControlPlaneDocuments.Deployment(
-                [("web-i", ControlPlaneDocuments.Machine(h[0], TestHosts.Port, ControlPlaneDocuments.Check("sleep 5; grep -qx healthy /run/standin/services/web", 10)), closures.A)]))).Json["id"]!.GetValue<string>();
-            await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json["machines"]!["web-i"]!["timeline"]!.AsArray()
-                .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), "web-i's health checks to start");
-            await server.KillAsync();
-        }
+        var (h, data, config, ci, id) = await KilledDuringHealthChecksAsync("cp-interrupted", "web-i");
         // The restarted server no longer trusts the host's key: it cannot read the machine.
         var known = Path.Combine(Path.GetDirectoryName(config)!, "empty_known_hosts");
         File.WriteAllText(known, "");
@@ -207,10 +185,7 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         var (data, config) = Setup("cp-stopped");
         var ci = await ControlPlaneProcess.CreateTokenAsync(data, "ci");
         await using var server = await ControlPlaneProcess.StartAsync(data, config);
-        var id = (await server.PostAsync("/api/v1/deployments", ci, ControlPlaneDocuments.Deployment(
-            [("web-t", ControlPlaneDocuments.Machine(h[0], TestHosts.Port, ControlPlaneDocuments.Check("sleep 4; grep -qx healthy /run/standin/services/web", 10)), closures.A)]))).Json["id"]!.GetValue<string>();
-        await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json["machines"]!["web-t"]!["timeline"]!.AsArray()
-            .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), "web-t's health checks to start");
+        var id = await PostAndWaitForHealthChecksAsync(server, ci, "web-t", h[0]);
 
         Assert.Equal(0, await server.StopAsync());
 
@@ -218,6 +193,28 @@ public sealed class ControlPlaneRolloutTests(ControlPlaneHosts hosts, ControlPla
         Assert.Equal("deployed", ControlPlaneDatabase.Scalar(data, $"SELECT status FROM rollouts WHERE deployment_id = '{id}'"));
         Assert.Equal(closures.A, await hosts.LiveSystemAsync(h[0]));
         Assert.False(await hosts.WatchdogArmedAsync(h[0]));
+    }
+
+    /// <summary>Posts A for one machine whose health check takes 5 s, and returns once the check runs (the machine is activated, unconfirmed).</summary>
+    private async Task<string> PostAndWaitForHealthChecksAsync(ControlPlaneProcess server, string ci, string machine, string address)
+    {
+        var id = (await server.PostAsync("/api/v1/deployments", ci, ControlPlaneDocuments.Deployment(
+            [(machine, ControlPlaneDocuments.Machine(address, TestHosts.Port, ControlPlaneDocuments.Check("sleep 5; grep -qx healthy /run/standin/services/web", 10)), closures.A)]))).Json["id"]!.GetValue<string>();
+        await TestHosts.WaitUntilAsync(async () => (await server.GetAsync($"/api/v1/deployments/{id}", ci)).Json["machines"]![machine]!["timeline"]!.AsArray()
+            .Any(step => step!["step"]!.GetValue<string>() == "health-checks"), TimeSpan.FromSeconds(90), $"{machine}'s health checks to start");
+        return id;
+    }
+
+    /// <summary>A server killed (SIGKILL) while it ran the health checks of one machine's rollout: the machine's host, the server's data, config, a ci token and the deployment.</summary>
+    private async Task<(IReadOnlyList<string> Hosts, string Data, string Config, string Ci, string Id)> KilledDuringHealthChecksAsync(string folder, string machine)
+    {
+        var h = hosts.Lease(1);
+        var (data, config) = Setup(folder);
+        var ci = await ControlPlaneProcess.CreateTokenAsync(data, "ci");
+        await using var server = await ControlPlaneProcess.StartAsync(data, config);
+        var id = await PostAndWaitForHealthChecksAsync(server, ci, machine, h[0]);
+        await server.KillAsync();
+        return (h, data, config, ci, id);
     }
 
     private (string Data, string Config) Setup(string name) => ControlPlane.ControlPlaneServer.Configure(TestRunDirectory.CreateFolder(name), hosts);
