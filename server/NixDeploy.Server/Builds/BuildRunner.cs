@@ -161,10 +161,17 @@ public sealed partial class BuildRunner(
         return (await command.ExecuteAsync(cancellationToken)).ExitCode;
     }
 
-    private static string? FirstCode(string output) => NdCode().Match(output) is { Success: true } match ? match.Value : null;
+    /// <summary>The first MSBuild error's ND code (a warning's code before it does not fail the build), else the first ND code.</summary>
+    private static string? FirstCode(string output) =>
+        ErrorCode().Match(output) is { Success: true } error ? error.Groups["code"].Value
+        : NdCode().Match(output) is { Success: true } any ? any.Value
+        : null;
 
     private static string Names(BuildStatus status) => status.ToString().ToLowerInvariant();
 
     [GeneratedRegex(@"\bND\d{4}\b")]
     private static partial Regex NdCode();
+
+    [GeneratedRegex(@"\berror (?<code>ND\d{4})\b")]
+    private static partial Regex ErrorCode();
 }

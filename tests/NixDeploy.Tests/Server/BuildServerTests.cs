@@ -77,7 +77,9 @@ public sealed class BuildServerTests(BuildServerHosts hosts) : IClassFixture<Bui
         using var fleet = await new TestFleet()
             .Machine("web-1", "127.0.0.181")
             .Machine(new TestMachine("web-2", "127.0.0.182", 2222, ["web"]) { Configuration = "nixdeploy.standin.buildFails = true;" })
-            .Project("cp-build-fails").CreateAsync();
+            // A warning's code comes first in the output; the build's error code is the error's.
+            .Project("cp-build-fails", p => p.Raw("""<Target Name="WarnFirst" BeforeTargets="EvaluateBlueprint"><Warning Code="ND4005" Text="a warning before the failure" /></Target>"""))
+            .CreateAsync();
         var (data, config) = Setup("cp-build-fails", fleet, autoDeploy: false);
         var ci = await ControlPlaneProcess.CreateTokenAsync(data, "ci");
         await using var server = await ControlPlaneProcess.StartAsync(data, config);
@@ -94,6 +96,7 @@ public sealed class BuildServerTests(BuildServerHosts hosts) : IClassFixture<Bui
 
         Assert.True(follow.ExitCode == 1, follow.ToString());
         Assert.Contains("error ND1201", follow.StandardOutput);
+        Assert.Contains("warning ND4005", follow.StandardOutput);
         Assert.EndsWith("nixdeploy: build failed (ND1201)\n", follow.StandardOutput);
         Assert.Equal(1, status.ExitCode);
         var build = JsonNode.Parse(status.StandardOutput)!;
