@@ -21,5 +21,6 @@ public static class RootCommandFactory
         PostBuildHookCommand.Create(),
         ArtifactsCommand.Create(),
         ServeCommand.Create(),
+        BuildsCommand.Create(),
     };
 }

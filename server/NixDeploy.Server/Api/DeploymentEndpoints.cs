@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,9 +12,6 @@ namespace NixDeploy.Server.Api;
 /// <summary><c>/api/v1/deployments</c>: post a deployment.json (ci), list and read deployments and their reports (read).</summary>
 public static class DeploymentEndpoints
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 500;
-
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost(ControlPlaneRoutes.Deployments, (HttpContext context, DeploymentIntake intake) => CodedErrors.AnswerAsync(async () =>
@@ -32,13 +28,8 @@ public static class DeploymentEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-        app.MapGet(ControlPlaneRoutes.Deployments, (string? limit, string? before, IControlPlaneStore store) => CodedErrors.AnswerAsync(() =>
-            {
-                var size = PageSize(limit);
-                if (before is not null && store.Deployment(before) is null)
-                    throw new NixDeployException(ErrorCodes.RequestMalformed, $"before={before} names no deployment: pass the 'next' of the previous page.");
-                return Task.FromResult(Results.Json(store.Deployments(size, before), ControlPlaneJsonContext.Default.DeploymentPage));
-            }))
+        app.MapGet(ControlPlaneRoutes.Deployments, (string? limit, string? before, IControlPlaneStore store) =>
+                Pages.AnswerAsync(limit, before, "deployment", id => store.Deployment(id) is not null, store.Deployments, ControlPlaneJsonContext.Default.DeploymentPage))
             .RequireAuthorization(Names.Of(TokenRole.Read))
             .Produces<DeploymentPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
@@ -64,14 +55,5 @@ public static class DeploymentEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-    }
-
-    private static int PageSize(string? limit)
-    {
-        if (limit is null)
-            return DefaultPageSize;
-        return int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= MaxPageSize
-            ? size
-            : throw new NixDeployException(ErrorCodes.RequestMalformed, $"limit={limit} is not a page size: use a whole number from 1 to {MaxPageSize}.");
     }
 }

@@ -13,6 +13,7 @@ using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Server.Api;
 using NixDeploy.Server.Auth;
+using NixDeploy.Server.Builds;
 using NixDeploy.Server.Cache;
 using NixDeploy.Server.Http;
 using NixDeploy.Server.Rollouts;
@@ -39,6 +40,7 @@ public static class ControlPlaneHost
         var certificate = ListenAddresses.Certificate(config, options.ConfigFile);
         var data = new DataDirectory(options.DataDirectory);
         var store = SqliteControlPlaneStore.Open(data.Root);
+        store.InterruptRunningBuilds(DateTimeOffset.UtcNow);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = data.Root });
         builder.WebHost.UseUrls([.. urls]);
@@ -75,7 +77,13 @@ public static class ControlPlaneHost
             .AddSingleton<BinaryCacheFolder>()
             .AddSingleton<CacheCollector>()
             .AddHostedService<CacheCollectionSchedule>()
-            .AddHostedService<RolloutRunner>();
+            .AddHostedService<RolloutRunner>()
+            .AddSingleton<IBuildStore>(store)
+            .AddSingleton<BuildFolders>()
+            .AddSingleton(services => new BuildRunner(config.Build, store, services.GetRequiredService<BuildFolders>(),
+                services.GetRequiredService<DeploymentIntake>(), TimeProvider.System, services.GetRequiredService<ILogger<BuildRunner>>()))
+            .AddHostedService(services => services.GetRequiredService<BuildRunner>())
+            .AddSingleton<BuildLogReader>();
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         builder.Services.AddAuthorization(RolePolicies.Add);
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
@@ -97,6 +105,7 @@ public static class ControlPlaneHost
         MachineEndpoints.Map(app);
         TokenEndpoints.Map(app);
         CacheEndpoints.Map(app);
+        BuildEndpoints.Map(app);
         return app;
     }
 }

@@ -1,15 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NixDeploy.Diagnostics;
+using NixDeploy.Server.Builds;
 using NixDeploy.Server.Cache;
 
 namespace NixDeploy.Server.Hosting;
 
 /// <summary>
 /// The server's config file (<c>--config FILE</c>, JSON): the SSH key and known_hosts it deploys with, the TLS
-/// certificate it serves, whether plain HTTP may listen beyond loopback, and the binary cache's limits. Relative paths are relative to the file.
+/// certificate it serves, whether plain HTTP may listen beyond loopback, the binary cache's limits and the fleet
+/// repository it builds. Relative paths are relative to the file.
 /// </summary>
-public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, bool AllowPlainHttp = false, CacheSettings? Cache = null)
+public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, bool AllowPlainHttp = false, CacheSettings? Cache = null, BuildConfig? Build = null)
 {
     public static ServerConfig Read(string? file)
     {
@@ -35,11 +37,24 @@ public sealed record ServerConfig(SshConfig? Ssh = null, TlsConfig? Tls = null, 
         {
             Ssh = config.Ssh is { } ssh ? new SshConfig(Resolve(ssh.IdentityFile), Resolve(ssh.KnownHostsFile)) : null,
             Tls = config.Tls is { } tls ? new TlsConfig(Resolve(tls.CertificateFile) ?? throw Invalid(path, "tls has no certificateFile"), Resolve(tls.KeyFile)) : null,
+            Build = config.Build is { } build
+                ? Checked(build, path) with { Repository = build.IsUrl ? build.Repository : Resolve(build.Repository)!, SigningKeyFile = Resolve(build.SigningKeyFile) }
+                : null,
         };
     }
 
+    private static BuildConfig Checked(BuildConfig build, string path) =>
+        string.IsNullOrWhiteSpace(build.Repository) || string.IsNullOrWhiteSpace(build.Ref) || string.IsNullOrWhiteSpace(build.Project)
+            ? throw Invalid(path, "build needs repository, ref and project")
+            // The repository's URL is in every build's log: a password in it would be too.
+            : build.IsUrl && Uri.TryCreate(build.Repository, UriKind.Absolute, out var url) && url.UserInfo.Contains(':')
+                ? throw Invalid(path, "build.repository has a password in its URL, which every build's log would show: give git the credential another way (an SSH key, a credential helper)")
+            : Path.IsPathRooted(build.Project) || build.Project.Split('/', '\\').Contains("..")
+                ? throw Invalid(path, $"build.project '{build.Project}' must be a path inside the repository")
+                : build;
+
     private static NixDeployException Invalid(string path, string why) => new(ErrorCodes.ServerConfigInvalid,
-        $"The server's config file cannot be used ({why}). It is JSON: {{\"ssh\": {{\"identityFile\": ..., \"knownHostsFile\": ...}}, \"tls\": {{\"certificateFile\": ..., \"keyFile\": ...}}, \"allowPlainHttp\": false, \"cache\": {{\"maxUploadBytes\": ..., \"keepDeployments\": 10, \"keepHours\": 24, \"collectEveryHours\": 6}}}}.", path);
+        $"The server's config file cannot be used ({why}). It is JSON: {{\"ssh\": {{\"identityFile\": ..., \"knownHostsFile\": ...}}, \"tls\": {{\"certificateFile\": ..., \"keyFile\": ...}}, \"allowPlainHttp\": false, \"cache\": {{\"maxUploadBytes\": ..., \"keepDeployments\": 10, \"keepHours\": 24, \"collectEveryHours\": 6}}, \"build\": {{\"repository\": ..., \"ref\": \"main\", \"project\": \"fleet.nixdeploy\", \"autoDeploy\": false, \"signingKeyFile\": ...}}}}.", path);
 }
 
 /// <summary>The deployer's private key and the hosts' keys, as <c>NixDeploySshIdentityFile</c>/<c>NixDeploySshKnownHostsFile</c> give them to a build.</summary>

@@ -11,7 +11,7 @@ namespace NixDeploy.Server.Store;
 /// The store in one SQLite file (<c>DIR/control-plane.db</c>, write-ahead log), migrated on open. Each public method
 /// runs in one transaction on a connection of its own (SQLite serializes writers; readers see the last commit).
 /// </summary>
-public sealed class SqliteControlPlaneStore : IControlPlaneStore
+public sealed partial class SqliteControlPlaneStore : IControlPlaneStore, IBuildStore
 {
     public const string FileName = "control-plane.db";
 

@@ -33,6 +33,12 @@ public static class SqliteMigrations
           finished_at TEXT NOT NULL, status TEXT NOT NULL, from_closure TEXT, to_closure TEXT, error_code TEXT,
           error_message TEXT);
         """,
+        """
+        CREATE TABLE builds(
+          seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, ref TEXT NOT NULL, git_commit TEXT,
+          status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, closures TEXT NOT NULL DEFAULT '',
+          error_code TEXT, error_message TEXT, deployment_id TEXT);
+        """,
     ];
 
     public static int Latest => Steps.Length;

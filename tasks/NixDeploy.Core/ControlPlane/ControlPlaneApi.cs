@@ -17,6 +17,8 @@ public static class ControlPlaneRoutes
     public const string CacheCollect = Api + "/cache/gc";
     // The binary cache (nix-cache-info, HASH.narinfo, nar/*), read and written with HTTP Basic whose password is a token.
     public const string Cache = "/cache";
+    public const string Builds = Api + "/builds";
+    public const string LatestBuild = Builds + "/latest";
     public const string Health = "/health";
     public const string Metrics = "/metrics";
     public const string OpenApi = "/openapi/v1.json";
@@ -31,6 +33,13 @@ public static class ControlPlaneRoutes
     public static string MachineRollback(string name) => $"{Machine(name)}/rollback";
 
     public static string Token(string id) => $"{Tokens}/{Uri.EscapeDataString(id)}";
+
+    public static string Build(string id) => $"{Builds}/{Uri.EscapeDataString(id)}";
+
+    /// <summary>The build's log: the last <c>lines</c> as text, or followed as server-sent events (<see cref="BuildLogStream"/>).</summary>
+    public static string BuildLogs(string id) => $"{Build(id)}/logs";
+
+    public static string BuildLogStream(string id) => $"{BuildLogs(id)}/stream";
 }
 
 /// <summary>
@@ -132,6 +141,45 @@ public sealed record CacheCollection(int KeptNarInfos, int RemovedNarInfos, int 
 
 /// <summary>The problem details body of every error (RFC 9457) with the ND code.</summary>
 public sealed record ControlPlaneProblem(string? Type, string? Title, int Status, string? Detail, string? Code);
+
+/// <summary>Where a build of the fleet repository is; <c>interrupted</c>: the server stopped while it ran.</summary>
+public enum BuildStatus
+{
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("success")] Success,
+    [JsonStringEnumMemberName("failed")] Failed,
+    [JsonStringEnumMemberName("interrupted")] Interrupted,
+}
+
+/// <summary>
+/// <c>POST /builds</c>: <c>triggered</c> with the new build's id, or <c>already_running</c> with the id of the build
+/// that runs (one build at a time).
+/// </summary>
+public sealed record BuildTriggered(string Status, string Id)
+{
+    public const string Triggered = "triggered";
+    public const string AlreadyRunning = "already_running";
+}
+
+/// <summary>
+/// A build of the configured ref: the commit it built, each machine's closure from the built deployment.json, the
+/// first ND code of a failed build's output and the deployment it created (<c>autoDeploy</c>).
+/// </summary>
+public sealed record BuildRecord(
+    string Id,
+    BuildStatus Status,
+    bool Running,
+    string Ref,
+    string? Commit,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    IReadOnlyDictionary<string, string> Closures,
+    string? ErrorCode,
+    string? ErrorMessage,
+    string? DeploymentId);
+
+/// <summary><c>GET /builds?limit=N&amp;before=ID</c>: newest first; <see cref="Next"/> is the <c>before</c> of the next page.</summary>
+public sealed record BuildPage(IReadOnlyList<BuildRecord> Items, string? Next);
 
 public static class DeploymentStatusExtensions
 {

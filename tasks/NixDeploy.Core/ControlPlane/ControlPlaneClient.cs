@@ -66,17 +66,77 @@ public sealed class ControlPlaneClient : IDisposable
         SendAsync(HttpMethod.Post, ControlPlaneRoutes.MachineRollback(machine), null, TokenRole.Operator, $"roll {machine} back",
             ControlPlaneJsonContext.Default.RollbackOutcome, cancellationToken);
 
+    /// <summary><c>POST /builds</c>: a build of the server's fleet repository, or the one that runs.</summary>
+    public Task<BuildTriggered> TriggerBuildAsync(CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, ControlPlaneRoutes.Builds, null, TokenRole.Ci, "trigger a build",
+            ControlPlaneJsonContext.Default.BuildTriggered, cancellationToken);
+
+    /// <summary>A build, or the latest with <paramref name="id"/> null.</summary>
+    public Task<BuildRecord> GetBuildAsync(string? id, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, id is null ? ControlPlaneRoutes.LatestBuild : ControlPlaneRoutes.Build(id), null, TokenRole.Read,
+            $"read build {id ?? "latest"}", ControlPlaneJsonContext.Default.BuildRecord, cancellationToken);
+
+    /// <summary>The last <paramref name="lines"/> lines of a build's log (all with null).</summary>
+    public async Task<string> GetBuildLogAsync(string id, int? lines, CancellationToken cancellationToken)
+    {
+        using var response = await OpenAsync(HttpMethod.Get, ControlPlaneRoutes.BuildLogs(id) + (lines is { } n ? $"?lines={n}" : ""), null,
+            TokenRole.Read, $"read the log of build {id}", HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Follows a build's log (server-sent events): each line to <paramref name="line"/> as it comes, until the build
+    /// ends; returns its final status.
+    /// </summary>
+    public async Task<string> FollowBuildLogAsync(string id, Func<string, Task> line, CancellationToken cancellationToken)
+    {
+        using var response = await OpenAsync(HttpMethod.Get, ControlPlaneRoutes.BuildLogStream(id), null, TokenRole.Read,
+            $"follow the log of build {id}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        var ended = false;
+        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        {
+            if (text == "event: end")
+                ended = true;
+            else if (text.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                if (ended)
+                    return text["data: ".Length..];
+                await line(text["data: ".Length..]);
+            }
+        }
+        throw Failure(ErrorCodes.ControlPlaneRequestFailed,
+            $"The control plane at {Server} ended the log of build {id} before the build ended: follow it again, or read it with 'builds logs'.");
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<T> SendAsync<T>(HttpMethod method, string route, HttpContent? content, TokenRole role, string what,
         JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        using var response = await OpenAsync(method, route, content, role, what, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            return JsonSerializer.Deserialize(body, type) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw Failure(ErrorCodes.ControlPlaneRequestFailed,
+                $"The control plane at {Server} answered {route} with something that is not the API's document ({e.Message}): is {Server} a NixDeploy control plane of this version?");
+        }
+    }
+
+    /// <summary>Sends the request; a successful response is the caller's to read and dispose, anything else a coded error.</summary>
+    private async Task<HttpResponseMessage> OpenAsync(HttpMethod method, string route, HttpContent? content, TokenRole role, string what,
+        HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var url = new Uri(Server, route.TrimStart('/'));
         using var request = new HttpRequestMessage(method, url) { Content = content };
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, cancellationToken);
+            response = await _http.SendAsync(request, completion, cancellationToken);
         }
         catch (HttpRequestException e)
         {
@@ -88,21 +148,10 @@ public sealed class ControlPlaneClient : IDisposable
             throw Failure(ErrorCodes.ControlPlaneTimedOut,
                 $"The control plane at {Server} did not answer within {_http.Timeout.TotalSeconds:0} s when asked to {what}.");
         }
+        if (response.IsSuccessStatusCode)
+            return response;
         using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (!response.IsSuccessStatusCode)
-                throw Refusal(response.StatusCode, body, role, what);
-            try
-            {
-                return JsonSerializer.Deserialize(body, type) ?? throw new JsonException("null");
-            }
-            catch (JsonException e)
-            {
-                throw Failure(ErrorCodes.ControlPlaneRequestFailed,
-                    $"The control plane at {Server} answered {url.AbsolutePath} with something that is not the API's document ({e.Message}): is {Server} a NixDeploy control plane of this version?");
-            }
-        }
+            throw Refusal(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken), role, what);
     }
 
     private NixDeployException Refusal(HttpStatusCode status, string body, TokenRole role, string what)

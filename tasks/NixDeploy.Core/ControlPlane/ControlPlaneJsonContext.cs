@@ -20,4 +20,7 @@ namespace NixDeploy.ControlPlane;
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(CacheCollection))]
 [JsonSerializable(typeof(ControlPlaneProblem))]
+[JsonSerializable(typeof(BuildTriggered))]
+[JsonSerializable(typeof(BuildRecord))]
+[JsonSerializable(typeof(BuildPage))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext;

@@ -142,6 +142,11 @@ public static class ErrorCodes
     public const string CacheNarInfoInvalid = "ND8081";
     public const string CacheNarHashConflict = "ND8082";
     public const string CacheUploadTooLarge = "ND8083";
+    // ND8100-ND8129: builds on the control plane.
+    public const string BuildsNotConfigured = "ND8100";
+    public const string BuildFetchFailed = "ND8101";
+    public const string BuildFailed = "ND8102";
+    public const string BuildInterrupted = "ND8103";
 
     // ND804x: clients of the control plane (PublishDeployment, Deploy with NixDeployControlPlane, the tool's --server).
     public const string InvalidControlPlaneUrl = "ND8040";

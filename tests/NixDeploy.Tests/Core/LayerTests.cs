@@ -33,6 +33,7 @@ public sealed class LayerTests
         ["NixDeploy.Engine", "NixDeploy.ControlPlane"],
         ["NixDeploy.Tasks", "NixDeploy.Tool.Json", "NixDeploy.Tool.Output", "NixDeploy.Server.Store", "NixDeploy.Server.Http"],
         ["NixDeploy.Tool.Cli", "NixDeploy.Server.Auth", "NixDeploy.Server.Rollouts", "NixDeploy.Server.Cache"],
+        ["NixDeploy.Server.Builds"],
         ["NixDeploy.Tool.Fleet", "NixDeploy.Server.Api"],
         ["NixDeploy.Tool.Artifacts", "NixDeploy.Server.Hosting"],
         ["NixDeploy.Tool.Commands"],

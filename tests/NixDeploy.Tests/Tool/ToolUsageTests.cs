@@ -56,7 +56,7 @@ public sealed class ToolUsageTests
     {
         var result = await InstalledTool.RunAsync(TestRunDirectory.Root, "--help");
         Assert.True(result.ExitCode == 0, result.ToString());
-        foreach (var command in new[] { "eval", "build", "push", "deploy", "plan", "status", "rollback", "cache", "serve" })
+        foreach (var command in new[] { "eval", "build", "push", "deploy", "plan", "status", "rollback", "cache", "serve", "builds" })
             Assert.Contains($"  {command}", result.StandardOutput);
     }
 }

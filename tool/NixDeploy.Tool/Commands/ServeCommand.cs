@@ -24,7 +24,7 @@ public static class ServeCommand
         };
         var config = new Option<string?>("--config")
         {
-            Description = "The server's JSON config: ssh (identityFile, knownHostsFile), tls (certificateFile, keyFile), allowPlainHttp",
+            Description = "The server's JSON config: ssh (identityFile, knownHostsFile), tls (certificateFile, keyFile), allowPlainHttp, build (repository, ref, project, autoDeploy, signingKeyFile)",
             HelpName = "FILE",
         };
         var serve = new Command("serve", "Run the control plane: receive deployments over HTTP and roll them out") { data, urls, config, TokenCommand() };
