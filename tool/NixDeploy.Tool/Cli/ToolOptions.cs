@@ -21,6 +21,11 @@ public static class ToolOptions
 
     public static Option<bool> DryRun() => new("--dry-run") { Description = "Only find out what would change; change nothing" };
 
+    public static Option<bool> RetryFailed() => new("--retry-failed")
+    {
+        Description = "Deploy only the machines the last deploy report says failed, were unreachable, rolled back or skipped (NixDeployRetryFailed)",
+    };
+
     public static Option<int?> Parallel() =>
         WholeNumber("--parallel", "How many machines at once (default: the project's NixDeployParallelism)", "N");
 
