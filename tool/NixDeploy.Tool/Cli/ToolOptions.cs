@@ -15,7 +15,7 @@ public static class ToolOptions
 
     public static Option<string?> On() => new("--on")
     {
-        Description = "Only these machines: comma-separated name globs and @labels, e.g. web-*,@db",
+        Description = "Only these machines: name globs and @labels joined by + (or ,), e.g. web-*+@db",
         HelpName = "SELECTION",
     };
 
