@@ -4,16 +4,23 @@ using NixDeploy.Diagnostics;
 namespace NixDeploy.Blueprint;
 
 /// <summary>
-/// Colmena-style selection: a comma-separated list of machine-name globs (<c>web-*</c>) and labels
-/// (<c>@db</c>, globs too). A machine is selected when any term matches; an empty selection means all. Every term
-/// must match some machine: a misspelt one (<c>dbb-1</c>) would otherwise deploy less than was asked, silently.
+/// Colmena-style selection: a list of machine-name globs (<c>web-*</c>) and labels (<c>@db</c>, globs too),
+/// separated by <c>+</c> or <c>,</c>. <c>+</c> is the one to type: MSBuild splits a <c>-p:</c> value at <c>,</c>
+/// (there it is <c>%2C</c>), and neither bash nor MSBuild gives <c>+</c> a meaning; a machine name cannot contain it.
+/// A machine is selected when any term matches; an empty selection means all. Every term must match some machine:
+/// a misspelt one (<c>dbb-1</c>) would otherwise deploy less than was asked, silently.
 /// </summary>
 public static class MachineSelector
 {
+    private static readonly char[] Separators = ['+', ','];
+
+    /// <summary>The selection of exactly these machines.</summary>
+    public static string Of(IEnumerable<string> names) => string.Join(Separators[0], names);
+
     /// <param name="file">Where the selection is set (the project for NixDeployOn), named when a term matches nothing.</param>
     public static IReadOnlyList<string> Select(IReadOnlyDictionary<string, MachineSpec> machines, string? selection, string? file)
     {
-        var terms = (selection ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var terms = (selection ?? "").Split(Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (terms.Length == 0)
             return machines.Keys.Order(StringComparer.Ordinal).ToList();
         var unmatched = terms.Where(term => !machines.Any(machine => Matches(term, machine.Key, machine.Value))).ToList();

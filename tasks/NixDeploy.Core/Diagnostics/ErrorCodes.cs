@@ -88,6 +88,9 @@ public static class ErrorCodes
     public const string DeploySelectionMismatch = "ND5017";
     public const string ActivationDidNotTake = "ND5020";
     public const string FirstActivationDidNotTake = "ND5021";
+    // NixDeployRetryFailed: together with NixDeployOn / without a readable deploy-report.json to retry from.
+    public const string RetryWithSelection = "ND5040";
+    public const string RetryReportUnreadable = "ND5041";
 
     // ND60xx: artifacts.
     public const string ArtifactDeclarationInvalid = "ND6001";

@@ -17,6 +17,8 @@ public sealed class MachineSelectorTests
     [InlineData("@eu", "db-1,web-1")]
     [InlineData("web-?, @db", "db-1,web-1,web-2")]
     [InlineData("@e*", "db-1,web-1")]
+    [InlineData("web-2+@db", "db-1,web-2")]
+    [InlineData("web-1+web-2,@db", "db-1,web-1,web-2")]
     public void Names_globs_and_labels_select_machines(string selection, string expected) =>
         Assert.Equal(expected.Split(','), MachineSelector.Select(Fleet, selection, null));
 

@@ -87,6 +87,20 @@ public sealed class PipelineBuildTests
         Assert.Equal(expected, Manifests.Closures(Manifests.Read(project)).Keys.Order());
     }
 
+    /// <summary>The argument exactly as typed in bash (no quotes, no escaping), not through WithProperty's escaping.</summary>
+    [Theory]
+    [InlineData("-p:NixDeployOn=web-2+@db", new[] { "db-1", "web-2" })]
+    [InlineData("-p:NixDeployOn=web-1%2Cdb-1", new[] { "db-1", "web-1" })]
+    public async Task A_selection_of_several_parts_works_as_typed_on_the_command_line(string argument, string[] expected)
+    {
+        using var project = await ThreeMachines().Project("typed").CreateAsync();
+
+        var result = await project.Dotnet().WithArgument(argument).BuildAsync();
+
+        result.AssertSucceeded();
+        Assert.Equal(expected, Manifests.Closures(Manifests.Read(project)).Keys.Order());
+    }
+
     [Fact]
     public async Task A_selection_that_matches_nothing_is_an_error_listing_what_exists()
     {

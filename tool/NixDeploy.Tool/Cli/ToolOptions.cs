@@ -15,11 +15,16 @@ public static class ToolOptions
 
     public static Option<string?> On() => new("--on")
     {
-        Description = "Only these machines: comma-separated name globs and @labels, e.g. web-*,@db",
+        Description = "Only these machines: name globs and @labels joined by + (or ,), e.g. web-*+@db",
         HelpName = "SELECTION",
     };
 
     public static Option<bool> DryRun() => new("--dry-run") { Description = "Only find out what would change; change nothing" };
+
+    public static Option<bool> RetryFailed() => new("--retry-failed")
+    {
+        Description = "Deploy only the machines the last deploy report says failed, were unreachable, rolled back or skipped (NixDeployRetryFailed)",
+    };
 
     public static Option<int?> Parallel() =>
         WholeNumber("--parallel", "How many machines at once (default: the project's NixDeployParallelism)", "N");

@@ -28,6 +28,7 @@ public static class TargetCommand
         var confirmTimeout = ToolOptions.ConfirmTimeout();
         var mode = ToolOptions.Mode();
         var verbose = ToolOptions.Verbose();
+        var retryFailed = ToolOptions.RetryFailed();
         var binaryLog = ToolOptions.BinaryLog();
         var server = new ServerOptions();
         var command = new Command(name, description) { project, on, json, binaryLog };
@@ -40,6 +41,7 @@ public static class TargetCommand
         {
             command.Add(onFailure);
             command.Add(confirmTimeout);
+            command.Add(retryFailed);
             server.AddTo(command);
             command.Add(mode);
             command.Add(verbose);
@@ -57,6 +59,9 @@ public static class TargetCommand
                 properties["NixDeployParallelism"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (parse.GetValue(onFailure) is { } policy)
                 properties["NixDeployOnFailure"] = policy;
+            var retrying = parse.GetValue(retryFailed);
+            if (retrying)
+                properties["NixDeployRetryFailed"] = "true";
             if (parse.GetValue(confirmTimeout) is { } seconds)
                 properties["NixDeployConfirmTimeout"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             // The control plane deploys; the build posts deployment.json there and writes the rollout's report.
@@ -94,6 +99,12 @@ public static class TargetCommand
             cancellationToken.ThrowIfCancellationRequested();
             if (!outcome.Succeeded)
                 return CommandHandler.Fail(console, Errors(outcome, fleet));
+            // The build deployed nothing and wrote no report: the last one has nothing to retry.
+            if (retrying)
+            {
+                console.Line($"Nothing to retry: every machine in {reportFile} reached its desired state; nothing was deployed.");
+                return ExitCodes.Success;
+            }
 
             if (console.Json)
                 console.Out.WriteLine(target == "EvaluateBlueprint"
