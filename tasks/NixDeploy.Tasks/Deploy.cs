@@ -49,6 +49,12 @@ public sealed class Deploy : NixDeployTask
 
     public string? ActivationTimeout { get; set; }
 
+    /// <summary>$(NixDeployBuildOn): with target the hosts built their closures, so nothing is copied to them.</summary>
+    public string? BuildOn { get; set; }
+
+    /// <summary>$(NixDeploySubstituteOnDestination): hosts fetch from their own substituters before the copy.</summary>
+    public string? SubstituteOnDestination { get; set; }
+
     public string? NixExecutable { get; set; }
 
     /// <summary>$(NixDeployRunId): the id of this build, written into the report so a reader knows it is this run's.</summary>
@@ -89,7 +95,7 @@ public sealed class Deploy : NixDeployTask
     {
         var project = ProjectFile;
         var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, SshControlPersist,
-            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout).Parse(project);
+            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout, BuildOn, SubstituteOnDestination).Parse(project);
         var report = string.IsNullOrEmpty(ControlPlane)
             ? await DeployDirectlyAsync(settings, cancellationToken)
             : await ControlPlaneRollout.DeployAsync(

@@ -1,17 +1,23 @@
 using NixDeploy.Diagnostics;
 using NixDeploy.Manifest;
+using NixDeploy.Pipeline;
 using NixDeploy.Ssh;
 
 namespace NixDeploy.Deploy;
 
-/// <summary>How a deploy runs: connection options, parallelism, failure policy, dry run and time limits.</summary>
+/// <summary>
+/// How a deploy runs: connection options, parallelism, failure policy, dry run and time limits; where the closures
+/// were built (on the hosts themselves, there is nothing to copy) and whether hosts substitute before the copy.
+/// </summary>
 public sealed record DeploySettings(
     SshOptions Ssh,
     int Parallelism = DeploySettings.DefaultParallelism,
     FailurePolicy OnFailure = FailurePolicy.Continue,
     bool DryRun = false,
     int ConfirmTimeoutSeconds = DeploySettings.DefaultConfirmTimeoutSeconds,
-    int ActivationTimeoutSeconds = DeploySettings.DefaultActivationTimeoutSeconds)
+    int ActivationTimeoutSeconds = DeploySettings.DefaultActivationTimeoutSeconds,
+    BuildLocation BuildOn = BuildLocation.Local,
+    bool SubstituteOnDestination = false)
 {
     public const int DefaultParallelism = 10;
     public const int DefaultConfirmTimeoutSeconds = 30;

@@ -1,5 +1,6 @@
 using NixDeploy.Diagnostics;
 using NixDeploy.Manifest;
+using NixDeploy.Pipeline;
 using NixDeploy.Ssh;
 
 namespace NixDeploy.Deploy;
@@ -18,19 +19,22 @@ public sealed record DeploySettingsText(
     string? OnFailure,
     string? DryRun,
     string? ConfirmTimeout,
-    string? ActivationTimeout)
+    string? ActivationTimeout,
+    string? BuildOn = null,
+    string? SubstituteOnDestination = null)
 {
     /// <summary>The properties the settings come from, for a reader that evaluates the project (the tool).</summary>
     public static IReadOnlyList<string> PropertyNames { get; } =
     [
         "NixDeploySshIdentityFile", "NixDeploySshKnownHostsFile", "NixDeployStrictHostKeyChecking", "NixDeploySshControlPersist",
         "NixDeployParallelism", "NixDeployOnFailure", "NixDeployDryRun", "NixDeployConfirmTimeout", "NixDeployActivationTimeout",
+        "NixDeployBuildOn", "NixDeploySubstituteOnDestination",
     ];
 
     public static DeploySettingsText FromProperties(IReadOnlyDictionary<string, string> properties)
     {
         string? Value(int index) => properties.GetValueOrDefault(PropertyNames[index]);
-        return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8));
+        return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8), Value(9), Value(10));
     }
 
     /// <summary>The validated settings; <paramref name="projectFile"/> is blamed for a bad value, and relative key files are relative to its folder.</summary>
@@ -39,7 +43,12 @@ public sealed record DeploySettingsText(
                 SettingValues.Boolean(StrictHostKeyChecking, true, "NixDeployStrictHostKeyChecking", projectFile),
                 ControlPersistSeconds: SettingValues.Integer(SshControlPersist, SshOptions.DefaultControlPersistSeconds, "NixDeploySshControlPersist", projectFile, ErrorCodes.InvalidSshOption)),
             projectFile)
-        with { DryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", projectFile) };
+        with
+        {
+            DryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", projectFile),
+            BuildOn = BuildLocations.Parse(BuildOn, projectFile),
+            SubstituteOnDestination = SettingValues.Boolean(SubstituteOnDestination, false, "NixDeploySubstituteOnDestination", projectFile),
+        };
 
     /// <summary>The validated policy alone (what deployment.json records), without the SSH settings the build does not need.</summary>
     public DeploymentPolicy ParsePolicy(string projectFile) => DeploySettings.ValidatePolicy(new DeploymentPolicy(

@@ -11,9 +11,13 @@ public sealed record ClosureBuildResult(IReadOnlyDictionary<string, string> Clos
 /// BuildClosures' core: every selected machine's toplevel in ONE <c>nix build</c>. Nix 2.8 prints no JSON when
 /// any build fails, so results are recovered from the evaluated out paths: what exists was built. A successful
 /// build's closures are GC roots in <c>rootDirectory</c> (see <see cref="ClosureRoots"/>) until the next one.
+/// With <paramref name="builders"/> (NixDeployBuilders) Nix builds on those remote builders and this machine on none.
 /// </summary>
-public sealed class ClosureBuilder(NixCli nix)
+public sealed class ClosureBuilder(NixCli nix, string? builders = null)
 {
+    // Nix 2.8's words when no remote builder could take a build (down, unreachable, or none for the system).
+    private static readonly string[] NoBuilderSigns = ["Failed to find a machine for remote build", "cannot build on '"];
+
     public async Task<ClosureBuildResult> BuildAsync(IReadOnlyDictionary<string, Toplevel> toplevels, bool keepGoing, string? file, string rootDirectory, CancellationToken cancellationToken)
     {
         // With no installables `nix build` would build the flake's default package instead.
@@ -23,7 +27,9 @@ public sealed class ClosureBuilder(NixCli nix)
             return new ClosureBuildResult(new Dictionary<string, string>(), []);
         }
         var derivations = toplevels.Values.Select(t => t.DrvPath).Distinct().ToList();
-        var result = await nix.BuildAsync(derivations, keepGoing, cancellationToken, ClosureRoots.OutLink(rootDirectory)).ConfigureAwait(false);
+        // --max-jobs 0: every build goes to the builders, so one that is down is an error, not a silent local build.
+        var options = builders is null ? null : new[] { "--max-jobs", "0", "--builders", builders };
+        var result = await nix.BuildAsync(derivations, keepGoing, cancellationToken, ClosureRoots.OutLink(rootDirectory), options).ConfigureAwait(false);
         if (result.Succeeded)
         {
             ClosureRoots.KeepFirst(rootDirectory, derivations.Count);
@@ -32,11 +38,18 @@ public sealed class ClosureBuilder(NixCli nix)
 
         var closures = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var failures = new List<Diagnostic>();
+        var noBuilder = builders is not null && NoBuilderSigns.Any(sign => result.StandardError.Contains(sign, StringComparison.Ordinal));
         foreach (var (machine, toplevel) in toplevels)
         {
             if (Path.Exists(toplevel.OutPath))
             {
                 closures[machine] = toplevel.OutPath;
+                continue;
+            }
+            if (noBuilder)
+            {
+                failures.Add(new Diagnostic(ErrorCodes.RemoteBuilderUnavailable,
+                    $"The closure of machine '{machine}' was not built: no remote builder of NixDeployBuilders could take its build; check that they are up and reachable with this machine's SSH settings. Nix said:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}", file));
                 continue;
             }
             var message = FailureFor(result.StandardError, toplevel.DrvPath) is { } own

@@ -26,6 +26,7 @@ public static class TargetCommand
         var onFailure = ToolOptions.OnFailure();
         var confirmTimeout = ToolOptions.ConfirmTimeout();
         var binaryLog = ToolOptions.BinaryLog();
+        var buildOn = ToolOptions.BuildOn();
         var server = new ServerOptions();
         var command = new Command(name, description) { project, on, json, binaryLog };
         if (deploys)
@@ -33,6 +34,8 @@ public static class TargetCommand
             command.Add(dryRun);
             command.Add(parallel);
         }
+        if (target is "Build" or "Deploy")
+            command.Add(buildOn);
         if (target == "Deploy")
         {
             command.Add(onFailure);
@@ -52,6 +55,8 @@ public static class TargetCommand
                 properties["NixDeployParallelism"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (parse.GetValue(onFailure) is { } policy)
                 properties["NixDeployOnFailure"] = policy;
+            if (parse.GetValue(buildOn) is { } location)
+                properties["NixDeployBuildOn"] = location;
             if (parse.GetValue(confirmTimeout) is { } seconds)
                 properties["NixDeployConfirmTimeout"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             // The control plane deploys; the build posts deployment.json there and writes the rollout's report.
