@@ -16,7 +16,8 @@ public sealed record ClosureBuildResult(IReadOnlyDictionary<string, string> Clos
 public sealed class ClosureBuilder(NixCli nix, string? builders = null)
 {
     // Nix 2.8's words when no remote builder could take a build (down, unreachable, or none for the system).
-    private static readonly string[] NoBuilderSigns = ["Failed to find a machine for remote build", "cannot build on '"];
+    private const string CannotBuildOn = "cannot build on '";
+    private static readonly string[] NoBuilderSigns = ["Failed to find a machine for remote build", CannotBuildOn];
 
     public async Task<ClosureBuildResult> BuildAsync(IReadOnlyDictionary<string, Toplevel> toplevels, bool keepGoing, string? file, string rootDirectory, CancellationToken cancellationToken)
     {
@@ -49,7 +50,7 @@ public sealed class ClosureBuilder(NixCli nix, string? builders = null)
             if (noBuilder)
             {
                 failures.Add(new Diagnostic(ErrorCodes.RemoteBuilderUnavailable,
-                    $"The closure of machine '{machine}' was not built: no remote builder of NixDeployBuilders could take its build; check that they are up and reachable with this machine's SSH settings. Nix said:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}", file));
+                    $"The closure of machine '{machine}' was not built: no remote builder of NixDeployBuilders could take its build; check that they are up and reachable with this machine's SSH settings. Nix said:{Environment.NewLine}{BuilderFailures(result.StandardError)}", file));
                 continue;
             }
             var message = FailureFor(result.StandardError, toplevel.DrvPath) is { } own
@@ -83,6 +84,11 @@ public sealed class ClosureBuilder(NixCli nix, string? builders = null)
         }
         return closures;
     }
+
+    /// <summary>Nix's error, after its lines about each builder it could not use (which Nix prints before the error).</summary>
+    private static string BuilderFailures(string stderr) =>
+        string.Join(Environment.NewLine, stderr.Split('\n').Select(line => line.TrimEnd('\r')).Where(line => line.StartsWith(CannotBuildOn, StringComparison.Ordinal))
+            .Append(NixMessages.Trim(stderr)));
 
     /// <summary>Nix's own lines about this derivation: its failed builder and log tail, or its failed dependencies.</summary>
     private static string? FailureFor(string stderr, string drvPath)
