@@ -1,3 +1,4 @@
+using NixDeploy.Tests.Cache;
 using NixDeploy.Tests.Fleets;
 using NixDeploy.Tests.Infrastructure;
 using NixDeploy.Tests.Tool;
@@ -120,6 +121,27 @@ public sealed class BuildOnTests(BuildOnHosts hosts) : IClassFixture<BuildOnHost
         Assert.Contains("no remote builder of NixDeployBuilders", error, StringComparison.Ordinal);
         Assert.Contains($"cannot build on 'ssh://root@{hosts.DeadAddress}'", error, StringComparison.Ordinal);
         Assert.False(File.Exists(fleet.Project.PathOf("bin/nixdeploy/deployment.json")));
+    }
+
+    [Fact]
+    public async Task SubstituteOnDestination_lets_the_host_fetch_the_closure_from_its_own_substituter()
+    {
+        var address = hosts.Lease(1)[0];
+        using var fleet = await DeployFleet.CreateAsync("substitute", hosts, DeployFleet.Machine("web-1", address));
+        (await fleet.Project.Dotnet().WithEnvironment(NixEnvironment.Variables).BuildAsync()).AssertSucceeded();
+        var closure = fleet.Closure("web-1");
+        var cache = Path.Combine(fleet.Project.Folder, "host-cache");
+        var (secretKey, publicKey) = await CacheNix.GenerateKeyAsync(fleet.Project.Folder, "host-cache-1");
+        await CacheNix.NixAsync(null, "copy", "--to", $"file://{cache}?secret-key={secretKey}", closure);
+        File.AppendAllText(Path.Combine(hosts.HostDirectory(address), "etc-nix", "nix.conf"),
+            $"substituters = file://{cache}\ntrusted-public-keys = {publicKey}\n");
+
+        var deploy = await fleet.Deploy(("NixDeploySubstituteOnDestination", "true")).BuildAsync();
+
+        deploy.AssertSucceeded();
+        Assert.Equal(closure, await hosts.LiveSystemAsync(address));
+        // Substituted from the host's cache, its copy carries the cache's signature; what the deployer sends carries none.
+        Assert.Contains("host-cache-1:", await hosts.RunAsync(address, $"nix path-info --sigs {closure}"));
     }
 
     [Theory]
