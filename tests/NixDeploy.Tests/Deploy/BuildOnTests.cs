@@ -77,6 +77,26 @@ public sealed class BuildOnTests(BuildOnHosts hosts) : IClassFixture<BuildOnHost
     }
 
     [Fact]
+    public async Task Target_closure_collected_on_the_host_before_the_deploy_is_ND1214_and_nothing_is_activated()
+    {
+        var address = hosts.Lease(1)[0];
+        await MarkAsync(address);
+        using var fleet = await DeployFleet.CreateAsync("collected", hosts, MarkerMachine("web-1", address, "collected"));
+        (await fleet.Project.Dotnet().WithEnvironment(NixEnvironment.Variables).WithProperty("NixDeployBuildOn", "target").BuildAsync()).AssertSucceeded();
+        var closure = fleet.Closure("web-1");
+        Assert.True(await hosts.InStoreAsync(address, closure));
+        await hosts.RunAsync(address, "nix-store --gc >/dev/null 2>&1");
+        Assert.False(await hosts.InStoreAsync(address, closure));
+
+        var deploy = await fleet.Deploy(("NixDeployBuildOn", "target")).BuildAsync();
+
+        deploy.AssertFailed();
+        deploy.AssertNoStackTrace();
+        Assert.Contains(deploy.Errors, e => e.Code == "ND1214" && e.Message.Contains(closure, StringComparison.Ordinal));
+        Assert.Equal("", await hosts.LiveSystemAsync(address));
+    }
+
+    [Fact]
     public async Task Target_with_a_host_that_cannot_build_is_ND1213_and_nothing_is_deployed()
     {
         var address = hosts.Lease(1)[0];
