@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using NixDeploy.Deploy;
 using NixDeploy.Nix;
 using NixDeploy.Pipeline;
 using NixDeploy.Progress;
@@ -22,6 +23,21 @@ public sealed class BuildClosures : NixDeployTask
 
     public string? NixExecutable { get; set; }
 
+    /// <summary>$(NixDeployBuildOn): local (empty), target or builders; the core holds the default.</summary>
+    public string? BuildOn { get; set; }
+
+    /// <summary>$(NixDeployBuilders): Nix's own <c>builders</c> value, for NixDeployBuildOn=builders.</summary>
+    public string? Builders { get; set; }
+
+    // With NixDeployBuildOn=target the build reaches every host as Deploy does, with the same settings.
+    public string? SshIdentityFile { get; set; }
+
+    public string? SshKnownHostsFile { get; set; }
+
+    public string? StrictHostKeyChecking { get; set; }
+
+    public string? Parallelism { get; set; }
+
     /// <summary>NixDeployProgressFile: each machine is reported building, and failed when its build failed.</summary>
     public string? ProgressFile { get; set; }
 
@@ -35,13 +51,17 @@ public sealed class BuildClosures : NixDeployTask
         var progress = new ProgressWriter(ProgressFile);
         foreach (var machine in evaluation.Toplevels.Keys)
             progress.Step(machine, "build");
-        // One nix build for the fleet: every machine's row shows its builds.
-        var result = await new ClosureBuilder(nix).BuildAsync(evaluation.Toplevels, KeepGoing, new FlakeReference(Flake).FlakeFile, RootDirectory, cancellationToken,
-            activity =>
-            {
-                foreach (var machine in evaluation.Toplevels.Keys)
-                    progress.Detail(machine, "build", activity.Describe());
-            });
+        var build = ClosureBuildSettings.Parse(BuildOn, Builders, ProjectFile);
+        var flakeFile = new FlakeReference(Flake).FlakeFile;
+        // One nix build for the fleet (or one per host): every machine's row shows its builds.
+        var result = build.BuildOn == BuildLocation.Target
+            ? await TargetBuilder(nix).BuildAsync(evaluation.Toplevels, evaluation.Blueprint, flakeFile, cancellationToken)
+            : await new ClosureBuilder(nix, build.Builders).BuildAsync(evaluation.Toplevels, KeepGoing, flakeFile, RootDirectory, cancellationToken,
+                activity =>
+                {
+                    foreach (var machine in evaluation.Toplevels.Keys)
+                        progress.Detail(machine, "build", activity.Describe());
+                });
         foreach (var failure in result.Failures)
             LogError(failure);
         // With keep-going the built closures are recorded even when others failed; without, nothing half-done is.
@@ -52,5 +72,14 @@ public sealed class BuildClosures : NixDeployTask
         AllBuilt = result.Failures.Count == 0;
         foreach (var machine in evaluation.Toplevels.Keys.Where(machine => !result.Closures.ContainsKey(machine)))
             progress.Finished(machine, "failed");
+    }
+
+    /// <summary>@(_NixDeploySettingLayer): the files that can set the SSH settings a target build uses, for their errors.</summary>
+    public ITaskItem[] SettingLayers { get; set; } = [];
+
+    private TargetClosureBuilder TargetBuilder(NixCli nix)
+    {
+        var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, null, Parallelism, null, null, null, null).Parse(ProjectFile, SettingLayerItems.Read(ProjectFile, SettingLayers));
+        return new TargetClosureBuilder(nix, settings.Ssh, settings.Parallelism);
     }
 }

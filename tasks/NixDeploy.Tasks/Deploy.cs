@@ -58,6 +58,12 @@ public sealed class Deploy : NixDeployTask
     /// <summary>@(_NixDeploySettingLayer): the files that can set the settings above, for their errors.</summary>
     public ITaskItem[] SettingLayers { get; set; } = [];
 
+    /// <summary>$(NixDeployBuildOn): with target the hosts built their closures, so nothing is copied to them.</summary>
+    public string? BuildOn { get; set; }
+
+    /// <summary>$(NixDeploySubstituteOnDestination): hosts fetch from their own substituters before the copy.</summary>
+    public string? SubstituteOnDestination { get; set; }
+
     public string? NixExecutable { get; set; }
 
     /// <summary>$(NixDeployRunId): the id of this build, written into the report so a reader knows it is this run's.</summary>
@@ -98,7 +104,7 @@ public sealed class Deploy : NixDeployTask
     {
         var project = ProjectFile;
         var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, SshControlPersist,
-            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout, DeployMode).Parse(project, SettingLayerItems.Read(project, SettingLayers));
+            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout, DeployMode, BuildOn, SubstituteOnDestination).Parse(project, SettingLayerItems.Read(project, SettingLayers));
         var report = string.IsNullOrEmpty(ControlPlane)
             ? await DeployDirectlyAsync(settings, cancellationToken)
             : await ControlPlaneRollout.DeployAsync(

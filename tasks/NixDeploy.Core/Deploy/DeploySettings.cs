@@ -1,10 +1,14 @@
 using NixDeploy.Diagnostics;
 using NixDeploy.Manifest;
+using NixDeploy.Pipeline;
 using NixDeploy.Ssh;
 
 namespace NixDeploy.Deploy;
 
-/// <summary>How a deploy runs: connection options, parallelism, failure policy, dry run, time limits and mode.</summary>
+/// <summary>
+/// How a deploy runs: connection options, parallelism, failure policy, dry run, time limits and mode; where the
+/// closures were built (on the hosts themselves, there is nothing to copy) and whether hosts substitute before the copy.
+/// </summary>
 public sealed record DeploySettings(
     SshOptions Ssh,
     int Parallelism = DeploySettings.DefaultParallelism,
@@ -12,7 +16,9 @@ public sealed record DeploySettings(
     bool DryRun = false,
     int ConfirmTimeoutSeconds = DeploySettings.DefaultConfirmTimeoutSeconds,
     int ActivationTimeoutSeconds = DeploySettings.DefaultActivationTimeoutSeconds,
-    DeployMode Mode = DeploySettings.DefaultMode)
+    DeployMode Mode = DeploySettings.DefaultMode,
+    BuildLocation BuildOn = BuildLocation.Local,
+    bool SubstituteOnDestination = false)
 {
     public const int DefaultParallelism = 10;
     public const int DefaultConfirmTimeoutSeconds = 30;

@@ -1,5 +1,6 @@
 using NixDeploy.Diagnostics;
 using NixDeploy.Manifest;
+using NixDeploy.Pipeline;
 using NixDeploy.Ssh;
 
 namespace NixDeploy.Deploy;
@@ -19,20 +20,22 @@ public sealed record DeploySettingsText(
     string? DryRun,
     string? ConfirmTimeout,
     string? ActivationTimeout,
-    string? DeployMode)
+    string? DeployMode = null,
+    string? BuildOn = null,
+    string? SubstituteOnDestination = null)
 {
     /// <summary>The properties the settings come from, for a reader that evaluates the project (the tool).</summary>
     public static IReadOnlyList<string> PropertyNames { get; } =
     [
         "NixDeploySshIdentityFile", "NixDeploySshKnownHostsFile", "NixDeployStrictHostKeyChecking", "NixDeploySshControlPersist",
         "NixDeployParallelism", "NixDeployOnFailure", "NixDeployDryRun", "NixDeployConfirmTimeout", "NixDeployActivationTimeout",
-        "NixDeployDeployMode",
+        "NixDeployDeployMode", "NixDeployBuildOn", "NixDeploySubstituteOnDestination",
     ];
 
     public static DeploySettingsText FromProperties(IReadOnlyDictionary<string, string> properties)
     {
         string? Value(int index) => properties.GetValueOrDefault(PropertyNames[index]);
-        return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8), Value(9));
+        return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8), Value(9), Value(10), Value(11));
     }
 
     /// <summary>
@@ -49,6 +52,8 @@ public sealed record DeploySettingsText(
             DryRun = SettingValues.Boolean(DryRun, false, "NixDeployDryRun", layers),
             // How this deploy activates, not the fleet's policy: deployment.json does not record it.
             Mode = string.IsNullOrWhiteSpace(DeployMode) ? DeploySettings.DefaultMode : DeployModes.Parse(DeployMode, layers),
+            BuildOn = BuildLocations.Parse(BuildOn, layers),
+            SubstituteOnDestination = SettingValues.Boolean(SubstituteOnDestination, false, "NixDeploySubstituteOnDestination", layers),
         };
 
     /// <summary>The validated policy alone (what deployment.json records), without the SSH settings the build does not need.</summary>

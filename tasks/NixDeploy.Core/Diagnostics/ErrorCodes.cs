@@ -38,6 +38,12 @@ public static class ErrorCodes
     // ND12xx: building closures.
     public const string ClosureBuildFailed = "ND1201";
     public const string InvalidStorePath = "ND1202";
+    // Where closures are built (NixDeployBuildOn, NixDeployBuilders).
+    public const string InvalidBuildOn = "ND1210";
+    public const string InvalidBuilders = "ND1211";
+    public const string RemoteBuilderUnavailable = "ND1212";
+    public const string TargetBuildFailed = "ND1213";
+    public const string ClosureNotOnTarget = "ND1214";
 
     // ND13xx: the deployment manifest.
     public const string PreviousManifestCorrupt = "ND1301";

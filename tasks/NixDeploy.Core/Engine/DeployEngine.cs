@@ -5,6 +5,7 @@ using NixDeploy.Cache;
 using NixDeploy.Deploy;
 using NixDeploy.Manifest;
 using NixDeploy.Nix;
+using NixDeploy.Pipeline;
 using NixDeploy.Processes;
 using NixDeploy.Progress;
 
@@ -37,7 +38,9 @@ public sealed class DeployEngine : IDisposable
         var runner = new ProcessRunner(log);
         var nix = new NixCli(runner, settings.Nix);
         var progress = new ProgressWriter(settings.ProgressFile);
-        var transport = (IClosureTransport?)CacheSubstitutionTransport.For(manifest, settings.ManifestFile) ?? new NixCopyTransport(nix);
+        var transport = settings.Deploy.BuildOn == BuildLocation.Target
+            ? new HostBuiltClosureCheck(nix)
+            : (IClosureTransport?)CacheSubstitutionTransport.For(manifest, settings.ManifestFile) ?? new NixCopyTransport(nix, settings.Deploy.SubstituteOnDestination);
         var http = new HttpClient();
         var machines = new MachineDeployer(settings.Deploy, transport, new HealthCheckRunner(http), log, settings.LogDirectory, progress,
             Placement(settings, manifest, runner, nix));

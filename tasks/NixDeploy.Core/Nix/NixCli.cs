@@ -54,17 +54,19 @@ public sealed class NixCli(ProcessRunner runner, NixOptions options)
     /// <summary>
     /// <c>nix build --json</c> of store derivations in one call; the result is returned, not thrown. With
     /// <paramref name="outLink"/> the outputs get GC-root links there (result, result-1, …), otherwise none.
+    /// <paramref name="options"/> are more of <c>nix build</c>'s own (where it builds: <c>--builders</c>, <c>--store</c>).
     /// </summary>
     public async Task<ProcessResult> BuildAsync(IEnumerable<string> derivations, bool keepGoing, CancellationToken cancellationToken, string? outLink = null,
-        Action<NixActivity>? onActivity = null)
+        IEnumerable<string>? options = null, IReadOnlyDictionary<string, string?>? environment = null, Action<NixActivity>? onActivity = null)
     {
         await EnsureUsableAsync(cancellationToken).ConfigureAwait(false);
         var arguments = new List<string>(Features) { "build", "--json" };
         arguments.AddRange(outLink is null ? ["--no-link"] : ["--out-link", outLink]);
         if (keepGoing)
             arguments.Add("--keep-going");
+        arguments.AddRange(options ?? []);
         arguments.AddRange(derivations);
-        return await RunAsync(arguments, cancellationToken, onActivity: onActivity).ConfigureAwait(false);
+        return await RunAsync(arguments, cancellationToken, environment, onActivity: onActivity).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -11,9 +11,14 @@ public sealed record ClosureBuildResult(IReadOnlyDictionary<string, string> Clos
 /// BuildClosures' core: every selected machine's toplevel in ONE <c>nix build</c>. Nix 2.8 prints no JSON when
 /// any build fails, so results are recovered from the evaluated out paths: what exists was built. A successful
 /// build's closures are GC roots in <c>rootDirectory</c> (see <see cref="ClosureRoots"/>) until the next one.
+/// With <paramref name="builders"/> (NixDeployBuilders) Nix builds on those remote builders and this machine on none.
 /// </summary>
-public sealed class ClosureBuilder(NixCli nix)
+public sealed class ClosureBuilder(NixCli nix, string? builders = null)
 {
+    // Nix 2.8's words when no remote builder could take a build (down, unreachable, or none for the system).
+    private const string CannotBuildOn = "cannot build on '";
+    private static readonly string[] NoBuilderSigns = ["Failed to find a machine for remote build", CannotBuildOn];
+
     /// <summary>Builds every toplevel in one <c>nix build</c>; <paramref name="onActivity"/> hears its builds as they go.</summary>
     public async Task<ClosureBuildResult> BuildAsync(IReadOnlyDictionary<string, Toplevel> toplevels, bool keepGoing, string? file, string rootDirectory, CancellationToken cancellationToken,
         Action<NixActivity>? onActivity = null)
@@ -25,7 +30,9 @@ public sealed class ClosureBuilder(NixCli nix)
             return new ClosureBuildResult(new Dictionary<string, string>(), []);
         }
         var derivations = toplevels.Values.Select(t => t.DrvPath).Distinct().ToList();
-        var result = await nix.BuildAsync(derivations, keepGoing, cancellationToken, ClosureRoots.OutLink(rootDirectory), onActivity).ConfigureAwait(false);
+        // --max-jobs 0: every build goes to the builders, so one that is down is an error, not a silent local build.
+        var options = builders is null ? null : new[] { "--max-jobs", "0", "--builders", builders };
+        var result = await nix.BuildAsync(derivations, keepGoing, cancellationToken, ClosureRoots.OutLink(rootDirectory), options, onActivity: onActivity).ConfigureAwait(false);
         if (result.Succeeded)
         {
             ClosureRoots.KeepFirst(rootDirectory, derivations.Count);
@@ -34,11 +41,18 @@ public sealed class ClosureBuilder(NixCli nix)
 
         var closures = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var failures = new List<Diagnostic>();
+        var noBuilder = builders is not null && NoBuilderSigns.Any(sign => result.StandardError.Contains(sign, StringComparison.Ordinal));
         foreach (var (machine, toplevel) in toplevels)
         {
             if (Path.Exists(toplevel.OutPath))
             {
                 closures[machine] = toplevel.OutPath;
+                continue;
+            }
+            if (noBuilder)
+            {
+                failures.Add(new Diagnostic(ErrorCodes.RemoteBuilderUnavailable,
+                    $"The closure of machine '{machine}' was not built: no remote builder of NixDeployBuilders could take its build; check that they are up and reachable with this machine's SSH settings. Nix said:{Environment.NewLine}{BuilderFailures(result.StandardError)}", file));
                 continue;
             }
             var message = FailureFor(result.StandardError, toplevel.DrvPath) is { } own
@@ -72,6 +86,11 @@ public sealed class ClosureBuilder(NixCli nix)
         }
         return closures;
     }
+
+    /// <summary>Nix's error, after its lines about each builder it could not use (which Nix prints before the error).</summary>
+    private static string BuilderFailures(string stderr) =>
+        string.Join(Environment.NewLine, stderr.Split('\n').Select(line => line.TrimEnd('\r')).Where(line => line.StartsWith(CannotBuildOn, StringComparison.Ordinal))
+            .Append(NixMessages.Trim(stderr)));
 
     /// <summary>Nix's own lines about this derivation: its failed builder and log tail, or its failed dependencies.</summary>
     private static string? FailureFor(string stderr, string drvPath)

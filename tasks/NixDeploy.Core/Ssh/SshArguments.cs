@@ -49,4 +49,11 @@ public static class SshArguments
 
     /// <summary>The store URI of <c>nix copy --to</c>; the port travels in <c>NIX_SSHOPTS</c>.</summary>
     public static string NixStoreUri(SshTarget target) => $"ssh://{target.Destination}";
+
+    /// <summary>The same host as a store that builds there (<c>nix build --store</c>): Nix's daemon protocol over SSH.</summary>
+    public static string NixDaemonStoreUri(SshTarget target) => $"ssh-ng://{target.Destination}";
+
+    /// <summary>The environment of a Nix command that reaches the host over SSH with these options.</summary>
+    public static IReadOnlyDictionary<string, string?> NixSshEnvironment(SshOptions options, SshTarget target, string? controlPath = null) =>
+        new Dictionary<string, string?> { ["NIX_SSHOPTS"] = NixSshOpts(options, target, controlPath) };
 }

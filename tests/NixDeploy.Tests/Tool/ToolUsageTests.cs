@@ -12,6 +12,8 @@ public sealed class ToolUsageTests
     [InlineData("deploy", "--on-failure", "stop")]
     [InlineData("deploy", "--confirm-timeout", "0")]
     [InlineData("push", "--on-failure", "halt")]
+    [InlineData("build", "--build-on", "elsewhere")]
+    [InlineData("push", "--build-on", "target")]
     [InlineData("rollback")]
     [InlineData("cache", "keygen")]
     public async Task Bad_command_lines_are_usage_errors(params string[] arguments)

@@ -60,6 +60,17 @@ public static class ToolOptions
         Description = "Also print what switch-to-configuration and the health checks printed on each machine (its log under bin/nixdeploy/logs)",
     };
 
+    public static Option<string?> BuildOn()
+    {
+        var option = new Option<string?>("--build-on")
+        {
+            Description = "Where the closures are built: here, on each machine's own host, or on Nix's remote builders (NixDeployBuilders) (NixDeployBuildOn)",
+            HelpName = "local|target|builders",
+        };
+        option.AcceptOnlyFromAmong("local", "target", "builders");
+        return option;
+    }
+
     public static Option<string?> BinaryLog() => new("--binlog")
     {
         Description = "Also write an MSBuild binary log of the build to PATH (secrets are never in it)",

@@ -30,6 +30,7 @@ public static class TargetCommand
         var verbose = ToolOptions.Verbose();
         var retryFailed = ToolOptions.RetryFailed();
         var binaryLog = ToolOptions.BinaryLog();
+        var buildOn = ToolOptions.BuildOn();
         var server = new ServerOptions();
         var command = new Command(name, description) { project, on, json, binaryLog };
         if (deploys)
@@ -37,6 +38,8 @@ public static class TargetCommand
             command.Add(dryRun);
             command.Add(parallel);
         }
+        if (target is "Build" or "Deploy")
+            command.Add(buildOn);
         if (target == "Deploy")
         {
             command.Add(onFailure);
@@ -62,6 +65,8 @@ public static class TargetCommand
             var retrying = parse.GetValue(retryFailed);
             if (retrying)
                 properties["NixDeployRetryFailed"] = "true";
+            if (parse.GetValue(buildOn) is { } location)
+                properties["NixDeployBuildOn"] = location;
             if (parse.GetValue(confirmTimeout) is { } seconds)
                 properties["NixDeployConfirmTimeout"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             // The control plane deploys; the build posts deployment.json there and writes the rollout's report.
