@@ -93,11 +93,15 @@ public sealed class BuildServerTests(BuildServerHosts hosts) : IClassFixture<Bui
         var follow = await InstalledTool.RunProcessAsync(await InstalledTool.PathAsync(), ["builds", "logs", id, "--follow", "--server", url, "--token-env", "ND_TEST_BUILD_TOKEN"],
             TestRunDirectory.Root, new Dictionary<string, string?> { ["ND_TEST_BUILD_TOKEN"] = ci });
         var status = await InstalledTool.RunAsync(TestRunDirectory.Root, "builds", "status", "--server", url, "--token-file", tokenFile, "--json");
+        var logJson = await InstalledTool.RunAsync(TestRunDirectory.Root, "builds", "logs", id, "--lines", "1", "--server", url, "--token-file", tokenFile, "--json");
 
         Assert.True(follow.ExitCode == 1, follow.ToString());
         Assert.Contains("error ND1201", follow.StandardOutput);
         Assert.Contains("warning ND4005", follow.StandardOutput);
         Assert.EndsWith("nixdeploy: build failed (ND1201)\n", follow.StandardOutput);
+        Assert.True(logJson.ExitCode == 0, logJson.ToString());
+        var log = JsonNode.Parse(logJson.StandardOutput)!;
+        Assert.Equal((id, "nixdeploy: build failed (ND1201)"), (log["build"]!.GetValue<string>(), Assert.Single(log["lines"]!.AsArray())!.GetValue<string>()));
         Assert.Equal(1, status.ExitCode);
         var build = JsonNode.Parse(status.StandardOutput)!;
         Assert.Equal(id, build["id"]!.GetValue<string>());

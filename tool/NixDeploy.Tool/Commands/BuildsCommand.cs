@@ -3,6 +3,7 @@ using System.Text.Json;
 using NixDeploy.ControlPlane;
 using NixDeploy.Tool.Cli;
 using NixDeploy.Tool.Fleet;
+using NixDeploy.Tool.Json;
 using NixDeploy.Tool.Output;
 using Spectre.Console;
 
@@ -69,15 +70,34 @@ public static class BuildsCommand
             var build = parse.GetValue(id) ?? (await client.GetBuildAsync(null, cancellationToken)).Id;
             if (!parse.GetValue(follow))
             {
-                console.Out.Write(await client.GetBuildLogAsync(build, parse.GetValue(lines), cancellationToken));
+                var log = await client.GetBuildLogAsync(build, parse.GetValue(lines), cancellationToken);
+                if (console.Json)
+                    PrintLog(console, new BuildLogDocument(build, log.Split('\n', StringSplitOptions.RemoveEmptyEntries), null));
+                else
+                    console.Out.Write(log);
                 return ExitCodes.Success;
             }
-            var status = await client.FollowBuildLogAsync(build, line => console.Out.WriteLineAsync(line), cancellationToken);
-            console.Error.WriteLine($"Build {build} ended: {status}.");
+            // With --json the lines are gathered into one document, printed when the build has ended.
+            var followed = new List<string>();
+            var status = await client.FollowBuildLogAsync(build,
+                line =>
+                {
+                    if (!console.Json)
+                        return console.Out.WriteLineAsync(line);
+                    followed.Add(line);
+                    return Task.CompletedTask;
+                }, cancellationToken);
+            if (console.Json)
+                PrintLog(console, new BuildLogDocument(build, followed, status));
+            else
+                console.Error.WriteLine($"Build {build} ended: {status}.");
             return status == "success" ? ExitCodes.Success : ExitCodes.Failed;
         }));
         return command;
     }
+
+    private static void PrintLog(ToolConsole console, BuildLogDocument log) =>
+        console.Out.WriteLine(JsonSerializer.Serialize(log, ToolJsonContext.Default.BuildLogDocument));
 
     private static Argument<string?> Id() => new("id") { Description = "The build's id (default: the latest)", Arity = ArgumentArity.ZeroOrOne };
 

@@ -8,6 +8,7 @@ using NixDeploy.Tool.Fleet;
 using NixDeploy.Tool.Json;
 using NixDeploy.Tool.Output;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace NixDeploy.Tool.Commands;
 
@@ -107,14 +108,18 @@ public static class StatusCommand
         if (console.Interactive)
         {
             // Short store paths, and only the live system gives way (cut with "…") when the terminal is narrow: no cell wraps.
+            // The watchdog column only when a host has a deploy that was never confirmed, so it takes no width otherwise.
+            var watchdogs = rows.Any(row => row.Watchdog is not null);
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var header in new[] { "machine", "address", "live system", "gen", "desired", "last deploy", "watchdog" })
+            foreach (var header in new[] { "machine", "address", "live system", "gen", "desired", "last deploy" }.Concat(watchdogs ? ["watchdog"] : []))
                 table.AddColumn(header == "live system" ? new TableColumn(header) : new TableColumn(header).NoWrap());
             foreach (var row in rows)
-                table.AddRow(new Markup(Markup.Escape(row.Machine)), new Markup(Markup.Escape(row.Address)),
+                table.AddRow(new IRenderable[]
+                {
+                    new Markup(Markup.Escape(row.Machine)), new Markup(Markup.Escape(row.Address)),
                     new Markup(!row.Reachable ? "[red]unreachable[/]" : Markup.Escape(row.LiveClosure is null ? "none" : console.StorePathText(row.LiveClosure))).Overflow(Overflow.Ellipsis),
                     new Markup(row.Generation?.ToString() ?? "-"), new Markup(row.AtDesiredClosure ? "[green]yes[/]" : "[yellow]no[/]"), new Markup(Markup.Escape(row.LastDeployStatus ?? "-")),
-                    new Markup(Markup.Escape(row.Watchdog ?? "-")));
+                }.Concat(watchdogs ? [new Markup(Markup.Escape(row.Watchdog ?? "-"))] : []));
             console.Ansi.Write(table);
             return;
         }

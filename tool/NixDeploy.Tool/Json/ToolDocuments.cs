@@ -28,3 +28,6 @@ public sealed record MachineRollbackDocument(string Machine, bool RolledBack, st
 
 /// <summary>--json of <c>exec</c>, one per machine: its exit code and output, or why the command did not run.</summary>
 public sealed record MachineExecDocument(string Machine, int? ExitCode, string StandardOutput, string StandardError, string? ErrorCode, string? Error);
+
+/// <summary>--json of <c>builds logs</c>: the log's lines and, when it was followed to its end, how the build ended.</summary>
+public sealed record BuildLogDocument(string Build, IReadOnlyList<string> Lines, string? Status);

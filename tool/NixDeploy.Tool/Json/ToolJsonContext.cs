@@ -10,4 +10,5 @@ namespace NixDeploy.Tool.Json;
 [JsonSerializable(typeof(IReadOnlyList<MachinePlanDocument>))]
 [JsonSerializable(typeof(IReadOnlyList<MachineRollbackDocument>))]
 [JsonSerializable(typeof(IReadOnlyList<MachineExecDocument>))]
+[JsonSerializable(typeof(BuildLogDocument))]
 internal sealed partial class ToolJsonContext : JsonSerializerContext;
