@@ -122,10 +122,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# In the background, so that a signal reaches the trap above at once instead of after the whole run.
+# In the background, so that a signal reaches the trap above at once instead of after the whole run. With job control
+# on (set -m): a non-interactive shell starts a plain background job with SIGINT ignored, which every process inside
+# would inherit, and a new user's shell does not do that (the suite sends SIGINT to the tool).
+set -m
 unshare --mount --propagation private --pid --fork --kill-child --mount-proc \
   bash "${BASH_SOURCE[0]}" --in-namespace "$base" "$repo" "$head" "$mirror" &
 inner=$!
+set +m
 status=0
 wait "$inner" || status=$?
 inner=
