@@ -33,8 +33,8 @@ public static class TokenEndpoints
             .Produces<TokenCreated>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        app.MapDelete(ControlPlaneRoutes.Tokens + "/{id}", (string id, IControlPlaneStore store, TimeProvider time) =>
-                store.RevokeToken(id, time.GetUtcNow()) ? Results.NoContent() : CodedErrors.NotFound($"Token '{id}'"))
+        app.MapDelete(ControlPlaneRoutes.Tokens + "/{id}", (string id, TokenService tokens) =>
+                tokens.Revoke(id) ? Results.NoContent() : CodedErrors.NotFound($"Token '{id}'"))
             .RequireAuthorization(admin)
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
