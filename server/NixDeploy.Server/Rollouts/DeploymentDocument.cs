@@ -15,9 +15,6 @@ namespace NixDeploy.Server.Rollouts;
 /// </summary>
 public sealed record DeploymentDocument(string Text, DeploymentManifest Manifest, string DesiredState)
 {
-    /// <summary>The schema versions a posted document may have: every one up to the SDK's own.</summary>
-    public static readonly IReadOnlyList<int> KnownSchemaVersions = Enumerable.Range(1, DeploymentManifest.CurrentSchemaVersion).ToList();
-
     private const string Source = "deployment.json (the request body)";
 
     public static DeploymentDocument Parse(ReadOnlyMemory<byte> body)
@@ -30,9 +27,9 @@ public sealed record DeploymentDocument(string Text, DeploymentManifest Manifest
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("schemaVersion", out var version) || version.ValueKind != JsonValueKind.Number)
                 throw Malformed("it is not a JSON object with a numeric schemaVersion");
-            if (!version.TryGetInt32(out var number) || !KnownSchemaVersions.Contains(number))
+            if (!version.TryGetInt32(out var number) || !DeploymentManifest.IsReadable(number))
                 throw new NixDeployException(ErrorCodes.DeploymentSchemaUnknown,
-                    $"{Source} has schemaVersion {version.GetRawText()}, which this server does not read (it reads {string.Join(", ", KnownSchemaVersions)}). Post it with the SDK that matches this server, or update the server.");
+                    $"{Source} has schemaVersion {version.GetRawText()}, which this server does not read (it reads {string.Join(", ", DeploymentManifest.ReadableSchemaVersions)}). Post it with the SDK that matches this server, or update the server.");
         }
         catch (Exception e) when (e is JsonException or DecoderFallbackException)
         {

@@ -35,7 +35,9 @@ public sealed record DeploymentManifest(
     public const int CurrentSchemaVersion = 2;
 
     /// <summary>Every version this SDK reads: version 1 has no selection, policy or artifact payloads.</summary>
-    public static bool IsReadable(int schemaVersion) => schemaVersion is 1 or CurrentSchemaVersion;
+    public static IReadOnlyList<int> ReadableSchemaVersions { get; } = [1, CurrentSchemaVersion];
+
+    public static bool IsReadable(int schemaVersion) => ReadableSchemaVersions.Contains(schemaVersion);
 
     /// <summary>The machines the build that wrote this selected; in version 1, those with a closure.</summary>
     public IReadOnlyCollection<string> SelectedMachines => Selection?.Machines ?? (IReadOnlyCollection<string>)Closures.Keys.ToList();
