@@ -68,5 +68,5 @@ public sealed record PostBuildHookConfig(
         : throw Invalid(path, $"\"{name}\" must be a whole number");
 
     private static NixDeployException Invalid(string path, string why) => new(ErrorCodes.PostBuildHookConfigInvalid,
-        $"The post-build hook config '{path}' is not valid: {why}. See README, 'Post-build hook'.", path);
+        $"The post-build hook config '{path}' is not valid: {why}. See docs/caches.md, 'Post-build hook'.", path);
 }

@@ -1,6 +1,6 @@
 namespace NixDeploy.Tool.Cli;
 
-/// <summary>The tool's exit codes (documented in README.md); scripts and CI branch on them.</summary>
+/// <summary>The tool's exit codes (documented in docs/tool.md); scripts and CI branch on them.</summary>
 public static class ExitCodes
 {
     /// <summary>Every machine reached its desired state (or the command did what it was asked).</summary>
