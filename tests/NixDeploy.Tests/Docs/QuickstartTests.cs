@@ -43,9 +43,9 @@ public sealed class QuickstartTests
             var variables = File.ReadAllLines(Path.Combine(home, "quickstart.env")).Select(line => line.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
             var hosts = variables["hosts"];
             Assert.StartsWith(temporary, hosts);
-            Assert.Contains("exit 0: all 2 machine(s) run their desired closure.", run.StandardOutput);
-            Assert.Contains("    hello-fleet: added", run.StandardOutput);
-            Assert.Contains("web-2 | hello from the fleet", run.StandardOutput);
+            Assert.True(run.StandardOutput.Contains("exit 0: all 2 machine(s) run their desired closure.", StringComparison.Ordinal), run.ToString());
+            Assert.True(run.StandardOutput.Contains("    greet: added", StringComparison.Ordinal), run.ToString());
+            Assert.True(run.StandardOutput.Contains("web-2 | hello from the fleet", StringComparison.Ordinal), run.ToString());
             var fleet = Path.Combine(home, "fleet", "bin", "nixdeploy");
             var closures = JsonDocument.Parse(File.ReadAllText(Path.Combine(fleet, "deployment.json"))).RootElement.GetProperty("closures");
             var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(fleet, "deploy-report.json"))).RootElement.GetProperty("machines");
@@ -54,7 +54,7 @@ public sealed class QuickstartTests
                 Assert.Equal(closures.GetProperty(machine).GetString(), await LiveSystemAsync(hosts, address));
                 Assert.Equal(status, report.GetProperty(machine).GetProperty("status").GetString());
             }
-            Assert.True(File.Exists(Path.Combine(closures.GetProperty("web-2").GetString()!, "sw", "bin", "hello-fleet")));
+            Assert.True(File.Exists(Path.Combine(closures.GetProperty("web-2").GetString()!, "sw", "bin", "greet")));
 
             var stop = await Bash(cleanup, new Dictionary<string, string?>(environment) { ["hosts"] = hosts, ["repo"] = variables["repo"] });
 
