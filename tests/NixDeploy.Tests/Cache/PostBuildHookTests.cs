@@ -8,7 +8,7 @@ namespace NixDeploy.Tests.Cache;
 
 /// <summary>
 /// `dotnet nixdeploy post-build-hook` as Nix's post-build-hook in a real `nix build`: the installed tool, behind
-/// the one-line script README shows.
+/// the one-line script docs/caches.md shows.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PostBuildHookTests
@@ -85,7 +85,7 @@ public sealed class PostBuildHookTests
         TestRunDirectory.Remove(folder);
     }
 
-    // The nix.conf line README shows points at a script like this one.
+    // The nix.conf line docs/caches.md shows points at a script like this one.
     private static async Task<string> HookScriptAsync(string folder, JsonObject config)
     {
         var configFile = Path.Combine(folder, "post-build-hook.json");

@@ -8,7 +8,7 @@ namespace NixDeploy.Tests.Tool;
 public sealed class NewFleetHosts() : TestHosts(first: 170, count: 2);
 
 /// <summary>
-/// The README's quickstart as a test: `dotnet new nixfleet`, the nixpkgs stand-in and the test hosts set in the
+/// A new fleet as the README's quickstart makes one: `dotnet new nixfleet`, the nixpkgs stand-in and the test hosts set in the
 /// git-ignored fleet.nixdeploy.user layer, then the installed tool deploys, reports status, plans, deploys one
 /// machine and rolls it back, on real SSH hosts.
 /// </summary>

@@ -3,7 +3,7 @@ using NixDeploy.Tests.Infrastructure;
 namespace NixDeploy.Tests.Tool;
 
 /// <summary>
-/// The two ways the README installs the tool from the local feed besides --tool-path: a local tool in a repository's
+/// The two ways docs/tool.md installs the tool from the local feed besides --tool-path: a local tool in a repository's
 /// manifest (.config/dotnet-tools.json), and a global tool, kept in a private home so the machine's tools are untouched.
 /// </summary>
 public sealed class ToolInstallTests
@@ -15,7 +15,7 @@ public sealed class ToolInstallTests
         // Local tools are found through a resolver cache in the home folder, keyed by package and version only: the
         // machine's would point at an earlier run's packages folder, and this run's entry must not outlive it.
         var privateHome = PrivateHome(folder);
-        // .NET 10 writes the manifest into the current folder by default; the README keeps it in .config/.
+        // .NET 10 writes the manifest into the current folder by default; docs/tool.md keeps it in .config/.
         var manifest = await InstalledTool.RunProcessAsync("dotnet", ["new", "tool-manifest", "--output", ".config"], folder, privateHome);
         Assert.True(manifest.ExitCode == 0, manifest.ToString());
 
