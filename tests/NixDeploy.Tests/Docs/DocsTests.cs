@@ -22,6 +22,11 @@ public sealed class DocsTests
         {
             foreach (var link in file.Links.Where(link => !link.Contains("://", StringComparison.Ordinal) && !link.StartsWith("mailto:", StringComparison.Ordinal)))
             {
+                if (link.Length == 0)
+                {
+                    broken.Add($"{Path.GetRelativePath(RepositoryRoot.Path, file.Path)}: an empty link ()");
+                    continue;
+                }
                 var (target, anchor) = link.Split('#', 2) is [var path, var fragment] ? (path, fragment) : (link, null);
                 var targetPath = target.Length == 0 ? file.Path : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file.Path)!, target));
                 if (!File.Exists(targetPath) && !Directory.Exists(targetPath))

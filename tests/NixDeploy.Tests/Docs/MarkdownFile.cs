@@ -80,7 +80,7 @@ public sealed partial class MarkdownFile
     [GeneratedRegex(@"[^\p{L}\p{Nd}\p{Mn}\p{Pc} -]")]
     private static partial Regex NotInAnchor();
 
-    [GeneratedRegex(@"\]\(([^)\s]+)\)")]
+    [GeneratedRegex(@"\]\(([^)\s]*)\)")]
     private static partial Regex Link();
 
     [GeneratedRegex(@"`[^`]*`")]
