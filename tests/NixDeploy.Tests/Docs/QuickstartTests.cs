@@ -71,9 +71,12 @@ public sealed class QuickstartTests
         TestRunDirectory.Remove(folder);
     }
 
-    /// <summary>Runs <paramref name="script"/> in bash in the repository's root, stopping at the first failing command.</summary>
+    /// <summary>
+    /// Runs <paramref name="script"/> in bash in the repository's root, stopping at the first failing command. About a
+    /// minute on an idle machine; the whole quickstart may take ten on a loaded one.
+    /// </summary>
     private static Task<ToolResult> Bash(string script, IReadOnlyDictionary<string, string?> environment) =>
-        InstalledTool.RunProcessAsync("bash", ["-euo", "pipefail", "-c", script], RepositoryRoot.Path, environment);
+        InstalledTool.RunProcessAsync("bash", ["-euo", "pipefail", "-c", script], RepositoryRoot.Path, environment, TimeSpan.FromMinutes(10));
 
     private static async Task<string> LiveSystemAsync(string hosts, string address)
     {

@@ -84,16 +84,19 @@ public static class InstalledTool
     private static async Task<string> ToolCommandLineAsync(IEnumerable<string> arguments) =>
         string.Join(' ', new[] { await PathAsync() }.Concat(arguments).Select(word => "'" + word.Replace("'", "'\\''") + "'"));
 
-    /// <summary>Runs any program with the tool's environment, plus <paramref name="overrides"/> (e.g. a private HOME).</summary>
+    /// <summary>
+    /// Runs any program with the tool's environment, plus <paramref name="overrides"/> (e.g. a private HOME); it is
+    /// stopped after <paramref name="timeout"/> (5 minutes unless given).
+    /// </summary>
     public static async Task<ToolResult> RunProcessAsync(string program, IReadOnlyList<string> arguments, string directory,
-        IReadOnlyDictionary<string, string?>? overrides = null)
+        IReadOnlyDictionary<string, string?>? overrides = null, TimeSpan? timeout = null)
     {
         var environment = Environment.ToDictionary(pair => pair.Key, pair => pair.Value);
         foreach (var (name, value) in overrides ?? new Dictionary<string, string?>())
             environment[name] = value;
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var stop = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
         var result = await Cli.Wrap(program)
             .WithArguments(arguments)
             .WithWorkingDirectory(directory)
@@ -102,7 +105,7 @@ public static class InstalledTool
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
             .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(timeout.Token);
+            .ExecuteAsync(stop.Token);
         return new ToolResult(result.ExitCode, stdout.ToString(), stderr.ToString());
     }
 }
