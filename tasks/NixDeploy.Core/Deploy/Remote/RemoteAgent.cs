@@ -21,7 +21,7 @@ internal sealed class RemoteAgent(SshClient ssh)
     /// <summary>The host's live system (<c>/run/current-system</c>), or null when it has none.</summary>
     public async Task<string?> ReadCurrentSystemAsync(CancellationToken cancellationToken)
     {
-        var result = await RunAsync(HostProgram.Agent.FirstCommand(Ssh.Target, ["status"]), "status", Overhead, cancellationToken).ConfigureAwait(false);
+        var result = await RunWordsAsync(HostProgram.Agent.FirstCommand(Ssh.Target, ["status"]), "status", Overhead, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != HostProtocol.Exit.Ok || !result.Printed("current"))
             throw Failed("status", result);
         return result.Value("current");
@@ -126,9 +126,9 @@ internal sealed class RemoteAgent(SshClient ssh)
     };
 
     private Task<AgentResult> RunAsync(IReadOnlyList<string> arguments, string display, TimeSpan timeout, CancellationToken cancellationToken) =>
-        RunAsync(Words(arguments), display, timeout, cancellationToken);
+        RunWordsAsync(Words(arguments), display, timeout, cancellationToken);
 
-    private async Task<AgentResult> RunAsync(string[] words, string display, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<AgentResult> RunWordsAsync(string[] words, string display, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
