@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NixDeploy.Blueprint;
+using NixDeploy.Diagnostics;
 using NixDeploy.Live;
 using NixDeploy.Processes;
 using NixDeploy.Ssh;
@@ -104,5 +105,13 @@ public sealed class NonRootDeployTests(NonRootHosts hosts) : IClassFixture<NonRo
         }
         // Refused before the agent ran: not even its state directory was made.
         Assert.Equal("none", await hosts.RunAsync(a[0], "if [ -e /run/nixdeploy ]; then echo exists; else echo none; fi"));
+
+        // status and rollback (dotnet nixdeploy's, the control plane's) check the same way.
+        var host = new LiveHost("nosudo", new DeploymentSpec(a[0], "ssh", "nosudo", TestHosts.Port, [], AutoRollback: true),
+            new SshOptions(hosts.IdentityFile, hosts.KnownHostsFile), NullCommandLog.Instance);
+        var state = await host.ReadAsync(CancellationToken.None);
+        Assert.Equal(("ND5050", true), (state.ErrorCode, state.Reachable));
+        var rollback = await Assert.ThrowsAsync<NixDeployException>(() => host.RollbackAsync(TimeSpan.FromSeconds(30), CancellationToken.None));
+        Assert.Equal("ND5050", rollback.Code);
     }
 }
