@@ -108,6 +108,7 @@ ensure_test_users() {
 }
 if [ -n "$non_root" ]; then
   # Test classes start their hosts side by side: one creates the users, the others wait for it.
+  mkdir -p /run/lock
   exec 7> /run/lock/nixdeploy-test-users.lock
   flock 7
   ensure_test_users
