@@ -6,8 +6,9 @@ set -euo pipefail
 
 # The suite lints every shell script with shellcheck, loads the tool's completion scripts into zsh and fish, and
 # checks the server module's unit with systemd-analyze (package systemd; a container image may lack it); the control
-# plane's TLS test makes its certificate with openssl (usually there already, through ca-certificates).
-packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish systemd openssl)
+# plane's TLS test makes its certificate with openssl (usually there already, through ca-certificates); the test hosts'
+# non-root deploys escalate with sudo and doas (opendoas).
+packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish systemd openssl sudo opendoas)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-prereqs.sh: must run as root" >&2

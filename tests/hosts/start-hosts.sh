@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts N local test hosts that look like separate NixOS machines to a deployer:
 #   start-hosts.sh --dir DIR --count N [--first 11] [--port 2222] [--timeout 30] [--replace]
+#                  [--non-root-users [--untrusting-daemon I]]
 # Host i is an OpenSSH sshd on 127.0.0.(first+i-1):PORT, running in its own mount namespace where
 #   /nix      = DIR/hostI/nix      (its own empty store, own /nix/var/nix/profiles)
 #   /run      = DIR/hostI/run      (so its own /run/current-system; run/sshd for privilege separation)
@@ -20,14 +21,20 @@
 # only their listening sshd (their open connections and sessions live on), moves each hostI aside to
 # hostI.replacedN (where stop-hosts.sh still finds and stops what lives in it) and starts new, empty
 # hosts with new host keys. The deployer's key stays authorised; known_hosts gets the new keys.
+# --non-root-users makes the hosts multi-user Nix machines with non-root logins (non-root deploys): each host runs
+# its own nix-daemon (on its own /nix; sessions get NIX_REMOTE=daemon) whose nix.conf trusts root and deploy, except
+# host I's with --untrusting-daemon I (root only). The machine's users deploy (passwordless sudo, and doas where
+# opendoas is installed) and nosudo (no rights) are created once, shared by all hosts (they share /etc); both log in
+# with the deployer's key. Without it, nothing of this exists in the hosts.
 set -euo pipefail
 
-usage() { echo "usage: start-hosts.sh --dir DIR --count N [--first 11] [--port 2222] [--timeout 30] [--replace]" >&2; exit 2; }
+usage() { echo "usage: start-hosts.sh --dir DIR --count N [--first 11] [--port 2222] [--timeout 30] [--replace] [--non-root-users [--untrusting-daemon I]]" >&2; exit 2; }
 die() { echo "start-hosts.sh: $*" >&2; exit 1; }
 
-dir='' count='' first=11 port=2222 timeout=30 replace=''
+dir='' count='' first=11 port=2222 timeout=30 replace='' non_root='' untrusting=0
 while [ $# -gt 0 ]; do
   if [ "$1" = --replace ]; then replace=1; shift; continue; fi
+  if [ "$1" = --non-root-users ]; then non_root=1; shift; continue; fi
   [ $# -ge 2 ] || usage
   case "$1" in
     --dir) dir=$2 ;;
@@ -35,12 +42,13 @@ while [ $# -gt 0 ]; do
     --first) first=$2 ;;
     --port) port=$2 ;;
     --timeout) timeout=$2 ;;
+    --untrusting-daemon) untrusting=$2 ;;
     *) usage ;;
   esac
   shift 2
 done
 if [ -z "$dir" ] || [ -z "$count" ]; then usage; fi
-for v in count first port timeout; do
+for v in count first port timeout untrusting; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "--$v must be a whole number, not '${!v}'"
 done
 [ "$count" -ge 1 ] || die "--count must be at least 1"
@@ -48,8 +56,11 @@ if [ "$first" -lt 1 ] || [ $((first + count - 1)) -gt 254 ]; then
   die "addresses 127.0.0.$first.. for $count hosts do not fit in 127.0.0.1-254"
 fi
 if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then die "--port must be from 1 to 65535"; fi
+[ "$untrusting" -eq 0 ] || [ -n "$non_root" ] || die "--untrusting-daemon needs --non-root-users"
 [ "$(id -u)" -eq 0 ] || die "must run as root (mount namespaces, sshd)"
-for tool in /usr/sbin/sshd ssh ssh-keygen unshare setsid nix-store; do
+tools=(/usr/sbin/sshd ssh ssh-keygen unshare setsid nix-store)
+[ -z "$non_root" ] || tools+=(nix-daemon sudo useradd visudo flock)
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || die "$tool not found: run scripts/install-prereqs.sh"
 done
 # /etc/nix is a mount point in the hosts; nix-bin ships it.
@@ -69,6 +80,41 @@ mkdir -p "$dir"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=host-processes.sh
 . "$here/host-processes.sh"
+# The machine's users deploy and nosudo, for --non-root-users. They are the machine's, as /etc is: each is created
+# once, marked as the harness's, and a user of that name the harness did not create is never touched (it could be a
+# real account). Password "*": not locked, so sshd without PAM lets them in, and no password logs in.
+test_user_mark='NixDeploy test host user'
+ensure_test_users() {
+  local user
+  for user in deploy nosudo; do
+    if ! getent passwd "$user" > /dev/null; then
+      useradd --create-home --shell /bin/sh --comment "$test_user_mark" --password '*' "$user" ||
+        getent passwd "$user" > /dev/null || die "cannot create the test user $user"
+    fi
+    [ "$(getent passwd "$user" | cut -d: -f5)" = "$test_user_mark" ] ||
+      die "the machine has a user '$user' that start-hosts.sh did not create; --non-root-users will not change it"
+  done
+  local sudoers=/etc/sudoers.d/nixdeploy-test-hosts
+  if [ ! -e "$sudoers" ]; then
+    echo 'deploy ALL=(root) NOPASSWD: ALL' > "$sudoers.tmp"
+    chmod 440 "$sudoers.tmp"
+    visudo -cqf "$sudoers.tmp" || die "visudo refused $sudoers.tmp"
+    mv -f "$sudoers.tmp" "$sudoers"
+  fi
+  if command -v doas > /dev/null && ! grep -qx 'permit nopass deploy as root' /etc/doas.conf 2> /dev/null; then
+    echo 'permit nopass deploy as root' >> /etc/doas.conf
+    chmod 600 /etc/doas.conf
+  fi
+}
+if [ -n "$non_root" ]; then
+  # Test classes start their hosts side by side: one creates the users, the others wait for it.
+  mkdir -p /run/lock
+  exec 7> /run/lock/nixdeploy-test-users.lock
+  flock 7
+  ensure_test_users
+  exec 7>&-
+fi
+
 if [ -n "$replace" ]; then
   [ -f "$dir/deployer_ed25519" ] || die "--replace: no hosts were started in $dir"
 else
@@ -125,6 +171,14 @@ sandbox = false
 substituters =
 build-users-group =
 CONF
+  local session_env='' allow_users='' daemon=''
+  if [ -n "$non_root" ]; then
+    if [ "$i" -eq "$untrusting" ]; then echo 'trusted-users = root' >> "$h/etc-nix/nix.conf"; else echo 'trusted-users = root deploy' >> "$h/etc-nix/nix.conf"; fi
+    # sshd takes the first SetEnv line only, so NIX_REMOTE joins PATH's.
+    session_env=' NIX_REMOTE=daemon'
+    allow_users='AllowUsers root deploy nosudo'
+    daemon=1
+  fi
   cat > "$h/sshd_config" <<CONF
 ListenAddress $addr:$port
 HostKey $h/ssh_host_ed25519_key
@@ -148,8 +202,9 @@ LogLevel INFO
 MaxStartups 100
 MaxSessions 100
 # sshd's default PATH for root (/usr/local/sbin:...:/usr/bin:/sbin:/bin) already holds nix; be explicit.
-SetEnv PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+SetEnv PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin$session_env
 Subsystem sftp internal-sftp
+$allow_users
 CONF
   # setsid: own session, so the caller's Ctrl-C or hangup does not reach the host.
   # unshare + sh + sshd -D exec one another, so $! is sshd's pid.
@@ -159,7 +214,8 @@ CONF
     mount --bind "$1/run" /run &&
     mount --bind "$1/etc-nix" /etc/nix &&
     mount --bind "$1/root" /root &&
-    exec /usr/sbin/sshd -D -e -f "$1/sshd_config"' sh "$h" < /dev/null > "$h/sshd.log" 2>&1 &
+    if [ -n "$2" ]; then nix-daemon < /dev/null >> "$1/nix-daemon.log" 2>&1 & fi &&
+    exec /usr/sbin/sshd -D -e -f "$1/sshd_config"' sh "$h" "$daemon" < /dev/null > "$h/sshd.log" 2>&1 &
   echo $! > "$h/sshd.pid"
 }
 
@@ -183,9 +239,12 @@ alive() {
 }
 
 # curve25519 alone: OpenSSH 9's default sntrup761 key exchange costs ~0.1 s of CPU per side.
+# With --non-root-users, a host is ready once its nix-daemon listens.
+ready_check='command -v nix-store >/dev/null'
+[ -z "$non_root" ] || ready_check="$ready_check && [ -S /nix/var/nix/daemon-socket/socket ]"
 ssh_check() {
   ssh -F "$dir/ssh_config" -o ConnectTimeout=2 -o KexAlgorithms=curve25519-sha256 "127.0.0.$((first + $1 - 1))" \
-    'command -v nix-store >/dev/null' \
+    "$ready_check" \
     > "$dir/host$1/ready.log" 2>&1
 }
 

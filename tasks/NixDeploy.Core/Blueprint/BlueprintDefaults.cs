@@ -13,6 +13,13 @@ public static class BlueprintDefaults
     /// <summary>A cloud-hypervisor VM: a NixOS guest deployed over SSH like <c>ssh</c>, whose worker (re)starts it.</summary>
     public const string CloudHypervisorBackend = "cloud-hypervisor";
     public const string SshUser = "root";
+
+    /// <summary>Root needs no escalation; any other user escalates with sudo unless the blueprint says otherwise.</summary>
+    public static PrivilegeEscalation PrivilegeEscalationFor(string sshUser) =>
+        sshUser == SshUser ? PrivilegeEscalation.None : PrivilegeEscalation.Sudo;
+
+    /// <summary>The blueprint's words for <see cref="PrivilegeEscalation"/>, in its order.</summary>
+    public static readonly IReadOnlyList<string> PrivilegeEscalations = [.. Enum.GetNames<PrivilegeEscalation>().Select(name => name.ToLowerInvariant())];
     public const int SshPort = 22;
     public const bool AutoRollback = true;
     public const int HealthCheckTimeout = 60;

@@ -12,7 +12,7 @@ public sealed class BlueprintParser
 {
     private static readonly string[] MachineFields = ["role", "cpu", "memory", "labels", "replicas", "deployment"];
     private static readonly string[] MemoryFields = ["amount", "unit"];
-    private static readonly string[] DeploymentFields = ["addr", "backend", "sshUser", "sshPort", "healthChecks", "autoRollback"];
+    private static readonly string[] DeploymentFields = ["addr", "backend", "sshUser", "sshPort", "privilegeEscalation", "healthChecks", "autoRollback"];
     private static readonly string[] HealthCheckFields = ["enabled", "command", "url", "expectedStatus", "timeout", "interval"];
 
     private readonly List<Diagnostic> _errors = [];
@@ -140,7 +140,11 @@ public sealed class BlueprintParser
             }
         }
         var autoRollback = Boolean(value, path, "autoRollback") ?? BlueprintDefaults.AutoRollback;
-        return addr is null ? null : new DeploymentSpec(addr, backend, user, port, checks, autoRollback);
+        // Absent (or not valid): null, the default for the user, which may still be overridden.
+        var escalation = OneOf(value, path, "privilegeEscalation", BlueprintDefaults.PrivilegeEscalations, "", ErrorCodes.BlueprintUnknownPrivilegeEscalation) is { Length: > 0 } word
+            ? Enum.Parse<PrivilegeEscalation>(word, ignoreCase: true)
+            : (PrivilegeEscalation?)null;
+        return addr is null ? null : new DeploymentSpec(addr, backend, user, port, checks, autoRollback, escalation);
     }
 
     private HealthCheckSpec? ParseHealthCheck(string path, JsonElement value)

@@ -10,29 +10,34 @@ namespace NixDeploy.Blueprint;
 /// </summary>
 public sealed record DeploymentOverride(string? Addr, string? SshPort, string? SshUser)
 {
-    /// <summary>The blueprint with every override applied, each validated like the blueprint's own values.</summary>
+    /// <summary>
+    /// The blueprint with every override applied, each validated like the blueprint's own values; each machine's
+    /// privilege escalation is settled for the user it ends up with (the default follows the user), so deployment.json
+    /// names it.
+    /// </summary>
     public static IReadOnlyDictionary<string, MachineSpec> Apply(
         IReadOnlyDictionary<string, MachineSpec> blueprint, IReadOnlyDictionary<string, DeploymentOverride> overrides, string? file)
     {
-        if (overrides.Count == 0)
-            return blueprint;
-        var result = new SortedDictionary<string, MachineSpec>(blueprint.ToDictionary(), StringComparer.Ordinal);
-        foreach (var (machine, change) in overrides)
+        foreach (var machine in overrides.Keys.Where(machine => !blueprint.ContainsKey(machine)))
+            throw new NixDeployException(ErrorCodes.InvalidValue,
+                $"NixDeployMachineOverride '{machine}' names no machine of the blueprint ({string.Join(", ", blueprint.Keys)}): fix its Include or remove it.", file);
+        var result = new SortedDictionary<string, MachineSpec>(StringComparer.Ordinal);
+        foreach (var (machine, spec) in blueprint)
         {
-            if (!blueprint.TryGetValue(machine, out var spec))
-                throw new NixDeployException(ErrorCodes.InvalidValue,
-                    $"NixDeployMachineOverride '{machine}' names no machine of the blueprint ({string.Join(", ", blueprint.Keys)}): fix its Include or remove it.", file);
-            SshEndpointValidator.Require(SshEndpointValidator.Fields.Override(machine), change.Addr, change.SshUser, change.SshPort, file);
-            result[machine] = spec with
-            {
-                Deployment = spec.Deployment with
-                {
-                    Addr = change.Addr ?? spec.Deployment.Addr,
-                    SshPort = change.SshPort is { } port ? SshEndpointValidator.ParsePort(port)!.Value : spec.Deployment.SshPort,
-                    SshUser = change.SshUser ?? spec.Deployment.SshUser,
-                },
-            };
+            var deployment = overrides.TryGetValue(machine, out var change) ? change.ApplyTo(machine, spec.Deployment, file) : spec.Deployment;
+            result[machine] = spec with { Deployment = deployment with { PrivilegeEscalation = deployment.Escalation } };
         }
         return result;
+    }
+
+    private DeploymentSpec ApplyTo(string machine, DeploymentSpec deployment, string? file)
+    {
+        SshEndpointValidator.Require(SshEndpointValidator.Fields.Override(machine), Addr, SshUser, SshPort, file);
+        return deployment with
+        {
+            Addr = Addr ?? deployment.Addr,
+            SshPort = SshPort is { } port ? SshEndpointValidator.ParsePort(port)!.Value : deployment.SshPort,
+            SshUser = SshUser ?? deployment.SshUser,
+        };
     }
 }

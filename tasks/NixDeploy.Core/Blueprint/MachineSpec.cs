@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace NixDeploy.Blueprint;
 
 /// <summary>The desired state of one machine, as the flake's <c>blueprintJSON</c> declares it (seed 002's shape).</summary>
@@ -11,14 +13,23 @@ public sealed record MachineSpec(
 
 public sealed record MemorySpec(double Amount, string Unit);
 
-/// <summary>How to reach and activate a machine.</summary>
+/// <summary>
+/// How to reach and activate a machine. <see cref="PrivilegeEscalation"/> is null when nothing says (a deployment.json
+/// written before the field existed): <see cref="BlueprintDefaults.PrivilegeEscalationFor"/> the user applies.
+/// </summary>
 public sealed record DeploymentSpec(
     string Addr,
     string Backend,
     string SshUser,
     int SshPort,
     IReadOnlyList<HealthCheckSpec> HealthChecks,
-    bool AutoRollback);
+    bool AutoRollback,
+    PrivilegeEscalation? PrivilegeEscalation = null)
+{
+    /// <summary>How <see cref="SshUser"/> becomes root on the host: as given, else the default for that user.</summary>
+    [JsonIgnore]
+    public PrivilegeEscalation Escalation => PrivilegeEscalation ?? BlueprintDefaults.PrivilegeEscalationFor(SshUser);
+}
 
 /// <summary>
 /// A check that must pass after activation: a <see cref="Command"/> run on the host, or an HTTP <see cref="Url"/>

@@ -1,5 +1,6 @@
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
+using NixDeploy.Host;
 using NixDeploy.Manifest;
 using NixDeploy.Nix;
 using NixDeploy.Ssh;
@@ -50,7 +51,8 @@ public sealed class CacheSubstitutionTransport(IReadOnlyList<DeploymentCache> ca
                 "--option", "require-sigs", "true",
                 closure,
             };
-            var result = await host.RunAsync(words, $"nix copy --from {cache.Url} {closure}", null, cancellationToken).ConfigureAwait(false);
+            // As root: the options above are a trusted user's, and the store is root's.
+            var result = await host.RunAsync(HostEscalation.AsRoot(host.Target, words), $"nix copy --from {cache.Url} {closure}", null, cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
                 return;
             if (result.ExitCode == SshClient.UnreachableExitCode && result.StandardError.Length > 0 && !result.StandardError.Contains("error:", StringComparison.Ordinal))

@@ -11,6 +11,9 @@ namespace NixDeploy.Deploy;
 /// </summary>
 public sealed class NixCopyTransport(NixCli nix, bool substituteOnDestination = false) : IClosureTransport
 {
+    // How the host's Nix words a path it will not take from an untrusted user (the SSH user is not in trusted-users).
+    private const string UntrustedMarker = "lacks a valid signature";
+
     public async Task CopyAsync(SshClient host, string closure, Action<NixActivity> onActivity, CancellationToken cancellationToken)
     {
         string[] substitute = substituteOnDestination ? ["--substitute-on-destination"] : [];
@@ -19,6 +22,10 @@ public sealed class NixCopyTransport(NixCli nix, bool substituteOnDestination = 
             cancellationToken,
             SshArguments.NixSshEnvironment(host.Options, host.Target, host.ControlPath),
             onActivity: onActivity).ConfigureAwait(false);
+        if (!result.Succeeded && result.StandardError.Contains(UntrustedMarker, StringComparison.Ordinal))
+            throw new NixDeployException(ErrorCodes.ClosureCopyNotTrusted,
+                $"{host.Target}'s Nix refused {closure}: {host.Target.User} is not a trusted user of its Nix daemon, which accepts only signed paths from other users. Nothing was activated. "
+                + $"Trust the user on the host: 'trusted-users = root {host.Target.User}' in /etc/nix/nix.conf, then restart nix-daemon (NixOS: nix.settings.trusted-users = [ \"{host.Target.User}\" ];). Nix said:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}");
         if (!result.Succeeded)
             throw new NixDeployException(ErrorCodes.ClosureCopyFailed,
                 $"Copying {closure} to {host.Target} failed; nothing was activated. Nix said:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}");

@@ -32,6 +32,8 @@ public static class ErrorCodes
     public const string VmSystemNotBootable = "ND1140";
     // A warning: a .nix file in the flake's folder that git does not track, which the flake therefore cannot see.
     public const string NixFileNotInGit = "ND1150";
+    // deployment.privilegeEscalation is not none, sudo or doas.
+    public const string BlueprintUnknownPrivilegeEscalation = "ND1170";
     // An empty blueprint while deployment.json holds machines: an error, so the good manifest is kept.
     public const string BlueprintEmptiedFleet = "ND1130";
 
@@ -97,6 +99,10 @@ public static class ErrorCodes
     // NixDeployRetryFailed: together with NixDeployOn / without a readable deploy-report.json to retry from.
     public const string RetryWithSelection = "ND5040";
     public const string RetryReportUnreadable = "ND5041";
+    // The SSH user may not run the host steps as root (sudo -n true / doas -n true failed) / the host's Nix daemon refused
+    // the copied closure (the user is not in its trusted-users and the paths are unsigned).
+    public const string PrivilegeEscalationRefused = "ND5050";
+    public const string ClosureCopyNotTrusted = "ND5051";
 
     // ND60xx: artifacts.
     public const string ArtifactDeclarationInvalid = "ND6001";

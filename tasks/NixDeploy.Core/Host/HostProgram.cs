@@ -1,3 +1,5 @@
+using NixDeploy.Ssh;
+
 namespace NixDeploy.Host;
 
 /// <summary>
@@ -19,6 +21,9 @@ internal sealed class HostProgram
     /// <summary>Places a machine's artifact files before activation.</summary>
     public static HostProgram Placement { get; } = new("placement", "nixdeploy-artifacts");
 
+    /// <summary>Checks that the SSH user may escalate, then runs the escalated program; see <see cref="FirstCommand"/>.</summary>
+    public static HostProgram Escalate { get; } = new("escalate", "nixdeploy-escalate");
+
     private HostProgram(string file, string name)
     {
         Text = WithoutComments(Resource("lib") + Resource(file));
@@ -31,8 +36,19 @@ internal sealed class HostProgram
     /// <summary>Its <c>$0</c> on the host, which its messages and a process list show.</summary>
     public string Name { get; }
 
-    /// <summary>The argument list that runs the program with <paramref name="arguments"/> (each quoted by the SSH client).</summary>
-    public string[] Command(IEnumerable<string> arguments) => ["sh", "-c", Text, Name, .. arguments];
+    /// <summary>
+    /// The argument list that runs the program as root on <paramref name="target"/> with <paramref name="arguments"/>
+    /// (each quoted by the SSH client), through the target's privilege escalation (<see cref="HostEscalation"/>).
+    /// </summary>
+    public string[] Command(SshTarget target, IEnumerable<string> arguments) => HostEscalation.AsRoot(target, ["sh", "-c", Text, Name, .. arguments]);
+
+    /// <summary>
+    /// As <see cref="Command"/>, for the call that opens a deploy, a status or a rollback: with an escalation, the host
+    /// first checks in the same call that the user may escalate (Host/escalate.sh), and exits
+    /// <see cref="HostProtocol.Exit.EscalationRefused"/> before the program runs when not.
+    /// </summary>
+    public string[] FirstCommand(SshTarget target, IEnumerable<string> arguments) =>
+        HostEscalation.Tool(target) is { } tool ? ["sh", "-c", Escalate.Text, Escalate.Name, tool, .. Command(target, arguments)] : Command(target, arguments);
 
     /// <summary>
     /// <paramref name="text"/> without its comment and blank lines. The programs hold no here-document or multi-line

@@ -25,6 +25,7 @@ internal static class HostProtocol
         public const int NoEarlierGeneration = 66;
         public const int HostFailure = 70;
         public const int Locked = 75;
+        public const int EscalationRefused = 77;
         public const int WatchdogPending = 76;
         public const int ProfileNotSet = 80;
         public const int ActivationFailed = 81;

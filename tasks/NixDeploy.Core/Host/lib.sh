@@ -18,6 +18,7 @@ set -u
   exit_no_earlier_generation=66
   exit_host_failure=70
   exit_locked=75
+  exit_escalation_refused=77
   exit_watchdog_pending=76
   exit_profile_not_set=80
   exit_activation_failed=81

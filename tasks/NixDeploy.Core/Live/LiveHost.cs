@@ -36,6 +36,8 @@ public sealed class LiveHost(string machine, DeploymentSpec deployment, SshOptio
         }
         if (result.ExitCode == SshClient.UnreachableExitCode)
             return new LiveState(false, null, null, ErrorCodes.HostUnreachable, _ssh.Unreachable(result).Diagnostics[0].Message);
+        if (result.ExitCode == HostProtocol.Exit.EscalationRefused)
+            return new LiveState(true, null, null, ErrorCodes.PrivilegeEscalationRefused, HostEscalation.Refused(_ssh.Target, result.StandardError).Diagnostics[0].Message);
         var values = KeyValues.Parse(result.StandardOutput);
         if (result.ExitCode != HostProtocol.Exit.Ok || !values.ContainsKey("current"))
             return new LiveState(true, null, null, ErrorCodes.RemoteAgentFailed,
@@ -70,6 +72,7 @@ public sealed class LiveHost(string machine, DeploymentSpec deployment, SshOptio
         {
             HostProtocol.Exit.Ok => new LiveState(true, Empty(values.GetValueOrDefault("current") ?? ""), Generation(values.GetValueOrDefault("generation")), null, null),
             SshClient.UnreachableExitCode => throw _ssh.Unreachable(result),
+            HostProtocol.Exit.EscalationRefused => throw HostEscalation.Refused(_ssh.Target, why),
             HostProtocol.Exit.RollbackUnfinished => throw new NixDeployException(ErrorCodes.RollbackFailed,
                 $"{Machine}'s watchdog did not finish rolling back an unconfirmed deploy in time: {why}"),
             HostProtocol.Exit.Locked => throw new NixDeployException(ErrorCodes.DeployLocked,
@@ -83,8 +86,9 @@ public sealed class LiveHost(string machine, DeploymentSpec deployment, SshOptio
         };
     }
 
+    // Each call is the only one of a status or a rollback: it checks the user's escalation first.
     private Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, string display, TimeSpan timeout, CancellationToken cancellationToken) =>
-        _ssh.RunAsync(HostProgram.Live.Command(arguments), $"nixdeploy-live {display}", timeout, cancellationToken);
+        _ssh.RunAsync(HostProgram.Live.FirstCommand(_ssh.Target, arguments), $"nixdeploy-live {display}", timeout, cancellationToken);
 
     private static string Seconds(TimeSpan span) => ((long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 

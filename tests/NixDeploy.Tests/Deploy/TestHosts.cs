@@ -15,12 +15,15 @@ public abstract class TestHosts : IAsyncLifetime
 {
     private readonly int _first;
     private readonly int _count;
+    private readonly string[] _options;
     private int _leased;
 
-    protected TestHosts(int first, int count)
+    /// <param name="options">More options of start-hosts.sh for every start (e.g. <c>--non-root-users</c>).</param>
+    protected TestHosts(int first, int count, params string[] options)
     {
         _first = first;
         _count = count;
+        _options = options;
         Directory = TestRunDirectory.CreateFolder($"hosts-{first}");
     }
 
@@ -54,7 +57,7 @@ public abstract class TestHosts : IAsyncLifetime
     private async Task StartAsync(params string[] options)
     {
         var result = await Cli.Wrap("bash")
-            .WithArguments([Script("start-hosts.sh"), "--dir", Directory, "--count", _count.ToString(), "--first", _first.ToString(), "--port", Port.ToString(), .. options])
+            .WithArguments([Script("start-hosts.sh"), "--dir", Directory, "--count", _count.ToString(), "--first", _first.ToString(), "--port", Port.ToString(), .. _options, .. options])
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync();
         if (result.ExitCode != 0)

@@ -72,7 +72,7 @@ public sealed class TestFleet
     {
         var text = new StringBuilder("{\n");
         foreach (var m in _machines.Values)
-            text.Append($"  {m.Name} = {{ addr = \"{m.Addr}\"; port = {m.Port}; labels = [ {string.Join(' ', m.Labels.Select(l => $"\"{l}\""))} ]; healthChecks = {m.HealthChecksNix}; backend = \"{m.Backend}\"; }};\n");
+            text.Append($"  {m.Name} = {{ addr = \"{m.Addr}\"; port = {m.Port}; labels = [ {string.Join(' ', m.Labels.Select(l => $"\"{l}\""))} ]; healthChecks = {m.HealthChecksNix}; backend = \"{m.Backend}\";{(m.DeploymentNix.Length > 0 ? $" deployment = {{ {m.DeploymentNix} }};" : "")} }};\n");
         return text.Append("}\n").ToString();
     }
 
@@ -97,7 +97,7 @@ public sealed class TestFleet
         { machines }: builtins.mapAttrs (name: m: {
           role = if builtins.elem "db" m.labels then "db" else "web";
           inherit (m) labels;
-          deployment = { inherit (m) addr healthChecks; sshPort = m.port; backend = m.backend or "ssh"; };
+          deployment = { inherit (m) addr healthChecks; sshPort = m.port; backend = m.backend or "ssh"; } // (m.deployment or { });
         }) machines
         """;
 }
@@ -113,6 +113,9 @@ public sealed record TestMachine(string Name, string Addr, int Port, IReadOnlyLi
 
     /// <summary>The blueprint's healthChecks list, as Nix.</summary>
     public string HealthChecksNix { get; init; } = "[ ]";
+
+    /// <summary>More of the blueprint's deployment fields, as Nix attributes, e.g. <c>sshUser = "deploy";</c>.</summary>
+    public string DeploymentNix { get; init; } = "";
 
     public string ConfigurationNix() => $$"""
         { ... }:

@@ -46,6 +46,8 @@ public sealed class BadInputTests
         new("address with a zone a shell would interpret", "ND1109", BlueprintFile, Blueprint: Deployed("""addr = "::1%x y;id";""")),
         new("address in brackets with a port", "ND1109", BlueprintFile, Blueprint: Deployed("""addr = "[::1]:22";""")),
         new("user with a trailing newline", "ND1110", BlueprintFile, Blueprint: Deployed("""sshUser = "root\n";""")),
+        new("unknown privilege escalation", "ND1170", BlueprintFile, Blueprint: Deployed("""sshUser = "deploy"; privilegeEscalation = "su";"""),
+            MessagePart: "use one of none, sudo, doas"),
         new("machine name with a trailing newline", "ND1108", BlueprintFile, Blueprint: """{ machines }: { "m1\n" = { deployment.addr = "127.0.0.11"; }; }"""),
         new("override address with a command in its zone", "ND1109", Project, OverrideAddr: "::1%`id`"),
         new("misspelt machine field", "ND1120", BlueprintFile,

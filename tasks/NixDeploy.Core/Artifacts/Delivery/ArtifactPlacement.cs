@@ -31,7 +31,7 @@ public sealed class ArtifactPlacement(IHostFileSource source, string hostAgeExec
         ProcessResult placed;
         try
         {
-            placed = await ssh.RunAsync(HostProgram.Placement.Command([machine.IdentityFile, hostAgeExecutable]),
+            placed = await ssh.RunAsync(HostProgram.Placement.Command(ssh.Target, [machine.IdentityFile, hostAgeExecutable]),
                 $"nixdeploy-artifacts ({machine.Files.Count} file(s) of {string.Join(", ", machine.Artifacts)})",
                 Timeout, cancellationToken, standardInput: input.ToString()).ConfigureAwait(false);
         }

@@ -8,7 +8,8 @@ namespace NixDeploy.Deploy.Remote;
 
 /// <summary>
 /// Typed calls of <see cref="HostProgram.Agent"/> on one host. Each call is one ssh session running
-/// <c>sh -c AGENT nixdeploy-agent COMMAND ARGS</c>; every word is quoted by <see cref="SshClient"/>.
+/// <c>sh -c AGENT nixdeploy-agent COMMAND ARGS</c>, as root (<see cref="HostProgram.Command"/>); every word is quoted by
+/// <see cref="SshClient"/>. The calls that open a deploy (lock, status) check the user's escalation first.
 /// </summary>
 internal sealed class RemoteAgent(SshClient ssh)
 {
@@ -20,7 +21,7 @@ internal sealed class RemoteAgent(SshClient ssh)
     /// <summary>The host's live system (<c>/run/current-system</c>), or null when it has none.</summary>
     public async Task<string?> ReadCurrentSystemAsync(CancellationToken cancellationToken)
     {
-        var result = await RunAsync(["status"], "status", Overhead, cancellationToken).ConfigureAwait(false);
+        var result = await RunWordsAsync(HostProgram.Agent.FirstCommand(Ssh.Target, ["status"]), "status", Overhead, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != HostProtocol.Exit.Ok || !result.Printed("current"))
             throw Failed("status", result);
         return result.Value("current");
@@ -29,7 +30,7 @@ internal sealed class RemoteAgent(SshClient ssh)
     /// <summary>Takes the host's deploy lock in a session held until the returned lock is disposed.</summary>
     public async Task<DeployLock> LockAsync(CancellationToken cancellationToken)
     {
-        var session = await SshHeldSession.StartAsync(Ssh, Words(["lock"]), "nixdeploy-agent lock", "current=",
+        var session = await SshHeldSession.StartAsync(Ssh, HostProgram.Agent.FirstCommand(Ssh.Target, ["lock"]), "nixdeploy-agent lock", "current=",
             TimeSpan.FromSeconds(Ssh.Options.ConnectTimeoutSeconds) + Overhead, cancellationToken).ConfigureAwait(false);
         if (session.ExitCode is not { } exitCode)
         {
@@ -41,6 +42,7 @@ internal sealed class RemoteAgent(SshClient ssh)
         throw exitCode switch
         {
             SshClient.UnreachableExitCode => Ssh.Unreachable(new ProcessResult(exitCode, "", why, TimeSpan.Zero)),
+            HostProtocol.Exit.EscalationRefused => HostEscalation.Refused(Ssh.Target, why),
             HostProtocol.Exit.Locked or HostProtocol.Exit.WatchdogPending => new NixDeployException(ErrorCodes.DeployLocked,
                 $"{Ssh.Target} is locked: {why}. Nothing was changed on it; deploy again once the other deploy has finished."),
             _ => new NixDeployException(ErrorCodes.RemoteAgentFailed, $"Taking the deploy lock on {Ssh.Target} failed (exit {exitCode}): {why}"),
@@ -115,16 +117,22 @@ internal sealed class RemoteAgent(SshClient ssh)
             throw Failed("keep-files", result);
     }
 
-    public NixDeployException Failed(string command, AgentResult result) => result.ExitCode == SshClient.UnreachableExitCode
-        ? Ssh.Unreachable(new ProcessResult(result.ExitCode, "", result.StandardError, TimeSpan.Zero))
-        : new NixDeployException(ErrorCodes.RemoteAgentFailed,
-            $"'nixdeploy-agent {command}' on {Ssh.Target} failed (exit {result.ExitCode}): {result.StandardError}");
+    public NixDeployException Failed(string command, AgentResult result) => result.ExitCode switch
+    {
+        SshClient.UnreachableExitCode => Ssh.Unreachable(new ProcessResult(result.ExitCode, "", result.StandardError, TimeSpan.Zero)),
+        HostProtocol.Exit.EscalationRefused => HostEscalation.Refused(Ssh.Target, result.StandardError),
+        _ => new NixDeployException(ErrorCodes.RemoteAgentFailed,
+            $"'nixdeploy-agent {command}' on {Ssh.Target} failed (exit {result.ExitCode}): {result.StandardError}"),
+    };
 
-    private async Task<AgentResult> RunAsync(IReadOnlyList<string> arguments, string display, TimeSpan timeout, CancellationToken cancellationToken)
+    private Task<AgentResult> RunAsync(IReadOnlyList<string> arguments, string display, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunWordsAsync(Words(arguments), display, timeout, cancellationToken);
+
+    private async Task<AgentResult> RunWordsAsync(string[] words, string display, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            return new AgentResult(await Ssh.RunAsync(Words(arguments), display, timeout, cancellationToken).ConfigureAwait(false));
+            return new AgentResult(await Ssh.RunAsync(words, display, timeout, cancellationToken).ConfigureAwait(false));
         }
         catch (TimeoutException e)
         {
@@ -132,7 +140,7 @@ internal sealed class RemoteAgent(SshClient ssh)
         }
     }
 
-    private static string[] Words(IReadOnlyList<string> arguments) => HostProgram.Agent.Command(arguments);
+    private string[] Words(IReadOnlyList<string> arguments) => HostProgram.Agent.Command(Ssh.Target, arguments);
 
     // The agent's activation modes: switch makes the closure the profile's and the boot default, test neither.
     private static string ModeWord(bool bootDefault) => bootDefault ? "switch" : "test";
