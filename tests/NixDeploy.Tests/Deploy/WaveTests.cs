@@ -156,6 +156,21 @@ public sealed class WaveTests(WaveHosts hosts) : IClassFixture<WaveHosts>
         }
     }
 
+    [Fact]
+    public async Task The_live_table_shows_each_machines_wave()
+    {
+        using var fleet = await DeployFleet.CreateAsync("waves-live", hosts,
+            DeployFleet.Machine("canary-1", hosts.DeadAddress) with { Labels = ["canary"] }, DeployFleet.Machine("web-1", hosts.DeadAddress));
+
+        var (deploy, screen) = await InstalledTool.RunOnScreenAsync(fleet.Project.Directory, 120, "deploy", "--waves", "@canary/web-1");
+
+        Assert.NotEqual(0, deploy.ExitCode);
+        Assert.Matches(@"^│ machine +│ wave │ step +│ +elapsed │$", screen.Lines.Single(line => line.Contains("│ machine", StringComparison.Ordinal)));
+        Assert.Contains(screen.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^│ canary-1 +│ +1 │ unreachable +│"));
+        Assert.Contains(screen.Lines, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^│ web-1 +│ +2 │ skipped +│"));
+        Assert.Contains("wave 2 (web-1): 1 skipped; not started", screen.Text);
+    }
+
     private static void AssertNotStarted(DeployFleet fleet, string machine)
     {
         Assert.Equal("skipped", fleet.Status(machine));
