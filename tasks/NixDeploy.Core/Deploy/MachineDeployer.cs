@@ -174,11 +174,18 @@ public sealed class MachineDeployer(
     private async Task KeepUnconfirmedAsync(MachinePlan plan, RemoteAgent agent, string token, WatchdogDeadline watchdog)
     {
         var deadline = DateTimeOffset.UtcNow + _confirmTimeout;
-        var result = await agent.ExtendDeadlineAsync(token, _confirmTimeout, CancellationToken.None).ConfigureAwait(false);
-        if (result.ExitCode == HostProtocol.Exit.Ok)
+        try
+        {
+            var result = await agent.ExtendDeadlineAsync(token, _confirmTimeout, CancellationToken.None).ConfigureAwait(false);
+            if (result.ExitCode != HostProtocol.Exit.Ok)
+                throw agent.Failed("extend", result);
             watchdog.At = deadline;
-        else
-            log.Info($"NixDeploy: {plan.Name}: its watchdog's deadline was not moved: {agent.Failed("extend", result).Diagnostics[0].Message}");
+        }
+        catch (NixDeployException e)
+        {
+            // The wave's decision still comes; the confirmation or the rollback then finds what the host did.
+            log.Info($"NixDeploy: {plan.Name}: its watchdog's deadline was not moved: {e.Diagnostics[0].Message}");
+        }
     }
 
     /// <summary>When the host's watchdog rolls back the activation unless it is confirmed, as this deployer set it; null: none armed.</summary>
