@@ -64,6 +64,13 @@ public sealed class Deploy : NixDeployTask
     /// <summary>$(NixDeploySubstituteOnDestination): hosts fetch from their own substituters before the copy.</summary>
     public string? SubstituteOnDestination { get; set; }
 
+    /// <summary>$(NixDeployWaves), $(NixDeployMaxFailures), $(NixDeployRollbackWave): the groups deployed one after the other, and each one's failure budget.</summary>
+    public string? Waves { get; set; }
+
+    public string? MaxFailures { get; set; }
+
+    public string? RollbackWave { get; set; }
+
     public string? NixExecutable { get; set; }
 
     /// <summary>$(NixDeployRunId): the id of this build, written into the report so a reader knows it is this run's.</summary>
@@ -104,7 +111,8 @@ public sealed class Deploy : NixDeployTask
     {
         var project = ProjectFile;
         var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, SshControlPersist,
-            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout, DeployMode, BuildOn, SubstituteOnDestination).Parse(project, SettingLayerItems.Read(project, SettingLayers));
+            Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout, DeployMode, BuildOn, SubstituteOnDestination,
+            Waves, MaxFailures, RollbackWave).Parse(project, SettingLayerItems.Read(project, SettingLayers));
         var report = string.IsNullOrEmpty(ControlPlane)
             ? await DeployDirectlyAsync(settings, cancellationToken)
             : await ControlPlaneRollout.DeployAsync(

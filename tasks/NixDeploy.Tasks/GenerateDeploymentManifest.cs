@@ -34,6 +34,13 @@ public sealed class GenerateDeploymentManifest : NixDeployTask
 
     public string? ActivationTimeout { get; set; }
 
+    /// <summary>$(NixDeployWaves), $(NixDeployMaxFailures), $(NixDeployRollbackWave): recorded, so a control plane rolls out in the same waves.</summary>
+    public string? Waves { get; set; }
+
+    public string? MaxFailures { get; set; }
+
+    public string? RollbackWave { get; set; }
+
     /// <summary>$(NixDeployControlPlane): when set, the document must deploy without the repository (every artifact file carried).</summary>
     public string? ControlPlane { get; set; }
 
@@ -59,7 +66,9 @@ public sealed class GenerateDeploymentManifest : NixDeployTask
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var policy = new DeploySettingsText(null, null, null, null, Parallelism, OnFailure, null, ConfirmTimeout, ActivationTimeout, null).ParsePolicy(SettingLayerItems.Read(ProjectFile, SettingLayers));
+        var layers = SettingLayerItems.Read(ProjectFile, SettingLayers);
+        var policy = new DeploySettingsText(null, null, null, null, Parallelism, OnFailure, null, ConfirmTimeout, ActivationTimeout,
+            Waves: Waves, MaxFailures: MaxFailures, RollbackWave: RollbackWave).ParsePolicy(layers);
         var artifacts = string.IsNullOrEmpty(ArtifactsFile) ? ArtifactQueueResult.Empty : ArtifactIntermediateFiles.ReadResult(ArtifactsFile);
         var store = string.IsNullOrEmpty(ArtifactStoreFile) || !File.Exists(ArtifactStoreFile) ? null : ArtifactIntermediateFiles.ReadStore(ArtifactStoreFile);
         var manifest = await ManifestGenerator.CreateAsync(CreateRunner(), new ManifestRequest(
@@ -75,6 +84,8 @@ public sealed class GenerateDeploymentManifest : NixDeployTask
                 ManifestArtifacts.From(artifacts),
                 store is null ? null : ManifestArtifacts.AgeIdentities(artifacts, store)),
             cancellationToken);
+        // A wave naming no machine of the blueprint (a misspelt canary) fails the build, blaming where it is set.
+        DeployWave.Assign(WaveSpec.ParseList(policy.Waves, layers), manifest.SelectedMachines, manifest.Blueprint, layers);
         var written = NixDeploy.Manifest.ManifestFile.Write(ManifestFile, manifest);
         Changed = manifest.Changed;
         ChangedMachines = manifest.Changes

@@ -24,6 +24,9 @@ public sealed record DeployReport(
     /// <summary>What the deploy did with each closure (NixDeployDeployMode).</summary>
     public DeployMode Mode { get; init; }
 
+    /// <summary>The waves (NixDeployWaves) in the order they ran or would have, with what became of each.</summary>
+    public IReadOnlyList<WaveReport>? Waves { get; init; }
+
     public static ReportFile<DeployReport> Json { get; } = new(DeployJsonContext.Default.DeployReport);
 }
 
@@ -58,9 +61,25 @@ public sealed record MachineReport(
     /// </summary>
     public DateTimeOffset? WatchdogDeadline { get; init; }
 
+    /// <summary>The number of the machine's wave (NixDeployWaves); 1 when there is one wave.</summary>
+    public int? Wave { get; init; }
+
+    /// <summary>When the deployer started and finished the machine (not set for a machine that never started).</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
     /// <summary>The previous closure of a host whose live system was not read (unreachable, locked, not started).</summary>
     public const string UnknownPreviousClosure = "unknown";
 }
 
 /// <summary>How long one step of a machine's deploy took (lock, copy, activate, health-checks, confirm, rollback).</summary>
 public sealed record StepDuration(string Step, double Seconds);
+
+/// <summary>
+/// One wave of a deploy: its number and spelling in NixDeployWaves, its machines, how many of them failed (failed,
+/// unreachable, rolled back on their own) and may have (NixDeployMaxFailures), and its <see cref="Outcome"/>:
+/// <c>healthy</c> (the next wave may start), <c>over-budget</c> (no further wave started), <c>rolled-back</c>
+/// (over budget, and its deployed machines rolled back: NixDeployRollbackWave) or <c>not-started</c>.
+/// </summary>
+public sealed record WaveReport(int Number, string Spec, IReadOnlyList<string> Machines, int Failures, int AllowedFailures, string Outcome);

@@ -7,7 +7,8 @@ namespace NixDeploy.Deploy;
 
 /// <summary>
 /// How a deploy runs: connection options, parallelism, failure policy, dry run, time limits and mode; where the
-/// closures were built (on the hosts themselves, there is nothing to copy) and whether hosts substitute before the copy.
+/// closures were built (on the hosts themselves, there is nothing to copy) and whether hosts substitute before the copy;
+/// the waves, each started only when the one before stayed within <see cref="MaxFailures"/>.
 /// </summary>
 public sealed record DeploySettings(
     SshOptions Ssh,
@@ -25,11 +26,33 @@ public sealed record DeploySettings(
     public const int DefaultActivationTimeoutSeconds = 240;
     public const DeployMode DefaultMode = DeployMode.Switch;
 
+    /// <summary>One wave of every machine: no wave waits for another.</summary>
+    public static IReadOnlyList<WaveSpec> DefaultWaves { get; } = [WaveSpec.Rest];
+
+    public static FailureBudget DefaultMaxFailures => FailureBudget.None;
+
+    /// <summary>NixDeployWaves: the groups deployed one after the other.</summary>
+    public IReadOnlyList<WaveSpec> Waves { get; init; } = DefaultWaves;
+
+    /// <summary>NixDeployMaxFailures: the failures a wave may have and the next wave still start.</summary>
+    public FailureBudget MaxFailures { get; init; } = DefaultMaxFailures;
+
+    /// <summary>NixDeployRollbackWave: a wave over its budget rolls back its machines that were deployed (they wait, unconfirmed, for their wave).</summary>
+    public bool RollbackWave { get; init; }
+
     /// <summary>A dry run, or mode dry-activate: no host changes, so the last deploy's report stays as it was.</summary>
     public bool ChangesNothing => DryRun || Mode == DeployMode.DryActivate;
 
     /// <summary>The part of the settings deployment.json records, so that a control plane deploys as this deploy would.</summary>
-    public DeploymentPolicy Policy => new(Parallelism, OnFailure.Name(), ConfirmTimeoutSeconds, ActivationTimeoutSeconds);
+    public DeploymentPolicy Policy => new(Parallelism, OnFailure.Name(), ConfirmTimeoutSeconds, ActivationTimeoutSeconds,
+        WavesPolicy(Waves), MaxFailuresPolicy(MaxFailures), RollbackWavePolicy(RollbackWave));
+
+    /// <summary>The wave settings as deployment.json records them: null at their defaults, so a fleet without waves keeps its document.</summary>
+    public static string? WavesPolicy(IReadOnlyList<WaveSpec> waves) => waves.SequenceEqual(DefaultWaves) ? null : WaveSpec.ListText(waves);
+
+    public static string? MaxFailuresPolicy(FailureBudget budget) => budget == DefaultMaxFailures ? null : budget.Text;
+
+    public static bool? RollbackWavePolicy(bool rollbackWave) => rollbackWave ? true : null;
 
     /// <summary>
     /// The settings of a deploy from deployment.json alone (a control plane, or any process with only the document and
@@ -42,7 +65,12 @@ public sealed record DeploySettings(
     public static DeploySettings FromPolicy(DeploymentPolicy? policy, SshOptions ssh, SettingLayers layers) =>
         (policy is null
             ? new DeploySettings(ssh)
-            : new DeploySettings(ssh, policy.Parallelism, FailurePolicies.Parse(policy.OnFailure, layers), false, policy.ConfirmTimeoutSeconds, policy.ActivationTimeoutSeconds))
+            : new DeploySettings(ssh, policy.Parallelism, FailurePolicies.Parse(policy.OnFailure, layers), false, policy.ConfirmTimeoutSeconds, policy.ActivationTimeoutSeconds)
+            {
+                Waves = WaveSpec.ParseList(policy.Waves, layers),
+                MaxFailures = FailureBudget.Parse(policy.MaxFailures, layers),
+                RollbackWave = policy.RollbackWave ?? false,
+            })
         .Validate(layers);
 
     /// <summary>Fails with ND5011/ND5012, naming the property and where it is set, when a setting is out of range.</summary>
@@ -60,6 +88,8 @@ public sealed record DeploySettings(
         FailurePolicies.Parse(policy.OnFailure, layers);
         Range(policy.ConfirmTimeoutSeconds, 1, 3600, "NixDeployConfirmTimeout", "seconds a host waits for the deployer's confirmation", layers);
         Range(policy.ActivationTimeoutSeconds, 1, 86400, "NixDeployActivationTimeout", "seconds switch-to-configuration may run", layers);
+        WaveSpec.ParseList(policy.Waves, layers);
+        FailureBudget.Parse(policy.MaxFailures, layers);
         return policy;
     }
 

@@ -22,7 +22,10 @@ public sealed record DeploySettingsText(
     string? ActivationTimeout,
     string? DeployMode = null,
     string? BuildOn = null,
-    string? SubstituteOnDestination = null)
+    string? SubstituteOnDestination = null,
+    string? Waves = null,
+    string? MaxFailures = null,
+    string? RollbackWave = null)
 {
     /// <summary>The properties the settings come from, for a reader that evaluates the project (the tool).</summary>
     public static IReadOnlyList<string> PropertyNames { get; } =
@@ -30,12 +33,14 @@ public sealed record DeploySettingsText(
         "NixDeploySshIdentityFile", "NixDeploySshKnownHostsFile", "NixDeployStrictHostKeyChecking", "NixDeploySshControlPersist",
         "NixDeployParallelism", "NixDeployOnFailure", "NixDeployDryRun", "NixDeployConfirmTimeout", "NixDeployActivationTimeout",
         "NixDeployDeployMode", "NixDeployBuildOn", "NixDeploySubstituteOnDestination",
+        "NixDeployWaves", "NixDeployMaxFailures", "NixDeployRollbackWave",
     ];
 
     public static DeploySettingsText FromProperties(IReadOnlyDictionary<string, string> properties)
     {
         string? Value(int index) => properties.GetValueOrDefault(PropertyNames[index]);
-        return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8), Value(9), Value(10), Value(11));
+        return new DeploySettingsText(Value(0), Value(1), Value(2), Value(3), Value(4), Value(5), Value(6), Value(7), Value(8), Value(9), Value(10), Value(11),
+            Value(12), Value(13), Value(14));
     }
 
     /// <summary>
@@ -61,7 +66,10 @@ public sealed record DeploySettingsText(
         SettingValues.Integer(Parallelism, DeploySettings.DefaultParallelism, "NixDeployParallelism", layers),
         (string.IsNullOrWhiteSpace(OnFailure) ? FailurePolicy.Continue : FailurePolicies.Parse(OnFailure, layers)).Name(),
         SettingValues.Integer(ConfirmTimeout, DeploySettings.DefaultConfirmTimeoutSeconds, "NixDeployConfirmTimeout", layers),
-        SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", layers)), layers);
+        SettingValues.Integer(ActivationTimeout, DeploySettings.DefaultActivationTimeoutSeconds, "NixDeployActivationTimeout", layers),
+        DeploySettings.WavesPolicy(WaveSpec.ParseList(Waves, layers)),
+        DeploySettings.MaxFailuresPolicy(FailureBudget.Parse(MaxFailures, layers)),
+        DeploySettings.RollbackWavePolicy(SettingValues.Boolean(RollbackWave, false, "NixDeployRollbackWave", layers))), layers);
 
     private static string? ProjectPath(string? path, string projectFile) =>
         string.IsNullOrWhiteSpace(path) ? null

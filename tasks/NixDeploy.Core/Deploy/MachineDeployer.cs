@@ -16,6 +16,7 @@ namespace NixDeploy.Deploy;
 /// health checks); dry-activate copies the closure and reports what its activation would change.
 /// What switch-to-configuration and the health checks print is kept on the host and fetched once the machine is done,
 /// into one file per machine and run in <paramref name="logDirectory"/>, which the report names.
+/// With a <see cref="WaveGate"/> (NixDeployRollbackWave), a healthy machine is confirmed or rolled back with its wave.
 /// </summary>
 public sealed class MachineDeployer(
     DeploySettings settings, IClosureTransport transport, HealthCheckRunner health, ICommandLog log, string logDirectory,
@@ -24,7 +25,7 @@ public sealed class MachineDeployer(
     private readonly TimeSpan _confirmTimeout = TimeSpan.FromSeconds(settings.ConfirmTimeoutSeconds);
     private readonly TimeSpan _activationTimeout = TimeSpan.FromSeconds(settings.ActivationTimeoutSeconds);
 
-    public async Task<MachineReport> DeployAsync(MachinePlan plan, CancellationToken cancellationToken)
+    public async Task<MachineReport> DeployAsync(MachinePlan plan, WaveGate? wave, CancellationToken cancellationToken)
     {
         var clock = new StepClock(step => progress?.Step(plan.Name, step));
         string? previous = MachineReport.UnknownPreviousClosure;
@@ -63,7 +64,7 @@ public sealed class MachineDeployer(
             {
                 DeployMode.Boot => await SetBootEntryAsync(plan, token, closure, previous, rebootRequired, agent, clock, cancellationToken).ConfigureAwait(false),
                 DeployMode.DryActivate => await DryActivateAsync(plan, token, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false),
-                _ => await ActivateAsync(plan, token, closure, previous, agent, clock, cancellationToken).ConfigureAwait(false),
+                _ => await ActivateAsync(plan, token, closure, previous, agent, clock, wave, cancellationToken).ConfigureAwait(false),
             };
             return await WithLogAsync(report, plan.Name, token, agent, cancellationToken).ConfigureAwait(false);
         }
@@ -144,7 +145,7 @@ public sealed class MachineDeployer(
     /// asked of the host: the watchdog is the one rollback, and it needs no deployer.
     /// </summary>
     private async Task<MachineReport> ActivateAsync(
-        MachinePlan plan, string token, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, CancellationToken cancellationToken)
+        MachinePlan plan, string token, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, WaveGate? wave, CancellationToken cancellationToken)
     {
         var limits = new ActivationLimits(_activationTimeout, _confirmTimeout, HealthCheckRunner.Budget(plan.Deployment.HealthChecks));
         var watchdog = new WatchdogDeadline();
@@ -152,7 +153,7 @@ public sealed class MachineDeployer(
             watchdog.At = DateTimeOffset.UtcNow + limits.ArmedFor;
         try
         {
-            return await ActivateUnderWatchdogAsync(plan, token, closure, lockedPrevious, agent, clock, limits, watchdog, cancellationToken).ConfigureAwait(false);
+            return await ActivateUnderWatchdogAsync(plan, token, closure, lockedPrevious, agent, clock, limits, watchdog, wave, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -165,6 +166,28 @@ public sealed class MachineDeployer(
         }
     }
 
+    /// <summary>
+    /// While the machine waits for its wave: moves its watchdog's deadline to NixDeployConfirmTimeout from now, so the
+    /// host still rolls back by itself that long after the deployer vanished. A host that rolled back already is found
+    /// by the confirmation (ND5008).
+    /// </summary>
+    private async Task KeepUnconfirmedAsync(MachinePlan plan, RemoteAgent agent, string token, WatchdogDeadline watchdog)
+    {
+        var deadline = DateTimeOffset.UtcNow + _confirmTimeout;
+        try
+        {
+            var result = await agent.ExtendDeadlineAsync(token, _confirmTimeout, CancellationToken.None).ConfigureAwait(false);
+            if (result.ExitCode != HostProtocol.Exit.Ok)
+                throw agent.Failed("extend", result);
+            watchdog.At = deadline;
+        }
+        catch (NixDeployException e)
+        {
+            // The wave's decision still comes; the confirmation or the rollback then finds what the host did.
+            log.Info($"NixDeploy: {plan.Name}: its watchdog's deadline was not moved: {e.Diagnostics[0].Message}");
+        }
+    }
+
     /// <summary>When the host's watchdog rolls back the activation unless it is confirmed, as this deployer set it; null: none armed.</summary>
     private sealed class WatchdogDeadline
     {
@@ -173,7 +196,7 @@ public sealed class MachineDeployer(
 
     private async Task<MachineReport> ActivateUnderWatchdogAsync(
         MachinePlan plan, string token, string closure, string? lockedPrevious, RemoteAgent agent, StepClock clock, ActivationLimits limits,
-        WatchdogDeadline watchdog, CancellationToken cancellationToken)
+        WatchdogDeadline watchdog, WaveGate? wave, CancellationToken cancellationToken)
     {
         var rollback = plan.Deployment.AutoRollback;
         var activation = await clock.TimeAsync("activate", () => agent.ActivateAsync(token, closure, limits, rollback, BootDefault, cancellationToken)).ConfigureAwait(false);
@@ -214,6 +237,10 @@ public sealed class MachineDeployer(
                 failure = e;
             }
         }
+        // Without autoRollback nothing could roll it back later: it is confirmed now, as a machine of no wave.
+        if (failure is null && wave is not null && rollback)
+            failure = await clock.TimeAsync("wave", () => wave.HoldAsync(plan.Name, () => KeepUnconfirmedAsync(plan, agent, token, watchdog),
+                _confirmTimeout / 3, cancellationToken)).ConfigureAwait(false);
         if (failure is null)
         {
             var finish = await clock.TimeAsync("confirm", () => agent.FinishAsync(token, closure, limits, rollback, BootDefault, cancellationToken)).ConfigureAwait(false);

@@ -99,6 +99,14 @@ public static class ErrorCodes
     // NixDeployRetryFailed: together with NixDeployOn / without a readable deploy-report.json to retry from.
     public const string RetryWithSelection = "ND5040";
     public const string RetryReportUnreadable = "ND5041";
+    // NixDeployWaves / NixDeployMaxFailures: not valid; a wave's term names no machine of the fleet.
+    public const string InvalidWaves = "ND5042";
+    public const string WaveMatchesNothing = "ND5043";
+    public const string InvalidMaxFailures = "ND5044";
+    // Not started: an earlier wave failed more machines than NixDeployMaxFailures allows.
+    public const string WaveOverFailureBudget = "ND5045";
+    // Deployed and healthy, then rolled back with its wave (NixDeployRollbackWave) when the wave went over its budget.
+    public const string RolledBackWithWave = "ND5046";
     // The SSH user may not run the host steps as root (sudo -n true / doas -n true failed) / the host's Nix daemon refused
     // the copied closure (the user is not in its trusted-users and the paths are unsigned).
     public const string PrivilegeEscalationRefused = "ND5050";

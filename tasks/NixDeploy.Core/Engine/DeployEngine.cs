@@ -3,6 +3,7 @@ using NixDeploy.Artifacts;
 using NixDeploy.Artifacts.Delivery;
 using NixDeploy.Cache;
 using NixDeploy.Deploy;
+using NixDeploy.Diagnostics;
 using NixDeploy.Manifest;
 using NixDeploy.Nix;
 using NixDeploy.Pipeline;
@@ -61,8 +62,12 @@ public sealed class DeployEngine : IDisposable
     public async Task<DeployReport> DeployAsync(IReadOnlyList<string> machines, CancellationToken cancellationToken) =>
         await DeployAsync(DeploymentPlan.For(_manifest, _settings.ManifestFile, machines), cancellationToken);
 
+    /// <summary>The machines in their waves (NixDeployWaves); a wave that names no machine of the fleet is refused here,
+    /// blaming deployment.json (a build has checked its own against the blueprint already).</summary>
     private async Task<DeployReport> DeployAsync(IReadOnlyList<MachinePlan> plans, CancellationToken cancellationToken) =>
-        await _fleet.DeployAsync(plans, cancellationToken) with { RunId = _settings.RunId };
+        await _fleet.DeployAsync(plans,
+            DeployWave.Assign(_settings.Deploy.Waves, plans.Select(plan => plan.Name), _manifest.Blueprint, SettingLayers.File(_settings.ManifestFile)),
+            cancellationToken) with { RunId = _settings.RunId };
 
     public void Dispose() => _http.Dispose();
 

@@ -170,6 +170,17 @@ case "$cmd" in
     rm -rf "$dir"
     ;;
 
+  extend) # TOKEN SECONDS: the watchdog's deadline becomes SECONDS from now (a healthy machine waiting for its wave), unless it claimed the deploy already
+    [ $# -eq 2 ] || exit "$exit_usage"
+    state_dir "$1"
+    [ -d "$dir" ] || { echo "no deploy $1 on this host" >&2; exit "$exit_host_failure"; }
+    exec 7>>"$dir/step.lock"
+    flock 7
+    if [ -d "$dir/claim" ]; then exit "$exit_confirmation_too_late"; fi
+    # A later deadline needs no wake-up: the watchdog re-reads it when the old one comes.
+    set_deadline "$dir" "$2" || exit "$exit_host_failure"
+    ;;
+
   rollback) # TOKEN WAIT-SECONDS: has the watchdog roll back now (if it has not already) and waits for it
     [ $# -eq 2 ] || exit "$exit_usage"
     state_dir "$1"
@@ -246,7 +257,7 @@ case "$cmd" in
     ;;
 
   *)
-    echo "usage: nixdeploy-agent status|lock|activate|finish|rollback|boot|dry-activate|check|log|keep-files ..." >&2
+    echo "usage: nixdeploy-agent status|lock|activate|finish|extend|rollback|boot|dry-activate|check|log|keep-files ..." >&2
     exit "$exit_usage"
     ;;
 esac

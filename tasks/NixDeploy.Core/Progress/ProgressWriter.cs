@@ -17,6 +17,9 @@ public sealed class ProgressWriter(string? path)
     /// <summary>How far <paramref name="machine"/> got in <paramref name="step"/>, which it is already in.</summary>
     public void Detail(string machine, string step, string detail) => Append(new ProgressEvent(machine, step, null, DateTimeOffset.UtcNow, detail));
 
+    /// <summary>The wave <paramref name="machine"/> is in, before any machine starts.</summary>
+    public void Wave(string machine, int wave) => Append(new ProgressEvent(machine, null, null, DateTimeOffset.UtcNow, Wave: wave));
+
     public void Finished(string machine, string status) => Append(new ProgressEvent(machine, null, status, DateTimeOffset.UtcNow));
 
     private void Append(ProgressEvent progress)

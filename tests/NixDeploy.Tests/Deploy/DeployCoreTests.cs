@@ -270,7 +270,7 @@ public sealed class DeployCoreTests : IDisposable
             new NixCopyTransport(new NixCli(new ProcessRunner(NullCommandLog.Instance), NixOptions.Default)),
             new HealthCheckRunner(new HttpClient()), NullCommandLog.Instance, Path.GetTempPath());
 
-        var report = await deployer.DeployAsync(new MachinePlan("web-1", Spec(), null), CancellationToken.None);
+        var report = await deployer.DeployAsync(new MachinePlan("web-1", Spec(), null), null, CancellationToken.None);
 
         Assert.Equal(MachineStatus.Failed, report.Status);
         Assert.Equal(ErrorCodes.MachineNotBuilt, report.ErrorCode);

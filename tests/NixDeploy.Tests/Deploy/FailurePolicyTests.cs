@@ -77,7 +77,7 @@ public sealed class FailurePolicyTests(FailurePolicyHosts hosts) : IClassFixture
         var web1 = fleet.Closure("web-1");
         var clock = Stopwatch.StartNew();
         var secondReport = await new FleetDeployer(Settings(), Deployer(), NullCommandLog.Instance)
-            .DeployAsync([new MachinePlan("web-1", Deployment(a[0]), other)], CancellationToken.None);
+            .DeployAsync([new MachinePlan("web-1", Deployment(a[0]), other)], [new DeployWave(1, "*", ["web-1"])], CancellationToken.None);
         Assert.False(first.IsCompleted, $"the second deploy waited for the first ({clock.Elapsed}) instead of failing fast");
         var firstResult = await first;
 

@@ -43,6 +43,24 @@ public static class ToolOptions
         return option;
     }
 
+    public static Option<string?> Waves() => new("--waves")
+    {
+        Description = "Deploy in waves, each only when the one before stayed within --max-failures: selections and shares of what is left " +
+            "separated by /, e.g. @canary/10%/* (NixDeployWaves)",
+        HelpName = "WAVES",
+    };
+
+    public static Option<string?> MaxFailures() => new("--max-failures")
+    {
+        Description = "How many machines of one wave may fail before no further wave starts: a count or a share of the wave, e.g. 1 or 10% (NixDeployMaxFailures)",
+        HelpName = "N|N%",
+    };
+
+    public static Option<bool> RollbackWave() => new("--rollback-wave")
+    {
+        Description = "When a wave fails more machines than --max-failures allows, roll back its deployed machines too (NixDeployRollbackWave)",
+    };
+
     public static Option<string?> Mode()
     {
         var option = new Option<string?>("--mode")

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.Live;
 using NixDeploy.Manifest;
@@ -20,10 +21,11 @@ public static class PlanCommand
         var project = ToolOptions.Project();
         var json = ToolOptions.Json();
         var on = ToolOptions.On();
+        var waves = ToolOptions.Waves();
         var exitCode = new Option<bool>("--exit-code") { Description = "Exit 4 when a machine would change (0: nothing to deploy), as terraform plan -detailed-exitcode" };
         var command = new Command("plan", "Build, then show per machine what a deploy would change: live vs desired closure and the package differences")
         {
-            project, on, json, exitCode,
+            project, on, json, waves, exitCode,
         };
         command.SetAction((parse, cancellationToken) => CommandHandler.RunAsync(parse.GetValue(json), async console =>
         {
@@ -56,12 +58,27 @@ public static class PlanCommand
                 return new MachinePlanDocument(host.Machine, "change", state.Closure, desired, changes, null,
                     changes is null ? $"{state.Closure} is not in this machine's Nix store, so its packages cannot be compared." : null, contents);
             });
+            var deployWaves = DeployWave.Assign(
+                parse.GetValue(waves) is { Length: > 0 } given ? WaveSpec.ParseList(given, SettingLayers.File(fleet.Path)) : settings.Deploy.Waves,
+                rows.Select(row => row.Machine), manifest.Blueprint, SettingLayers.File(fleet.Path));
+            var waveOf = deployWaves.SelectMany(wave => wave.Machines.Select(machine => (machine, wave.Number))).ToDictionary();
+            rows = rows.Select(row => row with { Wave = waveOf[row.Machine] }).ToList();
             Print(console, rows);
+            if (!console.Json && deployWaves.Count > 1)
+                PrintWaves(console, deployWaves, settings.Deploy.MaxFailures);
             if (rows.Any(row => row.Action == "unknown"))
                 return ExitCodes.Failed;
             return parse.GetValue(exitCode) && rows.Any(row => row.Action != "unchanged") ? ExitCodes.ChangesPending : ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The order a deploy would take, wave by wave, each starting only when the one before stayed within the budget.</summary>
+    private static void PrintWaves(ToolConsole console, IReadOnlyList<DeployWave> waves, FailureBudget budget)
+    {
+        console.Out.WriteLine($"Waves (each starts when the one before failed at most {budget.Text} of its machines):");
+        foreach (var wave in waves)
+            console.Out.WriteLine($"  wave {wave.Number} ({wave.Spec}): {string.Join(", ", wave.Machines)}");
     }
 
     private static void Print(ToolConsole console, IReadOnlyList<MachinePlanDocument> rows)

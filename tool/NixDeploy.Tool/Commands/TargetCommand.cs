@@ -31,6 +31,9 @@ public static class TargetCommand
         var retryFailed = ToolOptions.RetryFailed();
         var binaryLog = ToolOptions.BinaryLog();
         var buildOn = ToolOptions.BuildOn();
+        var waves = ToolOptions.Waves();
+        var maxFailures = ToolOptions.MaxFailures();
+        var rollbackWave = ToolOptions.RollbackWave();
         var server = new ServerOptions();
         var command = new Command(name, description) { project, on, json, binaryLog };
         if (deploys)
@@ -45,6 +48,9 @@ public static class TargetCommand
             command.Add(onFailure);
             command.Add(confirmTimeout);
             command.Add(retryFailed);
+            command.Add(waves);
+            command.Add(maxFailures);
+            command.Add(rollbackWave);
             server.AddTo(command);
             command.Add(mode);
             command.Add(verbose);
@@ -73,6 +79,13 @@ public static class TargetCommand
             if (target == "Deploy" && server.Server(parse) is not null)
                 foreach (var (property, value) in server.DeployProperties(parse))
                     properties[property] = value;
+            // As typed: the build parses them (ND5042, ND5044), and MSBuild's escapes keep ',' and ';' in one value.
+            if (parse.GetValue(waves) is { Length: > 0 } waveList)
+                properties["NixDeployWaves"] = waveList;
+            if (parse.GetValue(maxFailures) is { Length: > 0 } budget)
+                properties["NixDeployMaxFailures"] = budget;
+            if (parse.GetValue(rollbackWave))
+                properties["NixDeployRollbackWave"] = "true";
             if (parse.GetValue(mode) is { } deployMode)
                 properties["NixDeployDeployMode"] = deployMode;
             // The settings this run deploys with: the project's, and the flags over them.
@@ -174,10 +187,23 @@ public static class TargetCommand
         var waiting = report.Machines.Where(pair => pair.Value.Status == MachineStatus.PendingReboot).Select(pair => pair.Key).ToList();
         if (waiting.Count > 0)
             console.Line($"Nothing was activated (mode boot): reboot {string.Join(", ", waiting)} to run the new system.");
-        var counts = string.Join(", ", statuses.GroupBy(status => status).Select(group => $"{group.Count()} {group.Key.ToReportName()}"));
+        if (report.Waves is { Count: > 1 } waves)
+            foreach (var wave in waves)
+                console.Line($"wave {wave.Number} ({wave.Spec}): {Counts(wave.Machines.Select(machine => report.Machines[machine].Status))}"
+                    + wave.Outcome switch
+                    {
+                        "over-budget" => $"; {wave.Failures} failed, more than the {wave.AllowedFailures} allowed: no further wave started",
+                        "rolled-back" => $"; {wave.Failures} failed, more than the {wave.AllowedFailures} allowed: its deployed machines were rolled back, no further wave started",
+                        "not-started" => "; not started",
+                        _ => "",
+                    });
+        var counts = Counts(statuses);
         console.Line($"{(report.DryRun ? "Dry run" : "Deploy")}: {report.Machines.Count} machine(s): {counts} in {RunClock.Seconds(console.Clock.Elapsed)} (report: {console.FileText(reportFile)})");
         return exitCode;
     }
+
+    private static string Counts(IEnumerable<MachineStatus> statuses) =>
+        string.Join(", ", statuses.GroupBy(status => status).Select(group => $"{group.Count()} {group.Key.ToReportName()}"));
 
     /// <summary>
     /// Ctrl-C: what the cancelled build's report knows per machine, when the host's watchdog rolls back an activation

@@ -18,10 +18,14 @@ public sealed record MachineStatusDocument(
     bool AtDesiredClosure, string? LastDeployStatus, string? ErrorCode, string? Error, string? Watchdog = null, DateTimeOffset? WatchdogDeadline = null);
 
 /// <summary>--json of <c>plan</c>, one per machine: what a deploy would do and the package changes.
-/// <c>ChangedContents</c>: when no package version changed, the paths whose contents did (a changed setting: etc).</summary>
+/// <c>ChangedContents</c>: when no package version changed, the paths whose contents did (a changed setting: etc).
+/// <c>Wave</c>: the machine's wave (NixDeployWaves) in the deploy this plans.</summary>
 public sealed record MachinePlanDocument(
     string Machine, string Action, string? LiveClosure, string DesiredClosure, IReadOnlyList<string>? PackageChanges, string? ErrorCode, string? Error,
-    IReadOnlyList<string>? ChangedContents = null);
+    IReadOnlyList<string>? ChangedContents = null)
+{
+    public int? Wave { get; init; }
+}
 
 /// <summary>--json of <c>rollback</c>, one per machine.</summary>
 public sealed record MachineRollbackDocument(string Machine, bool RolledBack, string? LiveClosure, int? Generation, string? ErrorCode, string? Error);

@@ -43,16 +43,22 @@ public sealed class LiveTableView(IAnsiConsole console, RunClock clock) : IProgr
         var now = DateTimeOffset.UtcNow;
         var time = RunClock.Seconds(clock.Elapsed);
         var header = new Markup($"[bold]{Markup.Escape(title)}[/] [grey]· {(done ? "done in " : "")}{time}[/]").Overflow(Overflow.Ellipsis);
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn(new TableColumn("machine").NoWrap())
-            .AddColumn(new TableColumn("step"))
-            .AddColumn(new TableColumn("elapsed").NoWrap().RightAligned());
         var rows = board.Rows;
+        // Only a deploy in several waves says which wave a machine is in.
+        var waves = rows.Any(row => row.Wave is not null);
+        var table = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("machine").NoWrap());
+        if (waves)
+            table.AddColumn(new TableColumn("wave").NoWrap().RightAligned());
+        table.AddColumn(new TableColumn("step")).AddColumn(new TableColumn("elapsed").NoWrap().RightAligned());
         if (rows.Count == 0)
             table.AddRow(new Markup("[grey]…[/]"), Cell("[grey]evaluating the fleet[/]"), Text.Empty);
         foreach (var row in rows)
-            table.AddRow(new Markup(Markup.Escape(row.Name)).Overflow(Overflow.Ellipsis), Cell(StepMarkup(row)),
-                new Text(row.Elapsed(now) is { } elapsed ? RunClock.Seconds(elapsed) : ""));
+            table.AddRow([
+                new Markup(Markup.Escape(row.Name)).Overflow(Overflow.Ellipsis),
+                .. waves ? [new Text(row.Wave?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")] : Array.Empty<IRenderable>(),
+                Cell(StepMarkup(row)),
+                new Text(row.Elapsed(now) is { } elapsed ? RunClock.Seconds(elapsed) : ""),
+            ]);
         return new Rows(header, table, Bar(rows, done));
     }
 

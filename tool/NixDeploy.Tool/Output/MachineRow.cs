@@ -17,6 +17,9 @@ public sealed class MachineRow(string name)
 
     public string? Status { get; private set; }
 
+    /// <summary>The machine's wave in a deploy of several (NixDeployWaves); null otherwise.</summary>
+    public int? Wave { get; private set; }
+
     public DateTimeOffset? StartedAt { get; private set; }
 
     public DateTimeOffset? FinishedAt { get; private set; }
@@ -26,7 +29,9 @@ public sealed class MachineRow(string name)
 
     public void Apply(ProgressEvent progress)
     {
-        if (progress.Status is { } status)
+        if (progress.Wave is { } wave)
+            Wave = wave;
+        else if (progress.Status is { } status)
         {
             Status = status;
             FinishedAt = progress.At;

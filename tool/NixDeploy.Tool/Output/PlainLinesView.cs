@@ -19,7 +19,8 @@ public sealed class PlainLinesView(TextWriter output, RunClock clock) : IProgres
             return await work(progress =>
             {
                 var row = board.Apply(progress);
-                var line = progress.Status is { } status
+                var line = progress.Wave is { } wave ? $"{row.Name}: wave {wave}"
+                    : progress.Status is { } status
                     ? row.Elapsed(progress.At) is { } elapsed ? $"{row.Name}: {status} ({RunClock.Seconds(elapsed)})" : null
                     : progress.Detail is null && StepWords.Describe(progress.Step) is { } words ? $"{row.Name}: {words}" : null;
                 if (line is not null)

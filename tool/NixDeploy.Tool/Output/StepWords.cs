@@ -16,6 +16,7 @@ public static class StepWords
         "activate" => "activating",
         "health-checks" => "health checks",
         "confirm" => "confirming",
+        "wave" => "healthy, waiting for its wave",
         "rollback" => "rolling back",
         _ => step,
     };

@@ -69,6 +69,10 @@ internal sealed class RemoteAgent(SshClient ssh)
             limits.Activation + Overhead,
             cancellationToken);
 
+    /// <summary>Moves the watchdog's deadline to <paramref name="fromNow"/> from now, unless the deploy is claimed already (ND5008's exit).</summary>
+    public Task<AgentResult> ExtendDeadlineAsync(string token, TimeSpan fromNow, CancellationToken cancellationToken) =>
+        RunAsync(["extend", token, Seconds(fromNow)], $"nixdeploy-agent extend {token}", Overhead, cancellationToken);
+
     /// <summary>Has the watchdog roll back now, unless it already is, and waits until it has.</summary>
     public Task<AgentResult> RollbackAsync(string token, ActivationLimits limits, CancellationToken cancellationToken) =>
         RunAsync(
