@@ -20,7 +20,7 @@ public sealed class LayerTests
         ["NixDeploy.Processes", "NixDeploy.IO"],
         ["NixDeploy.Nix", "NixDeploy.Git"],
         ["NixDeploy.Blueprint"],
-        ["NixDeploy.Ssh"],
+        ["NixDeploy.Ssh", "NixDeploy.Workloads"],
         ["NixDeploy.Host"],
         ["NixDeploy.Pipeline", "NixDeploy.Progress"],
         ["NixDeploy.Manifest"],
