@@ -19,6 +19,9 @@ internal sealed class HostProgram
     /// <summary>Places a machine's artifact files before activation.</summary>
     public static HostProgram Placement { get; } = new("placement", "nixdeploy-artifacts");
 
+    /// <summary>Replaces, checks and rolls back a machine's workloads (applications beside the system).</summary>
+    public static HostProgram Workload { get; } = new("workload", "nixdeploy-workload");
+
     private HostProgram(string file, string name)
     {
         Text = WithoutComments(Resource("lib") + Resource(file));

@@ -45,8 +45,10 @@ public sealed class ClosureBuilder(NixCli nix, string? builders = null)
         }
 
         var closures = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var failures = deliverables.Where(deliverable => !Path.Exists(deliverable.Value.OutPath))
-            .Select(deliverable => new Diagnostic(ErrorCodes.WorkloadDeliverableFailed, FailureFor(result.StandardError, deliverable.Value.DrvPath) is { } own
+        // A fetch whose file has another hash leaves that file at its out path (not valid): Nix's own error tells.
+        var failures = deliverables.Select(deliverable => (deliverable.Key, Own: FailureFor(result.StandardError, deliverable.Value.DrvPath), Built: Path.Exists(deliverable.Value.OutPath)))
+            .Where(deliverable => deliverable.Own is not null || !deliverable.Built)
+            .Select(deliverable => new Diagnostic(ErrorCodes.WorkloadDeliverableFailed, deliverable.Own is { } own
                 ? $"The deliverable of workload '{deliverable.Key}' was not built (a fetch whose sha256 is not the file's is refused here, before any host is touched). Nix said:{Environment.NewLine}{own}"
                 : $"The deliverable of workload '{deliverable.Key}' was not built. Nix said:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}", file))
             .ToList();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NixDeploy.Blueprint;
 using NixDeploy.Workloads;
 
@@ -18,6 +19,7 @@ public sealed record FleetEvaluation(
     IReadOnlyDictionary<string, EvaluatedWorkload>? Workloads = null)
 {
     /// <summary>The workloads that run on at least one selected machine: their deliverables are this build's.</summary>
+    [JsonIgnore]
     public IEnumerable<KeyValuePair<string, EvaluatedWorkload>> SelectedWorkloads =>
         (Workloads ?? new Dictionary<string, EvaluatedWorkload>()).Where(workload => workload.Value.Machines.Any(Selected.Contains));
 }

@@ -26,7 +26,7 @@ public sealed class LayerTests
         ["NixDeploy.Manifest"],
         ["NixDeploy.Deploy.Remote"],
         ["NixDeploy.Deploy"],
-        ["NixDeploy.Cache", "NixDeploy.Artifacts", "NixDeploy.Live"],
+        ["NixDeploy.Cache", "NixDeploy.Artifacts", "NixDeploy.Live", "NixDeploy.Workloads.Hosts"],
         ["NixDeploy.Artifacts.Prompts", "NixDeploy.Artifacts.Backends"],
         ["NixDeploy.Artifacts.Delivery"],
         ["NixDeploy.Artifacts.Services"],

@@ -1,0 +1,132 @@
+using NixDeploy.Tests.Deploy;
+
+namespace NixDeploy.Tests.Workloads;
+
+public sealed class WorkloadHosts() : TestHosts(first: 160, count: 9);
+
+/// <summary>
+/// Workloads deployed to real test hosts by the one deploy engine, as real podman containers bound to each host's own
+/// address with each host's own container storage: answers over HTTP, container ids and start times read on the host.
+/// </summary>
+public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<WorkloadHosts>
+{
+    private static string Web(string package, int port = 8080) => $$"""
+          web = { source.build.flake = ".#{{package}}"; runtime.{{WorkloadFleet.PodmanRuntime.Replace("PORT", port.ToString())}}; targets = [ "@web" ]; healthCheck = {{WorkloadFleet.HealthCheck}}; };
+        """;
+
+    [Fact]
+    public async Task An_image_built_by_nix_and_one_fetched_run_on_two_hosts_and_a_second_deploy_leaves_them_untouched()
+    {
+        var a = hosts.Lease(2);
+        using var fleet = await WorkloadFleet.CreateAsync("wl-two", hosts, a[0], a[1]);
+        var sha256 = await fleet.ServeImageAsync("api.tar", "api", "api-v1");
+        await fleet.WriteAsync("""web-v1 = mk "web" "v1" true "image";""", Web("web-v1") + $$"""
+              api = { source.fetch = { url = "{{fleet.FilesUrl}}api.tar"; sha256 = "{{sha256}}"; }; runtime.{{WorkloadFleet.PodmanRuntime.Replace("PORT", "8081")}}; targets = [ "web-*" ]; healthCheck = {{WorkloadFleet.HealthCheck}}; };
+            """);
+
+        (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
+
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(fleet.Fleet.Project.PathOf("bin/nixdeploy/deployment.json")))!;
+        var api = manifest["workloads"]!["web-1"]!.AsArray().Single(w => w!["name"]!.GetValue<string>() == "api")!;
+        Assert.Equal($"sha256:{sha256}", api["digest"]!.GetValue<string>());
+        var before = new Dictionary<string, string>();
+        foreach (var (address, machine) in new[] { (a[0], "web-1"), (a[1], "web-2") })
+        {
+            Assert.Equal("deployed", fleet.Fleet.Status(machine));
+            Assert.Equal("v1", await WorkloadFleet.GetAsync(address, 8080));
+            Assert.Equal("api-v1", await WorkloadFleet.GetAsync(address, 8081));
+            // The fetched archive came into the host's store as the fixed-output path Nix built.
+            Assert.True(await hosts.InStoreAsync(address, api["storePath"]!.GetValue<string>()));
+            before[address] = await WorkloadFleet.ContainerAsync(hosts, address, "web") + " " + await WorkloadFleet.ContainerAsync(hosts, address, "api");
+            Assert.EndsWith("true", before[address]);
+        }
+
+        (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
+
+        foreach (var (address, machine) in new[] { (a[0], "web-1"), (a[1], "web-2") })
+        {
+            Assert.Equal("unchanged", fleet.Fleet.Status(machine));
+            Assert.Equal(before[address], await WorkloadFleet.ContainerAsync(hosts, address, "web") + " " + await WorkloadFleet.ContainerAsync(hosts, address, "api"));
+            Assert.Equal("v1", await WorkloadFleet.GetAsync(address, 8080));
+        }
+    }
+
+    [Fact]
+    public async Task A_new_version_rolls_forward_and_one_whose_health_check_fails_is_rolled_back_with_the_old_one_serving()
+    {
+        var a = hosts.Lease(1);
+        using var fleet = await WorkloadFleet.CreateAsync("wl-roll", hosts, a[0]);
+        await fleet.WriteAsync("""web-v1 = mk "web" "v1" true "image";""", Web("web-v1", 8090));
+        (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
+        Assert.Equal("v1", await WorkloadFleet.GetAsync(a[0], 8090));
+
+        await fleet.WriteAsync("""web-v2 = mk "web" "v2" true "image";""", Web("web-v2", 8090));
+        (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
+
+        Assert.Equal("deployed", fleet.Fleet.Status("web-1"));
+        Assert.Equal("v2", await WorkloadFleet.GetAsync(a[0], 8090));
+        var v2 = await WorkloadFleet.ContainerAsync(hosts, a[0], "web");
+
+        await fleet.WriteAsync("""web-v3 = mk "web" "v3" false "image";""", Web("web-v3", 8090));
+        var result = await fleet.Fleet.Deploy().BuildAsync();
+
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        Assert.Equal("rolled-back", fleet.Fleet.Status("web-1"));
+        Assert.Equal("ND5103", fleet.Fleet.ErrorCode("web-1"));
+        Assert.Contains(result.Errors, e => e.Code == "ND5103");
+        Assert.Equal("v2", await WorkloadFleet.GetAsync(a[0], 8090));
+        // The same v2 container, started again.
+        Assert.Equal(v2.Split(' ')[0], (await WorkloadFleet.ContainerAsync(hosts, a[0], "web")).Split(' ')[0]);
+    }
+
+    [Fact]
+    public async Task A_fetched_deliverable_whose_digest_is_wrong_is_refused_before_anything_stops()
+    {
+        var a = hosts.Lease(1);
+        using var fleet = await WorkloadFleet.CreateAsync("wl-digest", hosts, a[0]);
+        var good = await fleet.ServeImageAsync("api.tar", "api", "api-v1");
+        string Api(string sha256) => $$"""
+              api = { source.fetch = { url = "{{fleet.FilesUrl}}api.tar"; sha256 = "{{sha256}}"; }; runtime.{{WorkloadFleet.PodmanRuntime.Replace("PORT", "8091")}}; targets = [ "@web" ]; healthCheck = {{WorkloadFleet.HealthCheck}}; };
+            """;
+        await fleet.WriteAsync("", Api(good));
+        (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
+        var running = await WorkloadFleet.ContainerAsync(hosts, a[0], "api");
+
+        // A digest the served file does not have: Nix's fixed-output fetch refuses the file.
+        await fleet.WriteAsync("", Api(new string('0', 64)));
+        var result = await fleet.Fleet.Deploy().BuildAsync();
+
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        Assert.Contains(result.Errors, e => e.Code == "ND1420" && e.Message.Contains("workload 'api'", StringComparison.Ordinal));
+        Assert.Equal(running, await WorkloadFleet.ContainerAsync(hosts, a[0], "api"));
+        Assert.Equal("api-v1", await WorkloadFleet.GetAsync(a[0], 8091));
+    }
+
+    [Fact]
+    public async Task The_systemd_runtime_extracts_its_bundle_and_writes_its_unit_which_a_host_without_systemd_cannot_start()
+    {
+        var a = hosts.Lease(1);
+        using var fleet = await WorkloadFleet.CreateAsync("wl-systemd", hosts, a[0]);
+        await fleet.WriteAsync("""site = mk "site" "s1" true "bundle";""", """
+              site = { source.build.flake = ".#site"; runtime.systemd = { port = 8092; command = [ "bin/serve" "--quiet" ]; env.MODE = "production"; }; targets = [ "web-1" ]; };
+            """);
+
+        var result = await fleet.Fleet.Deploy().BuildAsync();
+
+        result.AssertFailed();
+        Assert.Equal("ND5104", fleet.Fleet.ErrorCode("web-1"));
+        var message = fleet.Fleet.MachineReport("web-1")["errorMessage"]!.GetValue<string>();
+        var bundle = (await hosts.RunAsync(a[0], "ls -d /nix/var/nixdeploy/workloads/site/bundle-*")).Trim();
+        Assert.Contains($"ExecStart=\"{bundle}/bin/serve\" \"--quiet\"", message);
+        Assert.Contains($"WorkingDirectory={bundle}", message);
+        Assert.Contains("Environment=\"MODE=production\"", message);
+        Assert.Contains($"Environment=\"NIXDEPLOY_ADDRESS={a[0]}\"", message);
+        Assert.Contains("Environment=\"PORT=8092\"", message);
+        Assert.Equal("s1", await hosts.RunAsync(a[0], $"cat {bundle}/www/index.html"));
+        Assert.Equal("755", await hosts.RunAsync(a[0], $"stat -c %a {bundle}/bin/serve"));
+        // Nothing is left half-started: no unit, no record of a running workload.
+        Assert.Equal("", await hosts.RunAsync(a[0], "ls /run/systemd/system 2>/dev/null; ls -d /nix/var/nixdeploy/workloads/site/current 2>/dev/null; true"));
+    }
+}
