@@ -6,8 +6,10 @@ set -euo pipefail
 
 # The suite lints every shell script with shellcheck, loads the tool's completion scripts into zsh and fish, and
 # checks the server module's unit with systemd-analyze (package systemd; a container image may lack it); the control
-# plane's TLS test makes its certificate with openssl (usually there already, through ca-certificates).
-packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish systemd openssl)
+# plane's TLS test makes its certificate with openssl (usually there already, through ca-certificates). Workloads
+# run in podman with runc (crun and systemd cgroups do not work here); their test images hold the static busybox, and
+# hosts check a workload's health with curl.
+packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish systemd openssl podman runc busybox-static curl)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-prereqs.sh: must run as root" >&2

@@ -15,7 +15,7 @@ public sealed partial class HostProgramTests
 {
     private static readonly string HostDirectory = Path.Combine(RepositoryRoot.Path, "tasks", "NixDeploy.Core", "Host");
 
-    private static readonly string[] ScriptDirectories = [".ci", "scripts", "tasks/NixDeploy.Core/Host", "tests/hosts", "tests/caches", "bench", "bench/lib", "tool/NixDeploy.Tool/Completions"];
+    private static readonly string[] ScriptDirectories = [".ci", "scripts", "tasks/NixDeploy.Core/Host", "tests/hosts", "tests/caches", "tests/workloads", "bench", "bench/lib", "tool/NixDeploy.Tool/Completions"];
 
     public static TheoryData<string> Programs()
     {
