@@ -60,9 +60,14 @@ public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<Wor
         (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
         Assert.Equal("v1", await WorkloadFleet.GetAsync(a[0], 8090));
 
+        var closure = fleet.Fleet.Closure("web-1");
         await fleet.WriteAsync("""web-v2 = mk "web" "v2" true "image";""", Web("web-v2", 8090));
         (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
 
+        // Only the workload changed: the machine is changed in deployment.json, and deployed.
+        Assert.Equal(closure, fleet.Fleet.Closure("web-1"));
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(fleet.Fleet.Project.PathOf("bin/nixdeploy/deployment.json")))!;
+        Assert.Equal("changed", manifest["changes"]!["web-1"]!.GetValue<string>());
         Assert.Equal("deployed", fleet.Fleet.Status("web-1"));
         Assert.Equal("v2", await WorkloadFleet.GetAsync(a[0], 8090));
         var v2 = await WorkloadFleet.ContainerAsync(hosts, a[0], "web");
