@@ -175,7 +175,7 @@ load() { # SPEC SOURCE KIND(build|fetch|registry) DIGEST
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  status) # one line per workload on this host: NAME FINGERPRINT DIGEST RUNNING(0|1)
+  status) # [--health] one line per workload on this host: NAME FINGERPRINT DIGEST RUNNING(0|1) HEALTHY(1|0, - unchecked)
     for spec in "$workload_root"/*/current; do
       [ -e "$spec/fingerprint" ] || continue
       name=${spec%/current}
@@ -183,7 +183,12 @@ case "$cmd" in
       read -r fingerprint < "$spec/fingerprint"
       read -r digest < "$spec/digest"
       if running "$spec" "nixdeploy-$name"; then up=1; else up=0; fi
-      printf 'workload %s %s %s %s\n' "$name" "$fingerprint" "$digest" "$up"
+      healthy=-
+      if [ "${1:-}" = --health ] && read -r check_path check_port _ < "$spec/check" 2>/dev/null && [ -n "$check_path" ]; then
+        read -r address < "$spec/address"
+        if health_check "$address" "$check_port" "$check_path" 2 0; then healthy=1; else healthy=0; fi
+      fi
+      printf 'workload %s %s %s %s %s\n' "$name" "$fingerprint" "$digest" "$up" "$healthy"
     done
     ;;
 
@@ -196,7 +201,7 @@ case "$cmd" in
     new=$dir/new
     rm -rf "$new" && mkdir -p "$new" || exit "$exit_host_failure"
     printf '%s\n' "$runtime" > "$new/runtime" && printf '%s\n' "$address" > "$new/address" && printf '%s\n' "$port" > "$new/port" \
-      && printf '%s\n' "$digest" > "$new/digest" || exit "$exit_host_failure"
+      && printf '%s\n' "$digest" > "$new/digest" && printf '%s %s\n' "$check_path" "$check_port" > "$new/check" || exit "$exit_host_failure"
     read_lists "$new" || exit "$exit_usage"
     # podman keeps this host's containers in the host's own folders, whatever else runs podman on the machine.
     if [ "$runtime" = podman ]; then

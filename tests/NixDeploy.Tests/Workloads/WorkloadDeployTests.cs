@@ -1,4 +1,6 @@
+using System.Text.Json;
 using NixDeploy.Tests.Deploy;
+using NixDeploy.Tests.Tool;
 
 namespace NixDeploy.Tests.Workloads;
 
@@ -61,8 +63,10 @@ public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<Wor
         Assert.Equal("v1", await WorkloadFleet.GetAsync(a[0], 8090));
 
         var closure = fleet.Fleet.Closure("web-1");
+        var previous = fleet.Fleet.Project.PathOf("previous-deployment.json");
+        File.Copy(fleet.Fleet.Project.PathOf("bin/nixdeploy/deployment.json"), previous);
         await fleet.WriteAsync("""web-v2 = mk "web" "v2" true "image";""", Web("web-v2", 8090));
-        (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
+        (await fleet.Fleet.Deploy(("NixDeployPreviousManifest", previous)).BuildAsync()).AssertSucceeded();
 
         // Only the workload changed: the machine is changed in deployment.json, and deployed.
         Assert.Equal(closure, fleet.Fleet.Closure("web-1"));
@@ -83,6 +87,36 @@ public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<Wor
         Assert.Equal("v2", await WorkloadFleet.GetAsync(a[0], 8090));
         // The same v2 container, started again.
         Assert.Equal(v2.Split(' ')[0], (await WorkloadFleet.ContainerAsync(hosts, a[0], "web")).Split(' ')[0]);
+    }
+
+    [Fact]
+    public async Task Status_shows_what_each_machine_runs_and_plan_shows_a_workload_change_though_the_system_is_unchanged()
+    {
+        var a = hosts.Lease(1);
+        using var fleet = await WorkloadFleet.CreateAsync("wl-tool", hosts, a[0]);
+        await fleet.WriteAsync("""web-v1 = mk "web" "v1" true "image";""", Web("web-v1", 8093));
+        (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
+        var v1 = JsonDocument.Parse(File.ReadAllText(fleet.Fleet.Project.PathOf("bin/nixdeploy/deployment.json"))).RootElement
+            .GetProperty("workloads").GetProperty("web-1")[0].GetProperty("digest").GetString();
+
+        var status = await InstalledTool.RunAsync(fleet.Fleet.Project.Directory, "status", "--json");
+
+        Assert.True(status.ExitCode == 0, status.ToString());
+        var web = Assert.Single(JsonDocument.Parse(status.StandardOutput).RootElement[0].GetProperty("workloads").EnumerateArray());
+        Assert.Equal(("web", "unchanged", v1, true, true),
+            (web.GetProperty("name").GetString(), web.GetProperty("action").GetString(), web.GetProperty("runningDigest").GetString(),
+             web.GetProperty("running").GetBoolean(), web.GetProperty("healthy").GetBoolean()));
+
+        await fleet.WriteAsync("""web-v2 = mk "web" "v2" true "image";""", Web("web-v2", 8093));
+        var plan = await InstalledTool.RunAsync(fleet.Fleet.Project.Directory, "plan", "--json", "--exit-code");
+
+        Assert.True(plan.ExitCode == 4, plan.ToString());
+        var machine = JsonDocument.Parse(plan.StandardOutput).RootElement[0];
+        Assert.Equal("unchanged", machine.GetProperty("action").GetString());
+        var change = Assert.Single(machine.GetProperty("workloads").EnumerateArray());
+        Assert.Equal("deploy", change.GetProperty("action").GetString());
+        Assert.Equal(v1, change.GetProperty("runningDigest").GetString());
+        Assert.NotEqual(v1, change.GetProperty("desiredDigest").GetString());
     }
 
     [Fact]

@@ -24,13 +24,13 @@ public sealed class WorkloadRollout(IReadOnlyDictionary<string, IReadOnlyList<Ma
     public async Task<WorkloadOutcome> RunAsync(MachinePlan plan, SshClient ssh, CancellationToken cancellationToken)
     {
         var desired = workloads.GetValueOrDefault(plan.Name) ?? [];
-        var running = await HostWorkloads.StatusAsync(ssh, cancellationToken).ConfigureAwait(false);
+        var running = await HostWorkloads.StatusAsync(ssh, health: false, cancellationToken).ConfigureAwait(false);
         if (desired.Count == 0 && running.Count == 0)
             return new WorkloadOutcome(new Dictionary<string, WorkloadReport>());
         var reports = new SortedDictionary<string, WorkloadReport>(StringComparer.Ordinal);
         foreach (var workload in desired)
         {
-            if (running.GetValueOrDefault(workload.Name) is { Running: true } now && now.Fingerprint == workload.Fingerprint)
+            if (running.GetValueOrDefault(workload.Name)?.Runs(workload) == true)
             {
                 reports[workload.Name] = new WorkloadReport(WorkloadStatus.Unchanged, workload.Digest);
                 continue;
