@@ -144,6 +144,29 @@ public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<Wor
     }
 
     [Fact]
+    public async Task A_workload_error_names_its_line_in_the_flake_and_nothing_is_built()
+    {
+        using var fleet = await WorkloadFleet.CreateAsync("wl-error", hosts, hosts.DeadAddress);
+        await fleet.WriteAsync("", """
+              api = {
+                source.fetch = { url = "http://127.0.0.1:1/api.tar"; };
+                runtime.podman = { port = 8094; };
+                targets = [ "@nope" ];
+              };
+            """);
+
+        var result = await fleet.Fleet.Project.Dotnet().WithEnvironment(NixDeploy.Tests.Infrastructure.NixEnvironment.Variables).BuildAsync();
+
+        result.AssertFailed();
+        result.AssertNoStackTrace();
+        var unpinned = Assert.Single(result.Errors, e => e.Code == "ND1406");
+        Assert.Equal((fleet.Fleet.Project.PathOf("workloads.nix"), 3), (unpinned.File, unpinned.Line));
+        var target = Assert.Single(result.Errors, e => e.Code == "ND1409");
+        Assert.Equal((fleet.Fleet.Project.PathOf("workloads.nix"), 5), (target.File, target.Line));
+        Assert.False(File.Exists(fleet.Fleet.Project.PathOf("bin/nixdeploy/deployment.json")));
+    }
+
+    [Fact]
     public async Task The_systemd_runtime_extracts_its_bundle_and_writes_its_unit_which_a_host_without_systemd_cannot_start()
     {
         var a = hosts.Lease(1);
