@@ -32,17 +32,9 @@ public sealed class WorkloadEvaluator(NixCli nix)
     public async Task<IReadOnlyDictionary<string, EvaluatedWorkload>> EvaluateAsync(Func<string, string> installable, string attribute,
         IReadOnlyDictionary<string, MachineSpec> blueprint, string? file, string? flakeDirectory, CancellationToken cancellationToken)
     {
-        JsonElement json;
-        try
-        {
-            json = await nix.EvalJsonAsync(installable(attribute), AttributePositions.Apply(Apply), file, cancellationToken).ConfigureAwait(false);
-        }
         // The output is optional: a fleet without it has no workloads.
-        catch (NixDeployException e) when (e.Code == ErrorCodes.FlakeEvaluationFailed
-            && e.Message.Contains("does not provide attribute", StringComparison.Ordinal) && e.Message.Contains($"'{attribute}'", StringComparison.Ordinal))
-        {
+        if (await nix.EvalOptionalJsonAsync(installable(attribute), attribute, AttributePositions.Apply(Apply), file, cancellationToken).ConfigureAwait(false) is not { } json)
             return new SortedDictionary<string, EvaluatedWorkload>(StringComparer.Ordinal);
-        }
         var positions = AttributePositions.From(json.GetProperty("positions"), flakeDirectory);
         var workloads = WorkloadParser.Parse(json.GetProperty("value"), blueprint, file, positions);
 

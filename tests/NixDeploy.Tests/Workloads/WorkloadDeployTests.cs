@@ -16,6 +16,16 @@ public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<Wor
           web = { source.build.flake = ".#{{package}}"; runtime.{{WorkloadFleet.PodmanRuntime.Replace("PORT", port.ToString())}}; targets = [ "@web" ]; healthCheck = {{WorkloadFleet.HealthCheck}}; };
         """;
 
+    /// <summary>A fleet of one machine at <paramref name="address"/> whose workload web runs v1 there (deployed).</summary>
+    private async Task<WorkloadFleet> WebV1Async(string name, string address, int port)
+    {
+        var fleet = await WorkloadFleet.CreateAsync(name, hosts, address);
+        await fleet.WriteAsync("""web-v1 = mk "web" "v1" true "image";""", Web("web-v1", port));
+        (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
+        Assert.Equal("v1", await WorkloadFleet.GetAsync(address, port));
+        return fleet;
+    }
+
     [Fact]
     public async Task An_image_built_by_nix_and_one_fetched_run_on_two_hosts_and_a_second_deploy_leaves_them_untouched()
     {
@@ -57,10 +67,7 @@ public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<Wor
     public async Task A_new_version_rolls_forward_and_one_whose_health_check_fails_is_rolled_back_with_the_old_one_serving()
     {
         var a = hosts.Lease(1);
-        using var fleet = await WorkloadFleet.CreateAsync("wl-roll", hosts, a[0]);
-        await fleet.WriteAsync("""web-v1 = mk "web" "v1" true "image";""", Web("web-v1", 8090));
-        (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
-        Assert.Equal("v1", await WorkloadFleet.GetAsync(a[0], 8090));
+        using var fleet = await WebV1Async("wl-roll", a[0], 8090);
 
         var closure = fleet.Fleet.Closure("web-1");
         var previous = fleet.Fleet.Project.PathOf("previous-deployment.json");
@@ -93,9 +100,7 @@ public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<Wor
     public async Task Status_shows_what_each_machine_runs_and_plan_shows_a_workload_change_though_the_system_is_unchanged()
     {
         var a = hosts.Lease(1);
-        using var fleet = await WorkloadFleet.CreateAsync("wl-tool", hosts, a[0]);
-        await fleet.WriteAsync("""web-v1 = mk "web" "v1" true "image";""", Web("web-v1", 8093));
-        (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
+        using var fleet = await WebV1Async("wl-tool", a[0], 8093);
         var v1 = JsonDocument.Parse(File.ReadAllText(fleet.Fleet.Project.PathOf("bin/nixdeploy/deployment.json"))).RootElement
             .GetProperty("workloads").GetProperty("web-1")[0].GetProperty("digest").GetString();
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using CliWrap;
 using CliWrap.Buffered;
 using NixDeploy.Tests.Deploy;
-using NixDeploy.Tests.Server;
 using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Workloads;
@@ -22,21 +21,22 @@ public sealed class WorkloadFleet : IDisposable
 
     public const string HealthCheck = """{ path = "/health"; interval = 1; timeout = 4; }""";
 
-    private readonly HttpListener _files = new();
     private readonly Dictionary<string, byte[]> _served = new(StringComparer.Ordinal);
+    private readonly LocalHttpServer _files;
 
     private WorkloadFleet(DeployFleet fleet)
     {
         Fleet = fleet;
-        FilesUrl = $"http://127.0.0.1:{ControlPlaneProcess.FreePort()}/";
-        _files.Prefixes.Add(FilesUrl);
-        _files.Start();
-        _ = ServeAsync();
+        _files = new LocalHttpServer(path =>
+        {
+            lock (_served)
+                return _served.TryGetValue(path.TrimStart('/'), out var bytes) ? (HttpStatusCode.OK, bytes) : (HttpStatusCode.NotFound, null);
+        });
     }
 
     public DeployFleet Fleet { get; }
 
-    public string FilesUrl { get; }
+    public string FilesUrl => _files.Url;
 
     public static async Task<WorkloadFleet> CreateAsync(string name, TestHosts hosts, params string[] addresses)
     {
@@ -90,30 +90,7 @@ public sealed class WorkloadFleet : IDisposable
 
     public void Dispose()
     {
-        _files.Close();
+        _files.Dispose();
         Fleet.Dispose();
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_files.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _files.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            byte[]? bytes;
-            lock (_served)
-                _served.TryGetValue(context.Request.Url!.AbsolutePath.TrimStart('/'), out bytes);
-            context.Response.StatusCode = bytes is null ? 404 : 200;
-            if (bytes is not null)
-                await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
     }
 }
