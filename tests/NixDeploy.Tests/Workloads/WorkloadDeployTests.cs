@@ -27,14 +27,15 @@ public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<Wor
     }
 
     [Fact]
-    public async Task An_image_built_by_nix_and_one_fetched_run_on_two_hosts_and_a_second_deploy_leaves_them_untouched()
+    public async Task An_image_built_by_nix_and_one_fetched_run_on_two_hosts_a_second_deploy_leaves_them_untouched_and_one_no_longer_targeted_is_removed()
     {
         var a = hosts.Lease(2);
         using var fleet = await WorkloadFleet.CreateAsync("wl-two", hosts, a[0], a[1]);
         var sha256 = await fleet.ServeImageAsync("api.tar", "api", "api-v1");
-        await fleet.WriteAsync("""web-v1 = mk "web" "v1" true "image";""", Web("web-v1") + $$"""
-              api = { source.fetch = { url = "{{fleet.FilesUrl}}api.tar"; sha256 = "{{sha256}}"; }; runtime.{{WorkloadFleet.PodmanRuntime.Replace("PORT", "8081")}}; targets = [ "web-*" ]; healthCheck = {{WorkloadFleet.HealthCheck}}; };
-            """);
+        string Workloads(string apiTargets) => Web("web-v1") + $$"""
+              api = { source.fetch = { url = "{{fleet.FilesUrl}}api.tar"; sha256 = "{{sha256}}"; }; runtime.{{WorkloadFleet.PodmanRuntime.Replace("PORT", "8081")}}; targets = [ {{apiTargets}} ]; healthCheck = {{WorkloadFleet.HealthCheck}}; };
+            """;
+        await fleet.WriteAsync("""web-v1 = mk "web" "v1" true "image";""", Workloads("\"web-*\""));
 
         (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
 
@@ -61,6 +62,15 @@ public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<Wor
             Assert.Equal(before[address], await WorkloadFleet.ContainerAsync(hosts, address, "web") + " " + await WorkloadFleet.ContainerAsync(hosts, address, "api"));
             Assert.Equal("v1", await WorkloadFleet.GetAsync(address, 8080));
         }
+
+        // web-2 no longer runs api: its deploy stops and forgets it; web-1's is untouched.
+        await fleet.WriteAsync("""web-v1 = mk "web" "v1" true "image";""", Workloads("\"web-1\""));
+        (await fleet.Fleet.Deploy().BuildAsync()).AssertSucceeded();
+
+        Assert.Equal("removed", fleet.Fleet.MachineReport("web-2")["workloads"]!["api"]!["status"]!.GetValue<string>());
+        Assert.Equal("gone", await hosts.RunAsync(a[1], "podman --root /nix/var/nixdeploy/containers --runroot /run/nixdeploy/containers container exists nixdeploy-api || echo gone"));
+        Assert.Equal("api-v1", await WorkloadFleet.GetAsync(a[0], 8081));
+        Assert.Equal(before[a[0]], await WorkloadFleet.ContainerAsync(hosts, a[0], "web") + " " + await WorkloadFleet.ContainerAsync(hosts, a[0], "api"));
     }
 
     [Fact]
