@@ -1,5 +1,8 @@
 using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
 using NixDeploy.Tests.Deploy;
+using NixDeploy.Tests.Infrastructure;
 using NixDeploy.Tests.Tool;
 
 namespace NixDeploy.Tests.Workloads;
@@ -159,6 +162,34 @@ public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<Wor
     }
 
     [Fact]
+    public async Task A_deliverable_whose_file_on_the_host_is_not_the_one_built_is_refused_there_before_anything_stops()
+    {
+        var a = hosts.Lease(1);
+        using var fleet = await WebV1Async("wl-tampered", a[0], 8095);
+        var running = await WorkloadFleet.ContainerAsync(hosts, a[0], "web");
+        await fleet.WriteAsync("""web-v2 = mk "web" "v2" true "image";""", Web("web-v2", 8095));
+        (await fleet.Fleet.Project.Dotnet().WithEnvironment(NixEnvironment.Variables).BuildAsync()).AssertSucceeded();
+        var image = JsonDocument.Parse(File.ReadAllText(fleet.Fleet.Project.PathOf("bin/nixdeploy/deployment.json"))).RootElement
+            .GetProperty("workloads").GetProperty("web-1")[0].GetProperty("storePath").GetString()!;
+        // The v2 archive reaches the host's store, and is then changed there (a corrupted store): still valid to Nix, so the deploy copies nothing.
+        var copy = await Cli.Wrap("nix").WithArguments(["copy", "--to", $"ssh://root@{a[0]}", image])
+            .WithEnvironmentVariables(NixEnvironment.Variables.ToDictionary(v => v.Key, v => (string?)v.Value)
+                .Append(new("NIX_SSHOPTS", $"-F {Path.Combine(hosts.Directory, "ssh_config")}")).ToDictionary())
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        Assert.True(copy.ExitCode == 0, copy.StandardError);
+        await hosts.RunAsync(a[0], $"chmod u+w {image} && printf x >> {image}");
+
+        var result = await fleet.Fleet.Deploy().BuildAsync();
+
+        result.AssertFailed();
+        Assert.Equal("failed", fleet.Fleet.Status("web-1"));
+        Assert.Equal("ND5101", fleet.Fleet.ErrorCode("web-1"));
+        Assert.Contains("nothing was stopped", fleet.Fleet.MachineReport("web-1")["errorMessage"]!.GetValue<string>());
+        Assert.Equal(running, await WorkloadFleet.ContainerAsync(hosts, a[0], "web"));
+        Assert.Equal("v1", await WorkloadFleet.GetAsync(a[0], 8095));
+    }
+
+    [Fact]
     public async Task A_workload_error_names_its_line_in_the_flake_and_nothing_is_built()
     {
         using var fleet = await WorkloadFleet.CreateAsync("wl-error", hosts, hosts.DeadAddress);
@@ -170,7 +201,7 @@ public sealed class WorkloadDeployTests(WorkloadHosts hosts) : IClassFixture<Wor
               };
             """);
 
-        var result = await fleet.Fleet.Project.Dotnet().WithEnvironment(NixDeploy.Tests.Infrastructure.NixEnvironment.Variables).BuildAsync();
+        var result = await fleet.Fleet.Project.Dotnet().WithEnvironment(NixEnvironment.Variables).BuildAsync();
 
         result.AssertFailed();
         result.AssertNoStackTrace();
