@@ -7,8 +7,9 @@ set -euo pipefail
 # The suite lints every shell script with shellcheck, loads the tool's completion scripts into zsh and fish, and
 # checks the server module's unit with systemd-analyze (package systemd; a container image may lack it); the control
 # plane's TLS test makes its certificate with openssl (usually there already, through ca-certificates); the test hosts'
-# non-root deploys escalate with sudo and doas (opendoas).
-packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish systemd openssl sudo opendoas)
+# non-root deploys escalate with sudo and doas (opendoas). Workloads run in podman with runc (crun and systemd cgroups
+# do not work here); their test images hold the static busybox, and hosts check a workload's health with curl.
+packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish systemd openssl sudo opendoas podman runc busybox-static curl)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-prereqs.sh: must run as root" >&2

@@ -29,9 +29,10 @@ bench_stop_hosts() {
   "$root/tests/hosts/stop-hosts.sh" --dir "$hosts" > /dev/null 2>&1 || echo "bench: stopping the hosts in $hosts failed" >&2
 }
 
-# bench_expect_report STATUS N: fails the bench unless N machines of the last deploy report have STATUS.
+# bench_expect_report STATUS N: fails the bench unless N machines of the last deploy report have STATUS (a machine's
+# own status, at its indentation: not its workloads').
 bench_expect_report() {
   local report="$fleet/bin/nixdeploy/deploy-report.json" n
-  n=$(grep -c "\"status\": \"$1\"" "$report" || true)
+  n=$(grep -c "^      \"status\": \"$1\"" "$report" || true)
   [ "$n" -eq "$2" ] || { echo "FAIL: expected $2 machine(s) $1 in $report:" >&2; cat "$report" >&2; exit 1; }
 }

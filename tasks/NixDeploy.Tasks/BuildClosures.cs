@@ -53,15 +53,25 @@ public sealed class BuildClosures : NixDeployTask
             progress.Step(machine, "build");
         var build = ClosureBuildSettings.Parse(BuildOn, Builders, ProjectFile);
         var flakeFile = new FlakeReference(Flake).FlakeFile;
+        // The workloads' deliverables are built where the closures are, in the same nix build; with NixDeployBuildOn=target
+        // (closures built on the hosts) here, as they travel to the hosts beside the closures.
+        var deliverables = evaluation.SelectedWorkloads.Where(workload => workload.Value is { DrvPath: not null, OutPath: not null })
+            .ToDictionary(workload => workload.Key, workload => new Toplevel(workload.Value.DrvPath!, workload.Value.OutPath!));
+        var local = new ClosureBuilder(nix, build.Builders);
+        void Activity(NixActivity activity)
+        {
+            foreach (var machine in evaluation.Toplevels.Keys)
+                progress.Detail(machine, "build", activity.Describe());
+        }
         // One nix build for the fleet (or one per host): every machine's row shows its builds.
         var result = build.BuildOn == BuildLocation.Target
             ? await TargetBuilder(nix).BuildAsync(evaluation.Toplevels, evaluation.Blueprint, flakeFile, cancellationToken)
-            : await new ClosureBuilder(nix, build.Builders).BuildAsync(evaluation.Toplevels, KeepGoing, flakeFile, RootDirectory, cancellationToken,
-                activity =>
-                {
-                    foreach (var machine in evaluation.Toplevels.Keys)
-                        progress.Detail(machine, "build", activity.Describe());
-                });
+            : await local.BuildAsync(evaluation.Toplevels, KeepGoing, flakeFile, RootDirectory, cancellationToken, Activity, deliverables);
+        if (build.BuildOn == BuildLocation.Target && deliverables.Count > 0)
+        {
+            var built = await local.BuildAsync(new Dictionary<string, Toplevel>(), KeepGoing, flakeFile, RootDirectory, cancellationToken, Activity, deliverables);
+            result = result with { Failures = [.. result.Failures, .. built.Failures] };
+        }
         foreach (var failure in result.Failures)
             LogError(failure);
         // With keep-going the built closures are recorded even when others failed; without, nothing half-done is.

@@ -14,6 +14,9 @@ public sealed class EvaluateBlueprint : NixDeployTask
 
     public string? Selection { get; set; }
 
+    /// <summary>$(NixDeployWorkloadsAttribute): the flake's workloads output, optional in the flake.</summary>
+    public string? WorkloadsAttribute { get; set; }
+
     public string? NixExecutable { get; set; }
 
     public ITaskItem[]? OverrideInputs { get; set; }
@@ -30,7 +33,7 @@ public sealed class EvaluateBlueprint : NixDeployTask
     {
         var nix = new NixCli(CreateRunner(), NixOptionsFactory.Create(NixExecutable, OverrideInputs));
         var evaluation = await new BlueprintEvaluator(nix).EvaluateAsync(new FlakeReference(Flake), Attribute, Selection,
-            MachineOverrideItems.Read(MachineOverrides), ProjectFile, cancellationToken);
+            MachineOverrideItems.Read(MachineOverrides), ProjectFile, cancellationToken, string.IsNullOrWhiteSpace(WorkloadsAttribute) ? null : WorkloadsAttribute);
         if (evaluation.Blueprint.Count == 0)
             RequireNoFleetToReplace();
         EvaluationFiles.WriteEvaluation(EvaluationFile, evaluation);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using NixDeploy.Diagnostics;
 using NixDeploy.Nix;
 using NixDeploy.Pipeline;
 
@@ -33,17 +31,9 @@ public sealed class ArtifactStoreEvaluator(NixCli nix)
     public async Task<ArtifactStore> EvaluateAsync(FlakeReference flake, string attribute, IReadOnlyCollection<string> machines, CancellationToken cancellationToken)
     {
         var file = flake.FlakeFile;
-        JsonElement json;
-        try
-        {
-            json = await nix.EvalJsonAsync(flake.Attribute(attribute), AttributePositions.Apply(Apply), file, cancellationToken).ConfigureAwait(false);
-        }
         // The output is optional: a fleet without it has no artifacts.
-        catch (NixDeployException e) when (e.Code == ErrorCodes.FlakeEvaluationFailed
-            && e.Message.Contains("does not provide attribute", StringComparison.Ordinal) && e.Message.Contains($"'{attribute}'", StringComparison.Ordinal))
-        {
+        if (await nix.EvalOptionalJsonAsync(flake.Attribute(attribute), attribute, AttributePositions.Apply(Apply), file, cancellationToken).ConfigureAwait(false) is not { } json)
             return ArtifactStore.Empty;
-        }
         var positions = AttributePositions.From(json.GetProperty("positions"), flake.IsLocal ? flake.Reference : null);
         return ArtifactStoreParser.Parse(json.GetProperty("value"), machines, attribute, file, positions);
     }

@@ -3,12 +3,15 @@ using NixDeploy.Nix;
 
 namespace NixDeploy.Cache;
 
-/// <summary>What a push uploads: the closures recorded in <c>deployment.json</c>.</summary>
+/// <summary>
+/// What a push uploads: the closures recorded in <c>deployment.json</c>, and the workloads' deliverables, which a
+/// deploy from the cache substitutes like closures.
+/// </summary>
 public static class ManifestClosures
 {
     public static IReadOnlyList<string> Read(string manifestPath) =>
-        ManifestFile.ReadBuiltClosures(manifestPath).Values
-            .Select(closure => StorePath.Require(closure, "A closure in deployment.json", manifestPath))
+        ManifestFile.ReadBuiltClosures(manifestPath).Values.Concat(ManifestFile.ReadBuiltDeliverables(manifestPath))
+            .Select(closure => StorePath.Require(closure, "A closure or deliverable in deployment.json", manifestPath))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();

@@ -69,6 +69,9 @@ public sealed record MachineReport(
 
     public DateTimeOffset? FinishedAt { get; init; }
 
+    /// <summary>The machine's workloads, by name (null: it has none, or the deploy did not get to them).</summary>
+    public IReadOnlyDictionary<string, WorkloadReport>? Workloads { get; init; }
+
     /// <summary>The previous closure of a host whose live system was not read (unreachable, locked, not started).</summary>
     public const string UnknownPreviousClosure = "unknown";
 }

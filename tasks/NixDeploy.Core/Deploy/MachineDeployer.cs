@@ -17,10 +17,12 @@ namespace NixDeploy.Deploy;
 /// What switch-to-configuration and the health checks print is kept on the host and fetched once the machine is done,
 /// into one file per machine and run in <paramref name="logDirectory"/>, which the report names.
 /// With a <see cref="WaveGate"/> (NixDeployRollbackWave), a healthy machine is confirmed or rolled back with its wave.
+/// Once the system is live (switch and test), <paramref name="workloads"/> brings the machine's workloads up to date under
+/// the same lock; a workload that fails and is rolled back makes the machine <c>rolled-back</c>.
 /// </summary>
 public sealed class MachineDeployer(
     DeploySettings settings, IClosureTransport transport, HealthCheckRunner health, ICommandLog log, string logDirectory,
-    ProgressWriter? progress = null, IPreActivationStep? beforeActivation = null)
+    ProgressWriter? progress = null, IPreActivationStep? beforeActivation = null, IWorkloadStep? workloads = null)
 {
     private readonly TimeSpan _confirmTimeout = TimeSpan.FromSeconds(settings.ConfirmTimeoutSeconds);
     private readonly TimeSpan _activationTimeout = TimeSpan.FromSeconds(settings.ActivationTimeoutSeconds);
@@ -53,7 +55,7 @@ public sealed class MachineDeployer(
                 // Nothing is activated, so nothing can roll back: the placed files are the live system's now.
                 if (placed)
                     await clock.TimeAsync("keep-files", () => agent.KeepPlacedFilesAsync(cancellationToken)).ConfigureAwait(false);
-                return Report(plan, clock, MachineStatus.Unchanged, previous, rebootRequired: rebootRequired);
+                return await WithWorkloadsAsync(plan, clock, MachineStatus.Unchanged, previous, agent, cancellationToken, rebootRequired).ConfigureAwait(false);
             }
             await clock.TimeAsync("copy", () => transport.CopyAsync(agent.Ssh, closure,
                 activity => progress?.Detail(plan.Name, "copy", activity.Describe()), cancellationToken)).ConfigureAwait(false);
@@ -256,7 +258,7 @@ public sealed class MachineDeployer(
                 _ => agent.Failed("finish", finish),
             };
             if (failure is null)
-                return Report(plan, clock, MachineStatus.Deployed, previous, rebootRequired: activation.Value("reboot") == "1");
+                return await WithWorkloadsAsync(plan, clock, MachineStatus.Deployed, previous, agent, cancellationToken, activation.Value("reboot") == "1").ConfigureAwait(false);
         }
         if (rollback)
             // Asked to roll back now: the watchdog's deadline becomes now.
@@ -300,6 +302,31 @@ public sealed class MachineDeployer(
                 $"{failure.Diagnostics[0].Message} Rolling back to {previous ?? "no system"} failed: {why}. Inspect {plan.Name} ({HostProtocol.StateRoot}/{token}/watchdog.log)."));
     }
 
+    /// <summary>
+    /// The report of a machine whose system is live as wanted (<paramref name="status"/>), after its workloads: one that
+    /// changed makes an unchanged machine deployed; one that failed makes it failed, or rolled-back when its previous
+    /// instance runs again. Modes boot and dry-activate leave workloads alone, as they leave the live system.
+    /// </summary>
+    private async Task<MachineReport> WithWorkloadsAsync(
+        MachinePlan plan, StepClock clock, MachineStatus status, string? previous, RemoteAgent agent, CancellationToken cancellationToken, bool? rebootRequired)
+    {
+        if (workloads is null || settings.Mode is not (DeployMode.Switch or DeployMode.Test))
+            return Report(plan, clock, status, previous, rebootRequired: rebootRequired);
+        WorkloadOutcome outcome;
+        try
+        {
+            outcome = await clock.TimeAsync("workloads", () => workloads.RunAsync(plan, agent.Ssh, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (NixDeployException e)
+        {
+            return Report(plan, clock, StatusOf(e), previous, e, rebootRequired);
+        }
+        var final = outcome.Failure is not null ? outcome.RolledBack ? MachineStatus.RolledBack : StatusOf(outcome.Failure)
+            : outcome.Changed && status == MachineStatus.Unchanged ? MachineStatus.Deployed
+            : status;
+        return Report(plan, clock, final, previous, outcome.Failure, rebootRequired, workloads: outcome.Workloads.Count > 0 ? outcome.Workloads : null);
+    }
+
     // Mode test activates without making the closure the profile's or the boot default.
     private bool BootDefault => settings.Mode == DeployMode.Switch;
 
@@ -308,12 +335,13 @@ public sealed class MachineDeployer(
 
     private MachineReport Report(
         MachinePlan plan, StepClock clock, MachineStatus status, string? previous, NixDeployException? error = null, bool? rebootRequired = null,
-        string? dryActivation = null, DateTimeOffset? watchdogDeadline = null)
+        string? dryActivation = null, DateTimeOffset? watchdogDeadline = null, IReadOnlyDictionary<string, WorkloadReport>? workloads = null)
     {
         var report = new MachineReport(status, plan.Deployment.Addr, previous, plan.Closure, clock.TotalSeconds, clock.Steps, error?.Code,
             error is null ? null : string.Join(Environment.NewLine, error.Diagnostics.Select(d => d.Message)), rebootRequired, dryActivation)
         {
             WatchdogDeadline = watchdogDeadline,
+            Workloads = workloads,
         };
         log.Info($"NixDeploy: {plan.Name}: {status.ToReportName()} ({clock.TotalSeconds:0.0} s)");
         progress?.Finished(plan.Name, status.ToReportName());

@@ -60,6 +60,21 @@ public static class ErrorCodes
     public const string ArtifactNotCarried = "ND1311";
     public const string ArtifactPayloadMissing = "ND1312";
 
+    // ND14xx: workloads (the flake's workloads output) and their deliverables.
+    public const string WorkloadWrongType = "ND1401";
+    public const string WorkloadMissingField = "ND1402";
+    public const string WorkloadUnknownField = "ND1403";
+    public const string UnsafeWorkloadName = "ND1404";
+    public const string WorkloadSourceInvalid = "ND1405";
+    public const string WorkloadFetchUnpinned = "ND1406";
+    public const string WorkloadRegistryUnpinned = "ND1407";
+    public const string WorkloadRuntimeInvalid = "ND1408";
+    public const string WorkloadTargetMatchesNothing = "ND1409";
+    public const string WorkloadInvalidValue = "ND1410";
+    public const string WorkloadBuildInvalid = "ND1411";
+    public const string WorkloadDeliverableFailed = "ND1420";
+    public const string WorkloadDeliverableNotFile = "ND1421";
+
     // ND40xx: binary caches.
     public const string InvalidCache = "ND4001";
     public const string CacheSecretKeyInvalid = "ND4002";
@@ -111,6 +126,15 @@ public static class ErrorCodes
     // the copied closure (the user is not in its trusted-users and the paths are unsigned).
     public const string PrivilegeEscalationRefused = "ND5050";
     public const string ClosureCopyNotTrusted = "ND5051";
+
+    // ND51xx: deploying workloads.
+    public const string WorkloadDigestMismatch = "ND5101";
+    public const string WorkloadLoadFailed = "ND5102";
+    public const string WorkloadHealthCheckFailed = "ND5103";
+    public const string WorkloadStartFailed = "ND5104";
+    public const string WorkloadRollbackFailed = "ND5105";
+    public const string WorkloadRuntimeMissing = "ND5106";
+    public const string WorkloadHostFailed = "ND5107";
 
     // ND60xx: artifacts.
     public const string ArtifactDeclarationInvalid = "ND6001";

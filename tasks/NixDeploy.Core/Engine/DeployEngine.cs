@@ -9,6 +9,7 @@ using NixDeploy.Nix;
 using NixDeploy.Pipeline;
 using NixDeploy.Processes;
 using NixDeploy.Progress;
+using NixDeploy.Workloads.Hosts;
 
 namespace NixDeploy.Engine;
 
@@ -43,8 +44,11 @@ public sealed class DeployEngine : IDisposable
             ? new HostBuiltClosureCheck(nix)
             : (IClosureTransport?)CacheSubstitutionTransport.For(manifest, settings.ManifestFile) ?? new NixCopyTransport(nix, settings.Deploy.SubstituteOnDestination);
         var http = new HttpClient();
+        // Deliverables travel as closures do; closures built on the hosts leave them to nix copy from here, where they were built.
+        var workloads = manifest.Workloads is null ? null
+            : new WorkloadRollout(manifest.Workloads, settings.Deploy.BuildOn == BuildLocation.Target ? new NixCopyTransport(nix, settings.Deploy.SubstituteOnDestination) : transport);
         var machines = new MachineDeployer(settings.Deploy, transport, new HealthCheckRunner(http), log, settings.LogDirectory, progress,
-            Placement(settings, manifest, runner, nix));
+            Placement(settings, manifest, runner, nix), workloads);
         return new DeployEngine(settings, manifest, http, new FleetDeployer(settings.Deploy, machines, log, progress));
     }
 

@@ -23,6 +23,8 @@ internal sealed class HostProgram
 
     /// <summary>Checks that the SSH user may escalate, then runs the escalated program; see <see cref="FirstCommand"/>.</summary>
     public static HostProgram Escalate { get; } = new("escalate", "nixdeploy-escalate");
+    /// <summary>Replaces, checks and rolls back a machine's workloads (applications beside the system).</summary>
+    public static HostProgram Workload { get; } = new("workload", "nixdeploy-workload");
 
     private HostProgram(string file, string name)
     {

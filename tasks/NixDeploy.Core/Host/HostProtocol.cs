@@ -17,6 +17,17 @@ internal static class HostProtocol
     /// <summary>What NixOS links at boot: the kernel a host runs (a deploy's reboot check).</summary>
     public const string BootedSystemLink = "/run/booted-system";
 
+    /// <summary>One folder per workload (what runs, its bundles); kept across reboots, as the workloads' images are.</summary>
+    public const string WorkloadRoot = "/nix/var/nixdeploy/workloads";
+
+    /// <summary>podman's storage (--root) and run state (--runroot) for the workloads: the host's own, beside its store.</summary>
+    public const string ContainerRoot = "/nix/var/nixdeploy/containers";
+
+    public const string ContainerRunroot = "/run/nixdeploy/containers";
+
+    /// <summary>Where a systemd workload's unit is written (runtime units: a reboot forgets them until the next deploy).</summary>
+    public const string SystemdUnitDir = "/run/systemd/system";
+
     /// <summary>Exit codes of every host program (lib.sh's <c>exit_*</c>).</summary>
     public static class Exit
     {
@@ -33,5 +44,11 @@ internal static class HostProtocol
         public const int BootEntryFailed = 83;
         public const int ConfirmationTooLate = 84;
         public const int RollbackUnfinished = 85;
+        public const int WorkloadDigestMismatch = 90;
+        public const int WorkloadLoadFailed = 91;
+        public const int WorkloadStartFailed = 92;
+        public const int WorkloadRolledBack = 93;
+        public const int WorkloadRollbackFailed = 94;
+        public const int WorkloadRuntimeMissing = 95;
     }
 }

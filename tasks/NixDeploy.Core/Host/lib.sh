@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # NixDeploy's host library (POSIX sh), put in front of every host program (agent.sh, watchdog.sh, live.sh,
-# placement.sh) when it is loaded: hosts need nothing installed beyond what NixOS has (flock, setsid, timeout, nix-env).
+# placement.sh, workload.sh) when it is loaded: hosts need nothing installed beyond what NixOS has (flock, setsid, timeout, nix-env).
 # The functions set variables instead of printing, and use builtins where they can: a deploy calls them many times on
 # every host, where a subshell or a process (readlink, date) costs more than the rest of the work.
 set -u
@@ -13,6 +13,10 @@ set -u
   system_profile=/nix/var/nix/profiles/system
   current_system_link=/run/current-system
   booted_system_link=/run/booted-system
+  workload_root=/nix/var/nixdeploy/workloads
+  container_root=/nix/var/nixdeploy/containers
+  container_runroot=/run/nixdeploy/containers
+  systemd_unit_dir=/run/systemd/system
   exit_ok=0
   exit_usage=64
   exit_no_earlier_generation=66
@@ -26,6 +30,12 @@ set -u
   exit_boot_entry_failed=83
   exit_confirmation_too_late=84
   exit_rollback_unfinished=85
+  exit_workload_digest_mismatch=90
+  exit_workload_load_failed=91
+  exit_workload_start_failed=92
+  exit_workload_rolled_back=93
+  exit_workload_rollback_failed=94
+  exit_workload_runtime_missing=95
 }
 
 # Files placed under the deploy lock before any activation, listed one a line; see keep_file.

@@ -10,17 +10,10 @@ public static class ArtifactChanges
     public static SortedDictionary<string, ClosureChange> Apply(
         SortedDictionary<string, ClosureChange> changes,
         IReadOnlyDictionary<string, IReadOnlyList<ManifestArtifact>>? artifacts,
-        DeploymentManifest? previous)
-    {
-        if (previous is null)
-            return changes;
-        foreach (var machine in changes.Where(pair => pair.Value == ClosureChange.Unchanged).Select(pair => pair.Key).ToList())
-        {
-            if (Fingerprint(artifacts?.GetValueOrDefault(machine)) != Fingerprint(previous.Artifacts?.GetValueOrDefault(machine)))
-                changes[machine] = ClosureChange.Changed;
-        }
-        return changes;
-    }
+        DeploymentManifest? previous) =>
+        ChangeDetector.MarkChanged(changes, previous,
+            machine => Fingerprint(artifacts?.GetValueOrDefault(machine)),
+            machine => Fingerprint(previous?.Artifacts?.GetValueOrDefault(machine)));
 
     private static string Fingerprint(IReadOnlyList<ManifestArtifact>? artifacts) =>
         string.Join('\n', (artifacts ?? []).SelectMany(artifact => artifact.Files.Select(file =>

@@ -25,4 +25,21 @@ public static class ChangeDetector
         }
         return changes;
     }
+
+    /// <summary>
+    /// Marks each <c>unchanged</c> machine <c>changed</c> when what it receives beside its closure (artifacts, workloads)
+    /// differs: <paramref name="now"/> and <paramref name="before"/> describe it in this and the previous deployment.
+    /// </summary>
+    public static SortedDictionary<string, ClosureChange> MarkChanged(
+        SortedDictionary<string, ClosureChange> changes, DeploymentManifest? previous, Func<string, string> now, Func<string, string> before)
+    {
+        if (previous is null)
+            return changes;
+        foreach (var machine in changes.Where(pair => pair.Value == ClosureChange.Unchanged).Select(pair => pair.Key).ToList())
+        {
+            if (now(machine) != before(machine))
+                changes[machine] = ClosureChange.Changed;
+        }
+        return changes;
+    }
 }

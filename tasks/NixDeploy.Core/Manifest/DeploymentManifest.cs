@@ -30,7 +30,9 @@ public sealed record DeploymentManifest(
     // Optional (absent when no machine has secret artifact files): the key file each host decrypts its secrets with.
     IReadOnlyDictionary<string, string>? AgeIdentities = null,
     // Optional (absent without cloud-hypervisor machines): what each VM's worker needs to (re)start it.
-    IReadOnlyDictionary<string, VmBoot>? Vms = null)
+    IReadOnlyDictionary<string, VmBoot>? Vms = null,
+    // Optional (absent when no machine runs any, and in documents older than workloads): each machine's workloads.
+    IReadOnlyDictionary<string, IReadOnlyList<ManifestWorkload>>? Workloads = null)
 {
     public const int CurrentSchemaVersion = 2;
 

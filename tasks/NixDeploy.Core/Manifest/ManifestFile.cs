@@ -99,6 +99,35 @@ public static class ManifestFile
         }
     }
 
+    /// <summary>
+    /// The store paths of the workloads' deliverables (built or fetched) of the machines the build that wrote
+    /// deployment.json selected, under <see cref="ReadBuilt"/>'s rules: they travel with the closures (a push uploads both).
+    /// </summary>
+    public static IReadOnlyList<string> ReadBuiltDeliverables(string path)
+    {
+        if (!File.Exists(path))
+            throw NotBuilt(path);
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("workloads", out var workloads))
+                return [];
+            var selected = SelectedIn(root, path);
+            return workloads.ValueKind != JsonValueKind.Object
+                ? throw Unreadable(path, "its workloads are not an object")
+                : workloads.EnumerateObject().Where(machine => selected?.Contains(machine.Name) != false)
+                    .SelectMany(machine => machine.Value.EnumerateArray())
+                    .Where(workload => workload.TryGetProperty("storePath", out var storePath) && storePath.ValueKind == JsonValueKind.String)
+                    .Select(workload => workload.GetProperty("storePath").GetString()!)
+                    .ToList();
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            throw Unreadable(path, e.Message);
+        }
+    }
+
     // Version 1 has no selection: its closures were the selection's.
     private static HashSet<string>? SelectedIn(JsonElement root, string path) =>
         !root.TryGetProperty("selection", out var selection) ? null

@@ -29,6 +29,7 @@ public static class ManifestGenerator
         var artifacts = Sorted(request.Artifacts);
         var identities = Sorted(request.AgeIdentities);
         var vms = Sorted(VmBoot.ReadAll(evaluation.Blueprint, request.Closures, flakeFile));
+        var workloads = ManifestWorkloads.From(evaluation, flakeFile);
         foreach (var machine in unselected)
         {
             if (kept?.Closures.TryGetValue(machine, out var closure) != true)
@@ -38,12 +39,14 @@ public static class ManifestGenerator
             Keep(kept.Artifacts, artifacts, machine);
             Keep(kept.AgeIdentities, identities, machine);
             Keep(kept.Vms, vms, machine);
+            Keep(kept.Workloads, workloads, machine);
         }
         if (request.SelfContained)
             RequireCarried(artifacts, flakeFile);
 
         // Only this build's machines are judged: the others' state is the previous deployment's.
-        var changes = ArtifactChanges.Apply(ChangeDetector.Compare(request.Closures, evaluation.Blueprint.Keys.ToList(), previous), artifacts, previous);
+        var changes = WorkloadChanges.Apply(
+            ArtifactChanges.Apply(ChangeDetector.Compare(request.Closures, evaluation.Blueprint.Keys.ToList(), previous), artifacts, previous), workloads, previous);
         return new DeploymentManifest(
             DeploymentManifest.CurrentSchemaVersion,
             git.Commit,
@@ -57,7 +60,8 @@ public static class ManifestGenerator
             request.Caches is { Count: > 0 } ? request.Caches : null,
             NullIfEmpty(artifacts),
             NullIfEmpty(identities),
-            NullIfEmpty(vms));
+            NullIfEmpty(vms),
+            NullIfEmpty(workloads));
     }
 
     // Without NixDeployPreviousManifest, the deployment.json this build replaces holds the other machines' state. One

@@ -52,6 +52,23 @@ public sealed class NixCli(ProcessRunner runner, NixOptions options)
     }
 
     /// <summary>
+    /// <see cref="EvalJsonAsync"/> of an optional output of a flake (<paramref name="attribute"/>, as in
+    /// <paramref name="installable"/>): null when the flake does not provide it.
+    /// </summary>
+    public async Task<JsonElement?> EvalOptionalJsonAsync(string installable, string attribute, string? apply, string? file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await EvalJsonAsync(installable, apply, file, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NixDeployException e) when (e.Code == ErrorCodes.FlakeEvaluationFailed
+            && e.Message.Contains("does not provide attribute", StringComparison.Ordinal) && e.Message.Contains($"'{attribute}'", StringComparison.Ordinal))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// <c>nix build --json</c> of store derivations in one call; the result is returned, not thrown. With
     /// <paramref name="outLink"/> the outputs get GC-root links there (result, result-1, …), otherwise none.
     /// <paramref name="options"/> are more of <c>nix build</c>'s own (where it builds: <c>--builders</c>, <c>--store</c>).

@@ -2,6 +2,7 @@ using System.Text.Json;
 using NixDeploy.Blueprint;
 using NixDeploy.Diagnostics;
 using NixDeploy.Nix;
+using NixDeploy.Workloads;
 
 namespace NixDeploy.Pipeline;
 
@@ -12,8 +13,9 @@ namespace NixDeploy.Pipeline;
 public sealed class BlueprintEvaluator(NixCli nix)
 {
     /// <param name="projectFile">Where the selection and the overrides are set: named in their errors.</param>
+    /// <param name="workloadsAttribute">The flake's workloads output (optional in the flake); null evaluates none.</param>
     public async Task<FleetEvaluation> EvaluateAsync(FlakeReference flake, string attribute, string? selection, IReadOnlyDictionary<string, DeploymentOverride> overrides,
-        string? projectFile, CancellationToken cancellationToken)
+        string? projectFile, CancellationToken cancellationToken, string? workloadsAttribute = null)
     {
         var file = flake.FlakeFile;
         if (flake.IsLocal && !Directory.Exists(flake.Reference))
@@ -43,7 +45,9 @@ public sealed class BlueprintEvaluator(NixCli nix)
                 StorePath.Require(machine.Value.GetProperty("drv").GetString()!, $"The derivation of {machine.Name}", file),
                 StorePath.Require(machine.Value.GetProperty("out").GetString()!, $"The toplevel of {machine.Name}", file));
         }
-        return new FleetEvaluation(blueprint, selected, toplevels);
+        var workloads = workloadsAttribute is null ? null
+            : await new WorkloadEvaluator(nix).EvaluateAsync(flake.Attribute, workloadsAttribute, blueprint, file, flake.IsLocal ? flake.Reference : null, cancellationToken).ConfigureAwait(false);
+        return new FleetEvaluation(blueprint, selected, toplevels, workloads is { Count: > 0 } ? workloads : null);
     }
 
     // Machine names are validated identifiers, so they are safe inside Nix string literals.

@@ -19,17 +19,22 @@ public sealed class ClosureBuilder(NixCli nix, string? builders = null)
     private const string CannotBuildOn = "cannot build on '";
     private static readonly string[] NoBuilderSigns = ["Failed to find a machine for remote build", CannotBuildOn];
 
-    /// <summary>Builds every toplevel in one <c>nix build</c>; <paramref name="onActivity"/> hears its builds as they go.</summary>
+    /// <summary>
+    /// Builds every toplevel, and the workloads' <paramref name="deliverables"/> (by workload; a fetch is a fixed-output
+    /// derivation, refused by Nix when the download's hash differs), in one <c>nix build</c>; <paramref name="onActivity"/>
+    /// hears its builds as they go.
+    /// </summary>
     public async Task<ClosureBuildResult> BuildAsync(IReadOnlyDictionary<string, Toplevel> toplevels, bool keepGoing, string? file, string rootDirectory, CancellationToken cancellationToken,
-        Action<NixActivity>? onActivity = null)
+        Action<NixActivity>? onActivity = null, IReadOnlyDictionary<string, Toplevel>? deliverables = null)
     {
+        deliverables ??= new Dictionary<string, Toplevel>();
+        var derivations = toplevels.Values.Concat(deliverables.Values).Select(t => t.DrvPath).Distinct().ToList();
         // With no installables `nix build` would build the flake's default package instead.
-        if (toplevels.Count == 0)
+        if (derivations.Count == 0)
         {
             ClosureRoots.KeepFirst(rootDirectory, 0);
             return new ClosureBuildResult(new Dictionary<string, string>(), []);
         }
-        var derivations = toplevels.Values.Select(t => t.DrvPath).Distinct().ToList();
         // --max-jobs 0: every build goes to the builders, so one that is down is an error, not a silent local build.
         var options = builders is null ? null : new[] { "--max-jobs", "0", "--builders", builders };
         var result = await nix.BuildAsync(derivations, keepGoing, cancellationToken, ClosureRoots.OutLink(rootDirectory), options, onActivity: onActivity).ConfigureAwait(false);
@@ -40,7 +45,13 @@ public sealed class ClosureBuilder(NixCli nix, string? builders = null)
         }
 
         var closures = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var failures = new List<Diagnostic>();
+        // A fetch whose file has another hash leaves that file at its out path (not valid): Nix's own error tells.
+        var failures = deliverables.Select(deliverable => (deliverable.Key, Own: FailureFor(result.StandardError, deliverable.Value.DrvPath), Built: Path.Exists(deliverable.Value.OutPath)))
+            .Where(deliverable => deliverable.Own is not null || !deliverable.Built)
+            .Select(deliverable => new Diagnostic(ErrorCodes.WorkloadDeliverableFailed, deliverable.Own is { } own
+                ? $"The deliverable of workload '{deliverable.Key}' was not built (a fetch whose sha256 is not the file's is refused here, before any host is touched). Nix said:{Environment.NewLine}{own}"
+                : $"The deliverable of workload '{deliverable.Key}' was not built. Nix said:{Environment.NewLine}{NixMessages.Trim(result.StandardError)}", file))
+            .ToList();
         var noBuilder = builders is not null && NoBuilderSigns.Any(sign => result.StandardError.Contains(sign, StringComparison.Ordinal));
         foreach (var (machine, toplevel) in toplevels)
         {

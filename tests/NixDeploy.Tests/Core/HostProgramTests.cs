@@ -15,7 +15,7 @@ public sealed partial class HostProgramTests
 {
     private static readonly string HostDirectory = Path.Combine(RepositoryRoot.Path, "tasks", "NixDeploy.Core", "Host");
 
-    private static readonly string[] ScriptDirectories = [".ci", "scripts", "tasks/NixDeploy.Core/Host", "tests/hosts", "tests/caches", "bench", "bench/lib", "tool/NixDeploy.Tool/Completions"];
+    private static readonly string[] ScriptDirectories = [".ci", "scripts", "tasks/NixDeploy.Core/Host", "tests/hosts", "tests/caches", "tests/workloads", "bench", "bench/lib", "tool/NixDeploy.Tool/Completions"];
 
     public static TheoryData<string> Programs()
     {
@@ -32,6 +32,7 @@ public sealed partial class HostProgramTests
         {
             ["agent"] = HostProgram.Agent, ["watchdog"] = HostProgram.Watchdog, ["live"] = HostProgram.Live, ["placement"] = HostProgram.Placement,
             ["escalate"] = HostProgram.Escalate,
+            ["workload"] = HostProgram.Workload,
         };
         Assert.Equal(ProgramNames(), programs.Keys.Order(StringComparer.Ordinal));
         foreach (var (file, program) in programs)

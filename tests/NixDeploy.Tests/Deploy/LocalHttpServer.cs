@@ -3,17 +3,30 @@ using System.Net.Sockets;
 
 namespace NixDeploy.Tests.Deploy;
 
-/// <summary>A real HTTP server on 127.0.0.1 answering every request with the status <c>answer</c> gives, for URL health checks.</summary>
+/// <summary>
+/// A real HTTP server on 127.0.0.1 answering every request with the status <c>answer</c> gives, for URL health checks;
+/// or, under <c>/</c>, with the status and body the answer gives for the request's path (files to fetch).
+/// </summary>
 internal sealed class LocalHttpServer : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Func<HttpStatusCode> _answer;
+    private readonly Func<string, (HttpStatusCode Status, byte[]? Body)> _answer;
     private int _requests;
 
     public LocalHttpServer(Func<HttpStatusCode> answer)
+        : this("/health/", _ => (answer(), null))
+    {
+    }
+
+    public LocalHttpServer(Func<string, (HttpStatusCode Status, byte[]? Body)> answer)
+        : this("/", answer)
+    {
+    }
+
+    private LocalHttpServer(string path, Func<string, (HttpStatusCode Status, byte[]? Body)> answer)
     {
         _answer = answer;
-        Url = $"http://127.0.0.1:{FreePort()}/health/";
+        Url = $"http://127.0.0.1:{FreePort()}{path}";
         _listener.Prefixes.Add(Url);
         _listener.Start();
         _ = ServeAsync();
@@ -39,7 +52,10 @@ internal sealed class LocalHttpServer : IDisposable
                 return;
             }
             Interlocked.Increment(ref _requests);
-            context.Response.StatusCode = (int)_answer();
+            var (status, body) = _answer(context.Request.Url!.AbsolutePath);
+            context.Response.StatusCode = (int)status;
+            if (body is not null)
+                await context.Response.OutputStream.WriteAsync(body);
             context.Response.Close();
         }
     }

@@ -76,7 +76,10 @@ public sealed class TestFleet
         return text.Append("}\n").ToString();
     }
 
-    /// <summary>The fleet's flake; an artifacts.nix beside it (ArtifactFleet writes one) becomes its artifacts output.</summary>
+    /// <summary>
+    /// The fleet's flake; an artifacts.nix beside it (ArtifactFleet writes one) becomes its artifacts output, a
+    /// workloads.nix its workloads and a packages.nix its packages (WorkloadFleet writes those).
+    /// </summary>
     internal const string FlakeNix = """
         {
           # Never fetched here: every build overrides it with the local stand-in.
@@ -89,7 +92,9 @@ public sealed class TestFleet
                 modules = [ ./machines/${name}.nix ];
               }) machines;
               blueprintJSON = import ./blueprint.nix { inherit machines; };
-            } // (if builtins.pathExists ./artifacts.nix then { artifacts = import ./artifacts.nix { inherit machines; }; } else { });
+            } // (if builtins.pathExists ./artifacts.nix then { artifacts = import ./artifacts.nix { inherit machines; }; } else { })
+              // (if builtins.pathExists ./workloads.nix then { workloads = import ./workloads.nix; } else { })
+              // (if builtins.pathExists ./packages.nix then { packages.x86_64-linux = import ./packages.nix; } else { });
         }
         """;
 

@@ -45,8 +45,13 @@ public static class PlanCommand
             var diff = new ClosureDiff(new NixCli(new ProcessRunner(NullCommandLog.Instance), NixOptions.Default));
             var rows = await LiveFleet.ForEachAsync(hosts, settings.Deploy.Parallelism, async host =>
             {
-                var desired = manifest.Closures[host.Machine];
                 var state = await host.ReadAsync(cancellationToken);
+                var row = await PlanAsync(host, state);
+                return row with { Workloads = await WorkloadRows.ReadAsync(host, manifest, state, health: false, cancellationToken) };
+            });
+            async Task<MachinePlanDocument> PlanAsync(LiveHost host, LiveState state)
+            {
+                var desired = manifest.Closures[host.Machine];
                 if (!state.Reachable || state.Error is not null)
                     return new MachinePlanDocument(host.Machine, "unknown", null, desired, null, state.ErrorCode, state.Error);
                 if (state.Closure == desired)
@@ -57,7 +62,7 @@ public static class PlanCommand
                 var contents = changes is { Count: 0 } ? await diff.ChangedContentsAsync(state.Closure, desired, cancellationToken) : null;
                 return new MachinePlanDocument(host.Machine, "change", state.Closure, desired, changes, null,
                     changes is null ? $"{state.Closure} is not in this machine's Nix store, so its packages cannot be compared." : null, contents);
-            });
+            }
             var deployWaves = DeployWave.Assign(
                 parse.GetValue(waves) is { Length: > 0 } given ? WaveSpec.ParseList(given, SettingLayers.File(fleet.Path)) : settings.Deploy.Waves,
                 rows.Select(row => row.Machine), manifest.Blueprint, SettingLayers.File(fleet.Path));
@@ -68,7 +73,8 @@ public static class PlanCommand
                 PrintWaves(console, deployWaves, settings.Deploy.MaxFailures);
             if (rows.Any(row => row.Action == "unknown"))
                 return ExitCodes.Failed;
-            return parse.GetValue(exitCode) && rows.Any(row => row.Action != "unchanged") ? ExitCodes.ChangesPending : ExitCodes.Success;
+            return parse.GetValue(exitCode) && rows.Any(row => row.Action != "unchanged" || row.Workloads?.Any(workload => workload.Action != "unchanged") == true)
+                ? ExitCodes.ChangesPending : ExitCodes.Success;
         }));
         return command;
     }
@@ -109,6 +115,7 @@ public static class PlanCommand
                 foreach (var line in lines)
                     console.Out.WriteLine($"    {line}");
             }
+            WorkloadRows.Print(console, row.Machine, row.Workloads);
         }
     }
 }

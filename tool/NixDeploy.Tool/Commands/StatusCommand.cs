@@ -37,16 +37,20 @@ public static class StatusCommand
             var manifest = ManifestFile.ReadBuilt(settings.ManifestFile);
             var report = File.Exists(settings.ReportFile) ? DeployReport.Json.Read(settings.ReportFile) : null;
             var hosts = LiveFleet.Hosts(manifest, settings, LiveFleet.Select(manifest, parse.GetValue(on)));
-            var states = await LiveFleet.ForEachAsync(hosts, settings.Deploy.Parallelism, host => host.ReadAsync(cancellationToken));
+            var states = await LiveFleet.ForEachAsync(hosts, settings.Deploy.Parallelism, async host =>
+            {
+                var state = await host.ReadAsync(cancellationToken);
+                return (State: state, Workloads: await WorkloadRows.ReadAsync(host, manifest, state, health: true, cancellationToken));
+            });
 
             var rows = hosts.Select((host, i) =>
             {
-                var state = states[i];
+                var state = states[i].State;
                 var desired = manifest.Closures.GetValueOrDefault(host.Machine);
                 return new MachineStatusDocument(host.Machine, manifest.Blueprint[host.Machine].Deployment.Addr, state.Reachable, state.Closure,
                     state.Generation, desired, desired is not null && state.Closure == desired && !state.Unconfirmed,
                     report?.Machines.GetValueOrDefault(host.Machine)?.Status.ToReportName(), state.ErrorCode, state.Error,
-                    state.Watchdog?.ToString(), state.Watchdog?.Deadline);
+                    state.Watchdog?.ToString(), state.Watchdog?.Deadline, states[i].Workloads);
             }).ToList();
             return Show(console, rows, $"has no closure in deployment.json (the last build did not select it: {manifest.SelectedMachines.Count} machine(s) built)");
         }));
@@ -121,11 +125,15 @@ public static class StatusCommand
                     new Markup(row.Generation?.ToString() ?? "-"), new Markup(row.AtDesiredClosure ? "[green]yes[/]" : "[yellow]no[/]"), new Markup(Markup.Escape(row.LastDeployStatus ?? "-")),
                 }.Concat(watchdogs ? [new Markup(Markup.Escape(row.Watchdog ?? "-"))] : []));
             console.Ansi.Write(table);
+            foreach (var row in rows)
+                WorkloadRows.Print(console, row.Machine, row.Workloads);
             return;
         }
         foreach (var row in rows)
             console.Out.WriteLine($"{row.Machine} {row.Address} reachable={(row.Reachable ? "yes" : "no")} live={row.LiveClosure ?? "none"} " +
                 $"generation={row.Generation?.ToString() ?? "-"} desired={(row.AtDesiredClosure ? "yes" : "no")} last-deploy={row.LastDeployStatus ?? "-"}" +
                 (row.Watchdog is null ? "" : $" watchdog=\"{row.Watchdog}\""));
+        foreach (var row in rows)
+            WorkloadRows.Print(console, row.Machine, row.Workloads);
     }
 }
