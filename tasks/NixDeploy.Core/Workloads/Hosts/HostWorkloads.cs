@@ -43,7 +43,7 @@ internal static class HostWorkloads
         ProcessResult result;
         try
         {
-            result = await ssh.RunAsync(HostProgram.Workload.Command(arguments), display, timeout + Overhead, cancellationToken, standardInput: input).ConfigureAwait(false);
+            result = await ssh.RunAsync(HostProgram.Workload.Command(ssh.Target, arguments), display, timeout + Overhead, cancellationToken, standardInput: input).ConfigureAwait(false);
         }
         catch (TimeoutException e)
         {
