@@ -57,11 +57,13 @@ public sealed class BuildClosures : NixDeployTask
         var result = build.BuildOn == BuildLocation.Target
             ? await TargetBuilder(nix).BuildAsync(evaluation.Toplevels, evaluation.Blueprint, flakeFile, cancellationToken)
             : await new ClosureBuilder(nix, build.Builders).BuildAsync(evaluation.Toplevels, KeepGoing, flakeFile, RootDirectory, cancellationToken,
-                activity =>
-                {
-                    foreach (var machine in evaluation.Toplevels.Keys)
-                        progress.Detail(machine, "build", activity.Describe());
-                });
+                progress.Enabled
+                    ? activity =>
+                    {
+                        foreach (var machine in evaluation.Toplevels.Keys)
+                            progress.Detail(machine, "build", activity.Describe());
+                    }
+                    : null);
         foreach (var failure in result.Failures)
             LogError(failure);
         // With keep-going the built closures are recorded even when others failed; without, nothing half-done is.
