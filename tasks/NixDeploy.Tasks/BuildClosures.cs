@@ -58,18 +58,21 @@ public sealed class BuildClosures : NixDeployTask
         var deliverables = evaluation.SelectedWorkloads.Where(workload => workload.Value is { DrvPath: not null, OutPath: not null })
             .ToDictionary(workload => workload.Key, workload => new Toplevel(workload.Value.DrvPath!, workload.Value.OutPath!));
         var local = new ClosureBuilder(nix, build.Builders);
-        void Activity(NixActivity activity)
-        {
-            foreach (var machine in evaluation.Toplevels.Keys)
-                progress.Detail(machine, "build", activity.Describe());
-        }
+        // Nix's log is read line by line only for a live view; without one, once the build ended.
+        Action<NixActivity>? listener = progress.Enabled
+            ? activity =>
+            {
+                foreach (var machine in evaluation.Toplevels.Keys)
+                    progress.Detail(machine, "build", activity.Describe());
+            }
+            : null;
         // One nix build for the fleet (or one per host): every machine's row shows its builds.
         var result = build.BuildOn == BuildLocation.Target
             ? await TargetBuilder(nix).BuildAsync(evaluation.Toplevels, evaluation.Blueprint, flakeFile, cancellationToken)
-            : await local.BuildAsync(evaluation.Toplevels, KeepGoing, flakeFile, RootDirectory, cancellationToken, Activity, deliverables);
+            : await local.BuildAsync(evaluation.Toplevels, KeepGoing, flakeFile, RootDirectory, cancellationToken, listener, deliverables);
         if (build.BuildOn == BuildLocation.Target && deliverables.Count > 0)
         {
-            var built = await local.BuildAsync(new Dictionary<string, Toplevel>(), KeepGoing, flakeFile, RootDirectory, cancellationToken, Activity, deliverables);
+            var built = await local.BuildAsync(new Dictionary<string, Toplevel>(), KeepGoing, flakeFile, RootDirectory, cancellationToken, listener, deliverables);
             result = result with { Failures = [.. result.Failures, .. built.Failures] };
         }
         foreach (var failure in result.Failures)

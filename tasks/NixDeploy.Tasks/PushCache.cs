@@ -81,7 +81,7 @@ public sealed class PushCache : NixDeployTask
         var results = await new CachePushRun(nix, runner, retry, runner.Log, http is null ? null : new CacheUploadPlanner(nix, new CacheInfoProbe(http)))
             .PushAsync(caches, roots, CacheServerHostnames.Split(ServerHostnames), "NixDeployCacheServerHostnames", project, cancellationToken,
                 string.IsNullOrEmpty(ClosureListFile) ? null : ClosureListFile,
-                (cache, activity) => progress.Detail(ProgressRow(cache), "push", activity.Describe()));
+                progress.Enabled ? (cache, activity) => progress.Detail(ProgressRow(cache), "push", activity.Describe()) : null);
         foreach (var result in results.Where(result => result.Cache.Push))
             progress.Finished(ProgressRow(result.Cache), result.Status.ToReportName());
         foreach (var result in results)

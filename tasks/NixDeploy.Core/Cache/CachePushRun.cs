@@ -14,7 +14,7 @@ public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy r
     /// The results per cache, in the order given; empty when skipped because this host is a cache server.
     /// <paramref name="serverHostnamesSetting"/> names where the list came from, for the log.
     /// <paramref name="closureListFile"/> remembers the local closure listing between runs (see <see cref="LocalClosureFile"/>).
-    /// <paramref name="onActivity"/> hears how far each cache's upload got, as it goes.
+    /// <paramref name="onActivity"/> hears how far each cache's upload got, as it goes (without it, nobody is told).
     /// </summary>
     public async Task<IReadOnlyList<CachePushResult>> PushAsync(
         IReadOnlyList<CacheDefinition> caches,
@@ -40,6 +40,6 @@ public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy r
             ? new CachePushResult(cache, cache.Push ? CachePushStatus.Pushed : CachePushStatus.ReadOnly, 0, 0, 0, 0)
             : dryRun is not null
                 ? await dryRun.PlanAsync(cache, await closure.Value.ConfigureAwait(false), file, cancellationToken).ConfigureAwait(false)
-                : await pusher.PushAsync(cache, roots, closure, file, activity => onActivity?.Invoke(cache, activity), cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+                : await pusher.PushAsync(cache, roots, closure, file, onActivity is null ? null : activity => onActivity(cache, activity), cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
     }
 }

@@ -14,7 +14,7 @@ public sealed class CachePusher(NixCli nix, ProcessRunner runner, RetryPolicy re
     /// <summary>Pushes; <paramref name="onActivity"/> hears how far a <c>nix copy</c> got, as it goes (Attic reports nothing).</summary>
     public async Task<CachePushResult> PushAsync(
         CacheDefinition cache, IReadOnlyCollection<string> roots, Lazy<Task<IReadOnlyList<StorePathInfo>>> localClosure, string? file,
-        Action<NixActivity> onActivity, CancellationToken cancellationToken)
+        Action<NixActivity>? onActivity, CancellationToken cancellationToken)
     {
         CheckCredentials(cache, file);
         var uploaded = new HashSet<string>(StringComparer.Ordinal);

@@ -9,8 +9,8 @@ namespace NixDeploy.Cache;
 /// </summary>
 public sealed class NixCopyUploader(NixCli nix)
 {
-    /// <summary>Uploads; <paramref name="onActivity"/> hears the paths and bytes copied as they go.</summary>
-    public async Task<UploadAttempt> UploadAsync(CacheDefinition cache, IReadOnlyCollection<string> roots, Action<NixActivity> onActivity, CancellationToken cancellationToken)
+    /// <summary>Uploads; <paramref name="onActivity"/>, if any, hears the paths and bytes copied as they go.</summary>
+    public async Task<UploadAttempt> UploadAsync(CacheDefinition cache, IReadOnlyCollection<string> roots, Action<NixActivity>? onActivity, CancellationToken cancellationToken)
     {
         // An ssh store receives paths with the signatures they have locally: sign them there first (local only).
         if (cache is { Kind: CacheKind.Ssh, SecretKeyFile: { } keyFile })

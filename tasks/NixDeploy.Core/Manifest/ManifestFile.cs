@@ -87,10 +87,15 @@ public static class ManifestFile
                 throw Unreadable(path, "it has no blueprint or no closures");
             var selected = SelectedIn(root, path);
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var machine in closures.EnumerateObject().Where(machine => selected?.Contains(machine.Name) != false))
+            // Loops rather than LINQ over JSON's structs: those generic instances are not precompiled (bench/push).
+            foreach (var machine in closures.EnumerateObject())
+            {
+                if (selected?.Contains(machine.Name) == false)
+                    continue;
                 result[machine.Name] = machine.Value.ValueKind == JsonValueKind.String
                     ? machine.Value.GetString()!
                     : throw Unreadable(path, $"the closure of '{machine.Name}' is not a string");
+            }
             return result;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
@@ -129,12 +134,17 @@ public static class ManifestFile
     }
 
     // Version 1 has no selection: its closures were the selection's.
-    private static HashSet<string>? SelectedIn(JsonElement root, string path) =>
-        !root.TryGetProperty("selection", out var selection) ? null
-        : selection.ValueKind == JsonValueKind.Object && selection.TryGetProperty("machines", out var machines) && machines.ValueKind == JsonValueKind.Array
-            ? machines.EnumerateArray().Select(machine => machine.ValueKind == JsonValueKind.String ? machine.GetString()! : throw Unreadable(path, "a selected machine is not a string"))
-                .ToHashSet(StringComparer.Ordinal)
-            : throw Unreadable(path, "its selection has no list of machines");
+    private static HashSet<string>? SelectedIn(JsonElement root, string path)
+    {
+        if (!root.TryGetProperty("selection", out var selection))
+            return null;
+        if (selection.ValueKind != JsonValueKind.Object || !selection.TryGetProperty("machines", out var machines) || machines.ValueKind != JsonValueKind.Array)
+            throw Unreadable(path, "its selection has no list of machines");
+        var selected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var machine in machines.EnumerateArray())
+            selected.Add(machine.ValueKind == JsonValueKind.String ? machine.GetString()! : throw Unreadable(path, "a selected machine is not a string"));
+        return selected;
+    }
 
     /// <summary>The machines of the deployment.json a build left at <paramref name="path"/>; none when there is none or it cannot be read.</summary>
     public static IReadOnlyCollection<string> MachinesIn(string path)

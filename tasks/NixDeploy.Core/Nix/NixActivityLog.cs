@@ -11,8 +11,10 @@ namespace NixDeploy.Nix;
 /// it arrives: builds done of expected and the derivations building now, store paths and bytes copied, reported
 /// through <paramref name="onChange"/> (at most every 200 ms unless a count changes, so a large copy does not flood
 /// the progress file); the paths a copy copied; and Nix's messages, also as the plain text it would have printed.
+/// Without <paramref name="onChange"/> (a log read after the fact) nobody hears the counts, so the events that only
+/// move them (progress results and stops, most of a large copy's lines) are skipped unparsed.
 /// </summary>
-public sealed partial class NixActivityLog(Action<NixActivity> onChange)
+public sealed partial class NixActivityLog(Action<NixActivity>? onChange)
 {
     /// <summary>Nix's global options that make it write this format.</summary>
     public static IReadOnlyList<string> Arguments { get; } = ["--log-format", "internal-json"];
@@ -36,6 +38,7 @@ public sealed partial class NixActivityLog(Action<NixActivity> onChange)
     private readonly Stopwatch _sinceReport = Stopwatch.StartNew();
     private NixActivity _reported = NixActivity.None;
     private int _buildsDone, _buildsExpected, _pathsDone, _pathsExpected;
+    private long _bytesCopied;
 
     /// <summary>What Nix's plain format would have printed: its messages and the activities it shows by default.</summary>
     public string Text => _text.ToString();
@@ -49,7 +52,7 @@ public sealed partial class NixActivityLog(Action<NixActivity> onChange)
     /// <summary>A whole stderr read after the fact.</summary>
     public static NixActivityLog Parse(string standardError)
     {
-        var log = new NixActivityLog(_ => { });
+        var log = new NixActivityLog(null);
         foreach (var line in standardError.Split('\n'))
             log.Line(line.TrimEnd('\r'));
         return log;
@@ -64,6 +67,10 @@ public sealed partial class NixActivityLog(Action<NixActivity> onChange)
             Message(line);
             return;
         }
+        // Nix writes the keys in order ("action" first); a build's log lines are kept for a failed builder's message.
+        if (onChange is null && (line.StartsWith("@nix {\"action\":\"stop\"", StringComparison.Ordinal)
+            || (line.StartsWith("@nix {\"action\":\"result\"", StringComparison.Ordinal) && !line.EndsWith($"\"type\":{BuildLogLine}}}", StringComparison.Ordinal))))
+            return;
         try
         {
             using var document = JsonDocument.Parse(line.AsMemory(5));
@@ -112,7 +119,7 @@ public sealed partial class NixActivityLog(Action<NixActivity> onChange)
                 if (_types.GetValueOrDefault(id) == Builds)
                     (_buildsDone, _buildsExpected) = (done.GetInt32(), expected.GetInt32());
                 else if (_types.GetValueOrDefault(id) == CopyPath)
-                    _copied[id] = done.GetInt64();
+                    Copied(id, done.GetInt64());
                 break;
         }
         Report();
@@ -135,7 +142,7 @@ public sealed partial class NixActivityLog(Action<NixActivity> onChange)
                 _building[id] = StorePath.IsValid(path) && path.EndsWith(".drv", StringComparison.Ordinal) ? StorePath.Name(path)[..^4] : path;
                 break;
             case CopyPath:
-                _copied[id] = 0;
+                Copied(id, 0);
                 if (path is not null && _copiedSeen.Add(path))
                     _copiedPaths.Add(path);
                 break;
@@ -154,9 +161,18 @@ public sealed partial class NixActivityLog(Action<NixActivity> onChange)
             ? $"{message}{Environment.NewLine}       last {tail.Count} log lines:{Environment.NewLine}{string.Join(Environment.NewLine, tail.Select(line => $"       > {line}"))}"
             : message;
 
+    /// <summary>Activity <paramref name="id"/> has copied <paramref name="bytes"/> so far (Nix reports each copy's total, not increments).</summary>
+    private void Copied(long id, long bytes)
+    {
+        _bytesCopied += bytes - _copied.GetValueOrDefault(id);
+        _copied[id] = bytes;
+    }
+
     private void Report()
     {
-        var now = new NixActivity(_buildsDone, _buildsExpected, _building.Values.FirstOrDefault(), _pathsDone, _pathsExpected, _copied.Values.Sum());
+        if (onChange is null)
+            return;
+        var now = new NixActivity(_buildsDone, _buildsExpected, _building.Values.FirstOrDefault(), _pathsDone, _pathsExpected, _bytesCopied);
         if (now == _reported || (now with { BytesCopied = _reported.BytesCopied } == _reported && _sinceReport.Elapsed < Interval))
             return;
         _reported = now;

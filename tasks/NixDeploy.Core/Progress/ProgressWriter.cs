@@ -12,6 +12,9 @@ public sealed class ProgressWriter(string? path)
 
     private readonly object _gate = new();
 
+    /// <summary>Whether a file is written: without one, a caller need not gather the details it would report.</summary>
+    public bool Enabled => !string.IsNullOrEmpty(path);
+
     public void Step(string machine, string step) => Append(new ProgressEvent(machine, step, null, DateTimeOffset.UtcNow));
 
     /// <summary>How far <paramref name="machine"/> got in <paramref name="step"/>, which it is already in.</summary>

@@ -44,6 +44,28 @@ public sealed class PushCacheTests
     }
 
     [Fact]
+    public async Task A_build_and_push_without_a_live_view_read_nixs_log_once_it_ended_not_line_by_line()
+    {
+        // Reading Nix's stderr as it arrives (CliWrap's line delegate) is for the live view's progress file; without
+        // one, a push is measurably quicker reading it once (bench/push). The runtime lists each method it compiles,
+        // so whether that code ran at all is seen, not timed.
+        var keys = TestRunDirectory.CreateFolder("quiet-push-keys");
+        var (secretKey, _) = await CacheNix.GenerateKeyAsync(keys, "quiet-push-1");
+        using var project = await CacheProjects.CreateAsync("quietpush", p => p.Cache("local", ("Url", "file://" + Path.Combine(keys, "cache")), ("SecretKeyFile", secretKey)));
+        var compiled = Path.Combine(keys, "jit.txt");
+
+        var push = await CacheProjects.Push(project)
+            .WithEnvironment("DOTNET_JitStdOutFile", compiled).WithEnvironment("DOTNET_JitDisasmSummary", "1").BuildAsync();
+
+        push.AssertSucceeded();
+        Assert.True(CacheProjects.Copied(push));
+        var methods = File.ReadAllText(compiled);
+        Assert.Contains("NixDeploy.Tasks.PushCache", methods);
+        Assert.DoesNotContain("<<ToDelegate>", methods);
+        TestRunDirectory.Remove(keys);
+    }
+
+    [Fact]
     public async Task An_http_cache_gets_the_closure_signed_and_no_secret_reaches_the_console_the_binlog_or_the_manifest()
     {
         await using var http = await HttpCache.StartAsync("http-cache");
