@@ -19,6 +19,12 @@ internal sealed class HostProgram
     /// <summary>Places a machine's artifact files before activation.</summary>
     public static HostProgram Placement { get; } = new("placement", "nixdeploy-artifacts");
 
+    /// <summary>
+    /// The pull agent: a machine's own loop that fetches its desired state from the control plane and runs
+    /// <see cref="Agent"/>'s steps (with <see cref="Watchdog"/>) itself; installed on the machine rather than sent.
+    /// </summary>
+    public static HostProgram PullAgent { get; } = new("pull-agent", "nixdeploy-pull-agent");
+
     private HostProgram(string file, string name)
     {
         Text = WithoutComments(Resource("lib") + Resource(file));
@@ -35,8 +41,8 @@ internal sealed class HostProgram
     public string[] Command(IEnumerable<string> arguments) => ["sh", "-c", Text, Name, .. arguments];
 
     /// <summary>
-    /// <paramref name="text"/> without its comment and blank lines. The programs hold no here-document or multi-line
-    /// string, where such a line would be data.
+    /// <paramref name="text"/> without its comment and blank lines. The programs hold no here-document, and their
+    /// multi-line strings (the pull agent's Nix expressions) no such line, which would be data there.
     /// </summary>
     public static string WithoutComments(string text) =>
         string.Concat(text.Split('\n').Where(line => line.TrimStart() is { Length: > 0 } code && code[0] != '#').Select(line => line + "\n"));

@@ -31,6 +31,7 @@ public sealed partial class HostProgramTests
         var programs = new Dictionary<string, HostProgram>
         {
             ["agent"] = HostProgram.Agent, ["watchdog"] = HostProgram.Watchdog, ["live"] = HostProgram.Live, ["placement"] = HostProgram.Placement,
+            ["pull-agent"] = HostProgram.PullAgent,
         };
         Assert.Equal(ProgramNames(), programs.Keys.Order(StringComparer.Ordinal));
         foreach (var (file, program) in programs)
