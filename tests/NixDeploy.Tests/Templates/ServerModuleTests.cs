@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using CliWrap;
 using CliWrap.Buffered;
 using NixDeploy.Tests.Infrastructure;
-using NixDeploy.Tests.Spine;
 
 namespace NixDeploy.Tests.Templates;
 
@@ -26,7 +24,7 @@ public sealed class ServerModuleTests
         await NewFleet.CreateAsync(fleet, "", "--machines", "control,web-1");
         await NewFleet.EditMachineAsync(fleet, "control", Enabled);
 
-        var closures = await BuildAsync(folder, fleet);
+        var closures = await NewFleet.BuildClosuresAsync(folder, fleet);
 
         var unit = Path.Combine(closures["control"], Unit);
         var text = File.ReadAllText(unit);
@@ -65,13 +63,5 @@ public sealed class ServerModuleTests
         Assert.Contains(message, string.Join('\n', result.Errors.Select(error => error.Message)));
         Assert.False(File.Exists(Path.Combine(fleet, "bin", "nixdeploy", "deployment.json")));
         TestRunDirectory.Remove(folder);
-    }
-
-    private static async Task<Dictionary<string, string>> BuildAsync(string folder, string fleet)
-    {
-        // Keep going: a failed build then says what Nix said.
-        var result = await new DotnetBuild(Path.Combine(fleet, "fleet.nixdeploy"), Path.Combine(folder, "logs")).WithProperty("NixDeployKeepGoing", "true").BuildAsync();
-        result.AssertSucceeded();
-        return Manifests.Closures(JsonNode.Parse(File.ReadAllText(Path.Combine(fleet, "bin", "nixdeploy", "deployment.json")))!.AsObject());
     }
 }
