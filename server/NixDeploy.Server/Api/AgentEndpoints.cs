@@ -25,11 +25,13 @@ public static class AgentEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         // Any machine name may get a token before a deployment names it: bootstrap adds the machine, then deploys it.
-        app.MapPost(ControlPlaneRoutes.Machines + "/{name}/token", (string name, HttpContext context, TokenService tokens) => CodedErrors.AnswerAsync(() =>
+        app.MapPost(ControlPlaneRoutes.Machines + "/{name}/token", (string name, HttpContext context, TokenService tokens, PullAgents agents) => CodedErrors.AnswerAsync(() =>
             {
-                var created = tokens.CreateForMachine(MachineEndpoints.RequireName(name));
-                context.Response.Headers.Location = ControlPlaneRoutes.Token(created.Id);
-                return Task.FromResult(Results.Json(created, ControlPlaneJsonContext.Default.MachineTokenCreated, statusCode: StatusCodes.Status201Created));
+                var machine = MachineEndpoints.RequireName(name);
+                var (id, token) = tokens.CreateForMachine(machine);
+                context.Response.Headers.Location = ControlPlaneRoutes.Token(id);
+                return Task.FromResult(Results.Json(new MachineTokenCreated(id, machine, token, agents.OwnCache(CacheUrl(context.Request))),
+                    ControlPlaneJsonContext.Default.MachineTokenCreated, statusCode: StatusCodes.Status201Created));
             }))
             .RequireAuthorization(Names.Of(TokenRole.Admin))
             .Produces<MachineTokenCreated>(StatusCodes.Status201Created)

@@ -71,6 +71,7 @@ public static class ControlPlaneHost
             .AddSingleton<RolloutSignal>()
             .AddSingleton<MachineSignals>()
             .AddSingleton<PullAgents>()
+            .AddSingleton<DeploymentReports>()
             .AddSingleton<DeploymentIntake>()
             .AddSingleton<RolloutRecovery>()
             .AddSingleton<MachineRollbacks>()

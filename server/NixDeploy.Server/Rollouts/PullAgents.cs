@@ -46,6 +46,10 @@ public sealed class PullAgents(IControlPlaneStore store, DataDirectory data, Mac
         }
     }
 
+    /// <summary>The control plane's cache at <paramref name="cacheUrl"/> with the fleet's key as the newest deployment has it.</summary>
+    public MachineSubstituter OwnCache(string cacheUrl) =>
+        store.NewestDeployment() is { } newest ? Substituters(Document(newest.Id), cacheUrl)[0] : new MachineSubstituter(cacheUrl, null);
+
     public bool Report(string machine, MachineStepReport report) => store.RecordAgentReport(machine, report, time.GetUtcNow());
 
     public ConfirmationResult Confirm(string machine, string deploymentId) => store.Confirm(machine, deploymentId, time.GetUtcNow());
@@ -54,15 +58,21 @@ public sealed class PullAgents(IControlPlaneStore store, DataDirectory data, Mac
     {
         var manifest = Document(desired.DeploymentId);
         var settings = RolloutSettings.For(manifest, new SshOptions(null, null));
+        var checks = manifest.Blueprint[machine].Deployment.HealthChecks.Where(check => check.Enabled && check.Command is not null).ToList();
+        return new MachineDesiredState(desired.DeploymentId, machine, desired.Closure!, Substituters(manifest, cacheUrl), checks,
+            settings.ActivationTimeoutSeconds, settings.ConfirmTimeoutSeconds);
+    }
+
+    /// <summary>The control plane's own cache first, then the deployment's caches, each with its key.</summary>
+    private static List<MachineSubstituter> Substituters(DeploymentManifest manifest, string cacheUrl)
+    {
         var caches = (manifest.Caches ?? new Dictionary<string, DeploymentCache>()).Values.ToList();
         // The control plane's cache holds what CI pushed, signed with the fleet's key: the key of the deployment's entry
         // for this cache, else of its first cache with one.
         var fleetKey = caches.FirstOrDefault(cache => SameUrl(cache.Url, cacheUrl))?.PublicKey ?? caches.Select(cache => cache.PublicKey).FirstOrDefault(key => key is not null);
         var substituters = new List<MachineSubstituter> { new(cacheUrl, fleetKey) };
         substituters.AddRange(caches.Where(cache => !SameUrl(cache.Url, cacheUrl)).Select(cache => new MachineSubstituter(cache.Url, cache.PublicKey)));
-        var checks = manifest.Blueprint[machine].Deployment.HealthChecks.Where(check => check.Enabled && check.Command is not null).ToList();
-        return new MachineDesiredState(desired.DeploymentId, machine, desired.Closure!, substituters, checks,
-            settings.ActivationTimeoutSeconds, settings.ConfirmTimeoutSeconds);
+        return substituters;
     }
 
     private DeploymentManifest Document(string deploymentId)

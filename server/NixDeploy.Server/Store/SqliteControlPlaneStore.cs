@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using NixDeploy.Blueprint;
 using NixDeploy.ControlPlane;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
@@ -155,14 +156,15 @@ public sealed partial class SqliteControlPlaneStore : IControlPlaneStore, IBuild
         if (detail is null)
             return null;
         var machines = Query(connection, null, """
-            SELECT machine, status, previous_closure, closure, started_at, finished_at, steps, timeline, error_code, error_message, superseded_by
+            SELECT machine, status, previous_closure, closure, started_at, finished_at, steps, timeline, error_code, error_message, superseded_by, mode
             FROM rollouts WHERE deployment_id = @id ORDER BY machine
             """,
             reader => (reader.GetString(0), new MachineRollout(reader.GetString(1), NullableString(reader, 2), NullableString(reader, 3),
                 Time.ParseOrNull(reader, 4), Time.ParseOrNull(reader, 5),
                 JsonSerializer.Deserialize(reader.GetString(6), StoreJsonContext.Default.IReadOnlyListStepDuration) ?? [],
                 NullableString(reader, 8), NullableString(reader, 9), NullableString(reader, 10),
-                JsonSerializer.Deserialize(reader.GetString(7), StoreJsonContext.Default.IReadOnlyListRolloutStep))), ("@id", id));
+                JsonSerializer.Deserialize(reader.GetString(7), StoreJsonContext.Default.IReadOnlyListRolloutStep),
+                reader.GetString(11) == "pull" ? DeploymentMode.Pull : null)), ("@id", id));
         return detail with { Machines = new SortedDictionary<string, MachineRollout>(machines.ToDictionary(pair => pair.Item1, pair => pair.Item2), StringComparer.Ordinal) };
     });
 

@@ -110,7 +110,8 @@ public sealed record DeploymentDetail(
 
 /// <summary>
 /// One machine in one deployment. <see cref="Status"/> is <c>queued</c>, <c>running</c>, <c>superseded</c>,
-/// <c>interrupted</c> or a deploy-report status (<c>deployed</c>, <c>unchanged</c>, <c>rolled-back</c>, ...).
+/// <c>interrupted</c>, <c>pending</c> (a pull machine whose agent has not taken it up) or a deploy-report status
+/// (<c>deployed</c>, <c>unchanged</c>, <c>rolled-back</c>, ...). <see cref="Mode"/> is set for a pull machine only.
 /// </summary>
 public sealed record MachineRollout(
     string Status,
@@ -124,7 +125,11 @@ public sealed record MachineRollout(
     // Set when Status is superseded: the deployment that took the machine.
     string? SupersededBy = null,
     // Each step with the time it started (from the engine's progress) and, once it ended, how long it took.
-    IReadOnlyList<RolloutStep>? Timeline = null);
+    IReadOnlyList<RolloutStep>? Timeline = null,
+    DeploymentMode? Mode = null)
+{
+    public bool IsPull => Mode == DeploymentMode.Pull;
+}
 
 /// <summary>One step of a machine's rollout: when it started and how long it took (null while it runs).</summary>
 public sealed record RolloutStep(string Step, DateTimeOffset StartedAt, double? Seconds);
@@ -150,8 +155,11 @@ public sealed record TokenCreated(string Id, TokenRole Role, string Name, string
 /// <param name="Machine">The machine a <c>machine</c> token is bound to.</param>
 public sealed record TokenInfo(string Id, TokenRole Role, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, string? Machine = null);
 
-/// <summary><c>POST /machines/{name}/token</c> (201): the machine token, its secret shown only here.</summary>
-public sealed record MachineTokenCreated(string Id, string Machine, string Token);
+/// <summary>
+/// <c>POST /machines/{name}/token</c> (201): the machine token, its secret shown only here, and the control plane's
+/// cache as the machine substitutes from it (the key of the newest deployment; null before one names a key).
+/// </summary>
+public sealed record MachineTokenCreated(string Id, string Machine, string Token, MachineSubstituter Cache);
 
 /// <summary>
 /// <c>GET /machines/{name}/desired</c>: what the machine's pull agent applies. <see cref="Substituters"/> lists the

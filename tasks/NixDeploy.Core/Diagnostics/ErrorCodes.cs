@@ -169,6 +169,8 @@ public static class ErrorCodes
     public const string PullMachinesPending = "ND8133";
     // Deploy without a control plane selected a pull machine: only its agent can deploy it.
     public const string PullMachineNeedsControlPlane = "ND8134";
+    // machine add would replace a machine's token or netrc file (an agent may still use them).
+    public const string AgentFilesExist = "ND8135";
 
     // ND804x: clients of the control plane (PublishDeployment, Deploy with NixDeployControlPlane, the tool's --server).
     public const string InvalidControlPlaneUrl = "ND8040";
