@@ -12,7 +12,7 @@ public sealed class BlueprintParser
 {
     private static readonly string[] MachineFields = ["role", "cpu", "memory", "labels", "replicas", "deployment"];
     private static readonly string[] MemoryFields = ["amount", "unit"];
-    private static readonly string[] DeploymentFields = ["addr", "backend", "sshUser", "sshPort", "healthChecks", "autoRollback"];
+    private static readonly string[] DeploymentFields = ["addr", "backend", "sshUser", "sshPort", "healthChecks", "autoRollback", "mode"];
     private static readonly string[] HealthCheckFields = ["enabled", "command", "url", "expectedStatus", "timeout", "interval"];
 
     private readonly List<Diagnostic> _errors = [];
@@ -117,11 +117,15 @@ public sealed class BlueprintParser
     {
         var path = $"{machine}.deployment";
         CheckFields(value, path, DeploymentFields);
-        var addr = Required(value, path, "addr", JsonValueKind.String)?.GetString();
+        var mode = OneOf(value, path, "mode", BlueprintDefaults.Modes, BlueprintDefaults.Modes[0], ErrorCodes.BlueprintUnknownMode) == "pull"
+            ? DeploymentMode.Pull : DeploymentMode.Push;
+        // A pull machine is never connected to: its addr may be left out.
+        var addr = mode == DeploymentMode.Pull && !value.TryGetProperty("addr", out _) ? ""
+            : Required(value, path, "addr", JsonValueKind.String)?.GetString();
         var user = String(value, path, "sshUser") ?? BlueprintDefaults.SshUser;
         var backend = OneOf(value, path, "backend", BlueprintDefaults.Backends, BlueprintDefaults.Backend, ErrorCodes.BlueprintUnknownBackend);
         var portText = Optional(value, path, "sshPort", JsonValueKind.Number)?.GetRawText();
-        foreach (var error in SshEndpointValidator.Check(SshEndpointValidator.Fields.Blueprint(machine), addr, user, portText, _file))
+        foreach (var error in SshEndpointValidator.Check(SshEndpointValidator.Fields.Blueprint(machine), addr is "" ? null : addr, user, portText, _file))
             Error(error.Code, error.Message, error.Code switch
             {
                 ErrorCodes.UnsafeAddress => $"{path}.addr",
@@ -140,7 +144,7 @@ public sealed class BlueprintParser
             }
         }
         var autoRollback = Boolean(value, path, "autoRollback") ?? BlueprintDefaults.AutoRollback;
-        return addr is null ? null : new DeploymentSpec(addr, backend, user, port, checks, autoRollback);
+        return addr is null ? null : new DeploymentSpec(addr, backend, user, port, checks, autoRollback, mode);
     }
 
     private HealthCheckSpec? ParseHealthCheck(string path, JsonElement value)

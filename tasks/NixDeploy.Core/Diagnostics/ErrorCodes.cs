@@ -34,6 +34,8 @@ public static class ErrorCodes
     public const string NixFileNotInGit = "ND1150";
     // An empty blueprint while deployment.json holds machines: an error, so the good manifest is kept.
     public const string BlueprintEmptiedFleet = "ND1130";
+    // ND1160-ND1169: pull machines (deployment.mode).
+    public const string BlueprintUnknownMode = "ND1160";
 
     // ND12xx: building closures.
     public const string ClosureBuildFailed = "ND1201";
@@ -156,6 +158,19 @@ public static class ErrorCodes
     public const string BuildFetchFailed = "ND8101";
     public const string BuildFailed = "ND8102";
     public const string BuildInterrupted = "ND8103";
+    // ND8130-ND8149: pull agents (machines that fetch their desired state from the control plane).
+    // A machine no deployment names (yet): its agent asks again later.
+    public const string MachineNotDeployed = "ND8130";
+    // A confirmation of a deployment that is no longer the machine's desired one: the agent rolls back.
+    public const string ConfirmationNotDesired = "ND8131";
+    // A machine token is bound to one machine; POST /tokens makes no machine tokens.
+    public const string MachineTokenRole = "ND8132";
+    // Pull machines that had not applied the deployment when NixDeployPullTimeout ended (a warning; an error with NixDeployRequireAll).
+    public const string PullMachinesPending = "ND8133";
+    // Deploy without a control plane selected a pull machine: only its agent can deploy it.
+    public const string PullMachineNeedsControlPlane = "ND8134";
+    // machine add would replace a machine's token or netrc file (an agent may still use them).
+    public const string AgentFilesExist = "ND8135";
 
     // ND804x: clients of the control plane (PublishDeployment, Deploy with NixDeployControlPlane, the tool's --server).
     public const string InvalidControlPlaneUrl = "ND8040";
