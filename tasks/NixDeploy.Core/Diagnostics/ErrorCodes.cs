@@ -96,6 +96,11 @@ public static class ErrorCodes
     public const string DeploySelectionMismatch = "ND5017";
     public const string ActivationDidNotTake = "ND5020";
     public const string FirstActivationDidNotTake = "ND5021";
+    // ND5070-ND5079: what a pull agent reports (Host/pull-agent.sh spells them; it reports the push deploy's codes for the same failures).
+    // The closure could not be substituted from the desired state's substituters with only their keys: nothing was activated.
+    public const string PullSubstitutionFailed = "ND5070";
+    // The server's confirmation did not arrive within the confirm timeout after the health checks: the watchdog rolled back.
+    public const string PullConfirmationMissing = "ND5071";
     // NixDeployRetryFailed: together with NixDeployOn / without a readable deploy-report.json to retry from.
     public const string RetryWithSelection = "ND5040";
     public const string RetryReportUnreadable = "ND5041";

@@ -206,20 +206,20 @@ deploy() {
   previous=$current
   resolve_link "$system_profile"
   if [ "$current" = "$toplevel" ] && [ "$resolved" = "$toplevel" ]; then
-    report "$deployment_id" deploy unchanged
+    report "$deployment_id" lock unchanged
     exit "$exit_ok"
   fi
 
-  report "$deployment_id" substitute running
+  report "$deployment_id" copy running
   # Only the listed substituters, only the listed keys, signatures required: an unsigned, wrongly signed or tampered
   # path is refused and nothing is activated. No negative caching: a path pushed a moment ago is found.
   if ! nix-store --realise "$toplevel" --option substituters "$substituters" --option trusted-public-keys "$public_keys" \
     --option require-sigs true --option netrc-file "$pull_root/netrc" --option narinfo-cache-negative-ttl 0 \
     > /dev/null 2> "$pull_root/substitute.err"; then
-    report "$deployment_id" substitute failed ND5070 "$toplevel could not be substituted from $substituters trusting only $public_keys; nothing was activated: $(tail -n 5 "$pull_root/substitute.err" | tr '\n' ' ')"
+    report "$deployment_id" copy failed ND5070 "$toplevel could not be substituted from $substituters trusting only $public_keys; nothing was activated: $(tail -n 5 "$pull_root/substitute.err" | tr '\n' ' ')"
     exit "$exit_ok"
   fi
-  report "$deployment_id" substitute succeeded
+  report "$deployment_id" copy succeeded
 
   # The watchdog's deadlines, as a push deploy's (Deploy.Remote.ActivationLimits): armed for the activation, its
   # kill grace and the confirm timeout; after activation for the health checks and the confirm timeout.
@@ -266,7 +266,7 @@ deploy() {
     api POST "/api/v1/machines/$machine/confirm" 5 "$pull_root/confirm.json"
     case $http_code in
       200) break ;;
-      409) roll_back ND5072 "The server no longer wants deployment $deployment_id on $machine (a newer deployment took its place): $(cat "$pull_root/response")"; exit "$exit_ok" ;;
+      409) roll_back ND8131 "The server no longer wants deployment $deployment_id on $machine (a newer deployment took its place): $(cat "$pull_root/response")"; exit "$exit_ok" ;;
     esac
     sleep 1
   done
