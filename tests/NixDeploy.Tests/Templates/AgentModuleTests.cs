@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using CliWrap;
-using CliWrap.Buffered;
 using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Templates;
@@ -39,12 +37,7 @@ public sealed partial class AgentModuleTests
         var path = Regex.Match(text, "Environment=\"PATH=([^\"]*)\"").Groups[1].Value;
         foreach (var program in new[] { "curl", "nix-store", "flock", "setsid" })
             Assert.True(path.Split(':').Any(directory => File.Exists(Path.Combine(directory, program))), $"{program} is not on the unit's PATH {path}");
-        Assert.Equal("../nixdeploy-agent.service",
-            new FileInfo(Path.Combine(closures["laptop-1"], "etc/systemd/system/multi-user.target.wants/nixdeploy-agent.service")).LinkTarget);
-        var verified = await Cli.Wrap("systemd-analyze").WithArguments(["verify", unit])
-            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-        Assert.True(verified.ExitCode == 0 && verified.StandardOutput == "" && verified.StandardError == "",
-            $"systemd-analyze verify {unit} exited {verified.ExitCode}:\n{verified.StandardOutput}{verified.StandardError}\n{text}");
+        await ModuleAssertions.AssertUnitVerifiesAsync(closures["laptop-1"], "nixdeploy-agent.service");
         // A machine that does not enable it has no unit.
         Assert.False(File.Exists(Path.Combine(closures["web-1"], Unit)));
         TestRunDirectory.Remove(folder);
@@ -55,22 +48,8 @@ public sealed partial class AgentModuleTests
         "services.nixdeploy-agent.server is not set: set it to the control plane's URL")]
     [InlineData("{ services.nixdeploy-agent = { enable = true; server = \"https://deploy.example.org\"; tokenFile = \"/nix/store/00000000000000000000000000000000-token\"; }; }",
         "services.nixdeploy-agent.tokenFile is in the Nix store, which every user can read")]
-    public async Task A_misconfigured_agent_fails_the_build_naming_the_option(string module, string message)
-    {
-        var folder = TestRunDirectory.CreateFolder("agent-module-bad");
-        var fleet = Path.Combine(folder, "fleet");
-        await NewFleet.CreateAsync(fleet, "", "--machines", "laptop-1");
-        await NewFleet.EditMachineAsync(fleet, "laptop-1", $"{{ profile = defaultProfile; modules = [ {module} ]; }}");
-
-        var result = await new DotnetBuild(Path.Combine(fleet, "fleet.nixdeploy"), Path.Combine(folder, "logs")).BuildAsync();
-
-        result.AssertFailed();
-        result.AssertNoStackTrace();
-        Assert.All(result.Errors, error => Assert.Equal("ND1101", error.Code));
-        Assert.Contains(message, string.Join('\n', result.Errors.Select(error => error.Message)));
-        Assert.False(File.Exists(Path.Combine(fleet, "bin", "nixdeploy", "deployment.json")));
-        TestRunDirectory.Remove(folder);
-    }
+    public Task A_misconfigured_agent_fails_the_build_naming_the_option(string module, string message) =>
+        ModuleAssertions.AssertMachineFailsAsync("agent-module-bad", "laptop-1", $"{{ profile = defaultProfile; modules = [ {module} ]; }}", message);
 
     private static string Host(string program) =>
         File.ReadAllText(Path.Combine(RepositoryRoot.Path, "tasks", "NixDeploy.Core", "Host", program + ".sh"));
