@@ -4,7 +4,7 @@
 Usage: agents.py URL SERVER_PID ADMIN_TOKEN_FILE AGENTS_FILE DOCUMENT_FILE ROUNDS
 AGENTS_FILE has one "NAME TOKEN" line per agent; DOCUMENT_FILE is the deployment.json whose closures each round
 changes. Each round: every agent asks GET /desired?wait=300&known=ID; once all are waiting, one POST /deployments;
-the time from the POST until the last agent has the new deployment's id. The baseline, right after: the same agents'
+the time from the POST until the last agent has the new deployment's id (and until the POST itself was answered). The baseline, right after: the same agents'
 plain GET /api/v1/machines/{name}, all at once, until the last answer. Prints one line per round and the server's
 resident memory; exits 1 when an agent gets anything but the new deployment.
 """
@@ -118,6 +118,7 @@ for round_number in range(1, int(rounds) + 1):
         fail("an agent's long-poll answered before the deployment was posted")
     posted = time.monotonic()
     deployment = post(round_number)
+    answered = (time.monotonic() - posted) * 1000
     for thread in threads:
         thread.join()
     if errors:
@@ -140,6 +141,6 @@ for round_number in range(1, int(rounds) + 1):
     if errors:
         fail("; ".join(errors[:5]))
     baseline = (max(ends) - begun) * 1000
-    print(f"round {round_number} delivered_ms={delivered:.1f} baseline_ms={baseline:.1f} rss_waiting_mib={rss_waiting:.1f} rss_after_mib={memory('VmRSS'):.1f}")
+    print(f"round {round_number} delivered_ms={delivered:.1f} post_answered_ms={answered:.1f} baseline_ms={baseline:.1f} rss_waiting_mib={rss_waiting:.1f} rss_after_mib={memory('VmRSS'):.1f}")
 
 print(f"peak_rss_mib={memory('VmHWM'):.1f}")
