@@ -58,7 +58,7 @@ public sealed class PullDeployTests(PullDeployHosts hosts) : IClassFixture<PullD
     }
 
     [Fact]
-    public async Task A_deploy_without_a_control_plane_refuses_a_pull_machine_and_deploys_only_push_machines_selected_alone()
+    public async Task Deploy_and_rollback_without_a_control_plane_refuse_a_pull_machine_and_push_machines_selected_alone_deploy()
     {
         var address = hosts.Lease(1)[0];
         using var fleet = await DeployFleet.CreateAsync("pulldirect", hosts, DeployFleet.Machine("web-1", address), Pull("laptop-1"));
@@ -77,6 +77,10 @@ public sealed class PullDeployTests(PullDeployHosts hosts) : IClassFixture<PullD
 
         pushOnly.AssertSucceeded();
         Assert.Equal(fleet.Closure("web-1"), await hosts.LiveSystemAsync(address));
+
+        // Nor does the tool connect to it.
+        var rollback = await InstalledTool.RunAsync(fleet.Project.Directory, "rollback", "laptop-1");
+        Assert.True(rollback.ExitCode == 2 && rollback.StandardError.Contains("ND8134"), rollback.ToString());
     }
 
     // A laptop: no address, its agent applies what the control plane says.

@@ -158,6 +158,11 @@ public sealed class PullAgentApiTests
         var finished = (await restarted.GetAsync($"/api/v1/deployments/{id}", admin)).Json;
         Assert.Equal(("succeeded", "unchanged"), (finished["status"]!.GetValue<string>(), finished["machines"]!["laptop-2"]!["status"]!.GetValue<string>()));
         Assert.True((await restarted.GetAsync($"/api/v1/deployments/{id}/report", admin)).Json["succeeded"]!.GetValue<bool>());
+
+        // The server connects to no pull machine, not even to roll it back: refused, nothing recorded.
+        var rollback = await restarted.PostAsync("/api/v1/machines/laptop-2/rollback", admin);
+        Assert.Equal(("failed", "ND8134"), (rollback.Json["status"]!.GetValue<string>(), rollback.Json["errorCode"]!.GetValue<string>()));
+        Assert.Equal("unchanged", (await restarted.GetAsync("/api/v1/machines/laptop-2", admin)).Json["lastResult"]!.GetValue<string>());
     }
 
     /// <summary>laptop-1 deployed with its three steps, laptop-2 pending: in the deployment, its report and status --server.</summary>
