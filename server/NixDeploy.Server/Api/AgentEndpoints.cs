@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -92,7 +93,7 @@ public static class AgentEndpoints
         : int.TryParse(wait, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(Math.Min(seconds, (int)PullAgents.MaxWait.TotalSeconds))
         : throw new NixDeployException(ErrorCodes.RequestMalformed, $"wait={Identifiers.Show(wait)} is not a number of seconds: use 0 to {(int)PullAgents.MaxWait.TotalSeconds}.");
 
-    private static T Read<T>(ReadOnlyMemory<byte> body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string shape)
+    private static T Read<T>(ReadOnlyMemory<byte> body, JsonTypeInfo<T> type, string shape)
     {
         try
         {

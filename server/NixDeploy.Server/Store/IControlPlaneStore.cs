@@ -43,7 +43,7 @@ public interface IControlPlaneStore
     /// <summary>The oldest deployment with machines queued, and those machines; null when nothing waits.</summary>
     QueuedRollout? NextQueued();
 
-    /// <summary>The deployments a stopped server left running, with the machines it was rolling out.</summary>
+    /// <summary>The deployments a stopped server left running, with the push machines it was rolling out (none when only pull machines were left).</summary>
     IReadOnlyList<QueuedRollout> Running();
 
     /// <summary>Marks the machines running and the deployment too.</summary>

@@ -172,7 +172,7 @@ public static class ErrorCodes
     public const string MachineTokenRole = "ND8132";
     // Pull machines that had not applied the deployment when NixDeployPullTimeout ended (a warning; an error with NixDeployRequireAll).
     public const string PullMachinesPending = "ND8133";
-    // Deploy without a control plane selected a pull machine: only its agent can deploy it.
+    // A pull machine asked to be reached over SSH (a Deploy without a control plane, plan, exec, a rollback): only its agent deploys it.
     public const string PullMachineNeedsControlPlane = "ND8134";
     // machine add would replace a machine's token or netrc file (an agent may still use them).
     public const string AgentFilesExist = "ND8135";

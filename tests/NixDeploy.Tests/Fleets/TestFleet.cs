@@ -72,7 +72,7 @@ public sealed class TestFleet
     {
         var text = new StringBuilder("{\n");
         foreach (var m in _machines.Values)
-            text.Append($"  {m.Name} = {{ addr = \"{m.Addr}\"; port = {m.Port}; labels = [ {string.Join(' ', m.Labels.Select(l => $"\"{l}\""))} ]; healthChecks = {m.HealthChecksNix}; backend = \"{m.Backend}\";{(m.Mode is { } mode ? $" mode = \"{mode}\";" : "")} }};\n");
+            text.Append($"  {m.Name} = {{ addr = \"{m.Addr}\"; port = {m.Port}; labels = [ {string.Join(' ', m.Labels.Select(l => $"\"{l}\""))} ]; healthChecks = {m.HealthChecksNix}; backend = \"{m.Backend}\"; mode = \"{m.Mode}\"; }};\n");
         return text.Append("}\n").ToString();
     }
 
@@ -97,7 +97,7 @@ public sealed class TestFleet
         { machines }: builtins.mapAttrs (name: m: {
           role = if builtins.elem "db" m.labels then "db" else "web";
           inherit (m) labels;
-          deployment = { inherit (m) addr healthChecks; sshPort = m.port; backend = m.backend or "ssh"; } // (if m ? mode then { inherit (m) mode; } else { });
+          deployment = { inherit (m) addr healthChecks; sshPort = m.port; backend = m.backend or "ssh"; mode = m.mode or "push"; };
         }) machines
         """;
 }
@@ -111,8 +111,8 @@ public sealed record TestMachine(string Name, string Addr, int Port, IReadOnlyLi
     /// <summary>The blueprint's deployment backend.</summary>
     public string Backend { get; init; } = "ssh";
 
-    /// <summary>The blueprint's deployment.mode (push or pull); null leaves it out (push).</summary>
-    public string? Mode { get; init; }
+    /// <summary>The blueprint's deployment.mode: push (the deployer's SSH) or pull (the machine's agent).</summary>
+    public string Mode { get; init; } = "push";
 
     /// <summary>The blueprint's healthChecks list, as Nix.</summary>
     public string HealthChecksNix { get; init; } = "[ ]";

@@ -36,19 +36,21 @@ public static class StatusCommand
             var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
             var manifest = ManifestFile.ReadBuilt(settings.ManifestFile);
             var report = File.Exists(settings.ReportFile) ? DeployReport.Json.Read(settings.ReportFile) : null;
-            var hosts = LiveFleet.Hosts(manifest, settings, LiveFleet.Select(manifest, parse.GetValue(on)));
+            var selected = LiveFleet.Select(manifest, parse.GetValue(on));
             // Nothing connects to a pull machine: what this machine knows of it is the last deploy's report.
-            bool IsPull(LiveHost host) => manifest.Blueprint[host.Machine].Deployment.IsPull;
-            var states = await LiveFleet.ForEachAsync(hosts, settings.Deploy.Parallelism, async host => IsPull(host) ? null : (LiveState?)await host.ReadAsync(cancellationToken));
+            var hosts = LiveFleet.Hosts(manifest, settings, selected.Where(machine => !manifest.Blueprint[machine].Deployment.IsPull).ToList());
+            var states = await LiveFleet.ForEachAsync(hosts, settings.Deploy.Parallelism, host => host.ReadAsync(cancellationToken));
+            var live = hosts.Select(host => host.Machine).Zip(states).ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal);
 
-            var rows = hosts.Select((host, i) =>
+            var rows = selected.Select(machine =>
             {
-                var desired = manifest.Closures.GetValueOrDefault(host.Machine);
-                if (states[i] is not { } state)
-                    return PullRow(host.Machine, manifest.Blueprint[host.Machine].Deployment.Addr, desired, report?.Machines.GetValueOrDefault(host.Machine));
-                return new MachineStatusDocument(host.Machine, manifest.Blueprint[host.Machine].Deployment.Addr, state.Reachable, state.Closure,
+                var desired = manifest.Closures.GetValueOrDefault(machine);
+                var address = manifest.Blueprint[machine].Deployment.Addr;
+                if (!live.TryGetValue(machine, out var state))
+                    return PullRow(machine, address, desired, report?.Machines.GetValueOrDefault(machine));
+                return new MachineStatusDocument(machine, address, state.Reachable, state.Closure,
                     state.Generation, desired, desired is not null && state.Closure == desired && !state.Unconfirmed,
-                    report?.Machines.GetValueOrDefault(host.Machine)?.Status.ToReportName(), state.ErrorCode, state.Error,
+                    report?.Machines.GetValueOrDefault(machine)?.Status.ToReportName(), state.ErrorCode, state.Error,
                     state.Watchdog?.ToString(), state.Watchdog?.Deadline);
             }).ToList();
             return Show(console, rows, $"has no closure in deployment.json (the last build did not select it: {manifest.SelectedMachines.Count} machine(s) built)");
