@@ -29,7 +29,7 @@ public sealed record DeploymentSpec(
     // the field mean push).
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] DeploymentMode Mode = DeploymentMode.Push)
 {
-    public bool IsPull => Mode == DeploymentMode.Pull;
+    [JsonIgnore] public bool IsPull => Mode == DeploymentMode.Pull;
 }
 
 /// <summary>Who deploys a machine: the deployer over SSH (<c>push</c>), or the machine's own agent (<c>pull</c>).</summary>

@@ -128,7 +128,7 @@ public sealed record MachineRollout(
     IReadOnlyList<RolloutStep>? Timeline = null,
     DeploymentMode? Mode = null)
 {
-    public bool IsPull => Mode == DeploymentMode.Pull;
+    [JsonIgnore] public bool IsPull => Mode == DeploymentMode.Pull;
 }
 
 /// <summary>One step of a machine's rollout: when it started and how long it took (null while it runs).</summary>

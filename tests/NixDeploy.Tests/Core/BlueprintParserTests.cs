@@ -78,7 +78,9 @@ public sealed class BlueprintParserTests
 
         var blueprint = System.Text.Json.Nodes.JsonNode.Parse(text)!["blueprint"]!;
         Assert.Equal("pull", blueprint["laptop"]!["deployment"]!["mode"]!.GetValue<string>());
-        Assert.Null(blueprint["web"]!["deployment"]!["mode"]);
+        // A push machine's deployment is written as before the mode existed: the same fields, nothing more.
+        Assert.Equal(["addr", "backend", "sshUser", "sshPort", "healthChecks", "autoRollback"],
+            blueprint["web"]!["deployment"]!.AsObject().Select(field => field.Key));
         Assert.Equal((DeploymentMode.Pull, DeploymentMode.Push), (read.Blueprint["laptop"].Deployment.Mode, read.Blueprint["web"].Deployment.Mode));
     }
 

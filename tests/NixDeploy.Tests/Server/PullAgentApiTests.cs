@@ -110,6 +110,7 @@ public sealed class PullAgentApiTests
         Assert.Equal(("running", "pending", "pull"), (detail["status"]!.GetValue<string>(), detail["machines"]!["laptop-1"]!["status"]!.GetValue<string>(),
             detail["machines"]!["laptop-1"]!["mode"]!.GetValue<string>()));
         Assert.Equal("superseded", (await server.GetAsync($"/api/v1/deployments/{first}", admin)).Json["status"]!.GetValue<string>());
+        Assert.Null(detail["machines"]!["laptop-1"]!["isPull"]);
         var bad = await server.GetAsync($"/api/v1/machines/laptop-1/desired?wait=soon", token);
         Assert.True(bad.Status == HttpStatusCode.BadRequest && bad.Code == "ND8010", bad.ToString());
     }
