@@ -30,6 +30,8 @@ in
   inherit lib system runCommand writeTextFile;
   nix = fromBuildMachine "nix-standin" [ "nix" "nix-build" "nix-env" "nix-store" ];
   openssh = fromBuildMachine "openssh-standin" [ "ssh" "scp" ];
+  curl = fromBuildMachine "curl-standin" [ "curl" ];
+  util-linux = fromBuildMachine "util-linux-standin" [ "flock" "setsid" ];
   writeText = name: text: writeTextFile { inherit name text; };
   writeShellScript = name: text: writeTextFile { inherit name; executable = true; text = "#!/bin/sh\n${text}"; };
   writeShellScriptBin = name: text: writeTextFile { inherit name; executable = true; destination = "/bin/${name}"; text = "#!/bin/sh\n${text}"; };

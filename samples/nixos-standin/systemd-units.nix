@@ -1,11 +1,11 @@
 # systemd.services.<name> rendered to unit files as NixOS does, for the toplevel's etc/systemd/system: a directory
 # with <name>.service for each service and <target>.wants/<name>.service links for wantedBy (NixOS writes no
 # [Install] sections). Supported: description, after, wants, requires, wantedBy, environment, path, unitConfig,
-# serviceConfig; anything else is an error rather than a unit that silently lacks it.
+# serviceConfig, restartIfChanged (false: X-RestartIfChanged=false in [Unit], which switch-to-configuration reads); anything else is an error rather than a unit that silently lacks it.
 { lib, pkgs, hostName }:
 services:
 let
-  supported = [ "description" "after" "wants" "requires" "wantedBy" "environment" "path" "unitConfig" "serviceConfig" ];
+  supported = [ "description" "after" "wants" "requires" "wantedBy" "environment" "path" "unitConfig" "serviceConfig" "restartIfChanged" ];
 
   # Like NixOS: a list is one line per element, booleans are true/false.
   value = v: if builtins.isBool v then (if v then "true" else "false") else toString v;
@@ -30,6 +30,7 @@ let
       ++ lib.concatLists (lib.mapAttrsToList (key: unitKey: lib.optional (s.${key} or [ ] != [ ]) "${unitKey}=${toString s.${key}}")
         { after = "After"; wants = "Wants"; requires = "Requires"; })
       ++ lines (s.unitConfig or { })
+      ++ lib.optional (!(s.restartIfChanged or true)) "X-RestartIfChanged=false"
       ++ [ "" "[Service]" ]
       ++ lib.mapAttrsToList environmentLine environment
       ++ lines (s.serviceConfig or { })

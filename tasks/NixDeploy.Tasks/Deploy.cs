@@ -104,6 +104,12 @@ public sealed class Deploy : NixDeployTask
 
     public string? ControlPlaneTimeout { get; set; }
 
+    /// <summary>$(NixDeployPullTimeout): seconds to wait for pull machines' agents before they are reported pending.</summary>
+    public string? PullTimeout { get; set; }
+
+    /// <summary>$(NixDeployRequireAll): a pull machine still pending then is an error, not a warning.</summary>
+    public string? RequireAll { get; set; }
+
     /// <summary>Every machine with metadata Status, PreviousClosure, NewClosure and ErrorCode, as in the report.</summary>
     [Output] public ITaskItem[] DeployedMachines { get; private set; } = [];
 
@@ -113,11 +119,12 @@ public sealed class Deploy : NixDeployTask
         var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, SshControlPersist,
             Parallelism, OnFailure, DryRun, ConfirmTimeout, ActivationTimeout, DeployMode, BuildOn, SubstituteOnDestination,
             Waves, MaxFailures, RollbackWave).Parse(project, SettingLayerItems.Read(project, SettingLayers));
-        var report = string.IsNullOrEmpty(ControlPlane)
+        var controlPlane = string.IsNullOrEmpty(ControlPlane)
+            ? null
+            : ControlPlaneSettings.Parse(ControlPlane, ControlPlaneTokenFile, ControlPlaneTokenVariable, Wait, ControlPlaneTimeout, project, PullTimeout, RequireAll);
+        var report = controlPlane is null
             ? await DeployDirectlyAsync(settings, cancellationToken)
-            : await ControlPlaneRollout.DeployAsync(
-                ControlPlaneSettings.Parse(ControlPlane, ControlPlaneTokenFile, ControlPlaneTokenVariable, Wait, ControlPlaneTimeout, project),
-                ManifestFile, RunId, settings, new ProgressWriter(ProgressFile), new TaskCommandLog(Log), project, cancellationToken);
+            : await ControlPlaneRollout.DeployAsync(controlPlane, ManifestFile, RunId, settings, new ProgressWriter(ProgressFile), new TaskCommandLog(Log), project, cancellationToken);
         if (report is null)
             return;
         var reportFile = settings.ChangesNothing ? DryRunReportFile : ReportFile;
@@ -125,8 +132,15 @@ public sealed class Deploy : NixDeployTask
 
         DeployedMachines = report.Machines.Select(pair => (ITaskItem)ToItem(pair.Key, pair.Value)).ToArray();
         foreach (var (name, machine) in report.Machines.Where(pair => !pair.Value.Status.ReachedDesiredState()))
-            LogError(new Diagnostic(machine.ErrorCode ?? ErrorCodes.InternalError,
-                $"{name} ({machine.Status.ToReportName()}): {machine.ErrorMessage}{(machine.Log is null ? "" : $" Its host's output: {machine.Log}")}", project));
+        {
+            var diagnostic = new Diagnostic(machine.ErrorCode ?? ErrorCodes.InternalError,
+                $"{name} ({machine.Status.ToReportName()}): {machine.ErrorMessage}{(machine.Log is null ? "" : $" Its host's output: {machine.Log}")}", project);
+            // A pull machine that is away (asleep, offline) is expected: only NixDeployRequireAll makes it fail the deploy.
+            if (machine.Status == MachineStatus.Pending && controlPlane is { RequireAll: false })
+                LogWarning(diagnostic);
+            else
+                LogError(diagnostic);
+        }
         foreach (var (name, machine) in report.Machines.Where(pair => pair.Value.Status == MachineStatus.WouldChange))
             Log.LogMessage(MessageImportance.High, "NixDeploy: {0} would change from {1} to {2}{3}", name, machine.PreviousClosure ?? "no system", machine.NewClosure,
                 machine.DryActivation is { Length: > 0 } said ? $"; activating it would:{Environment.NewLine}{said}" : "");

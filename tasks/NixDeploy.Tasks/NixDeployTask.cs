@@ -50,5 +50,8 @@ public abstract class NixDeployTask : MSBuildTask, ICancelableTask
     protected void LogError(Diagnostic diagnostic) =>
         Log.LogError(null, diagnostic.Code, null, diagnostic.File ?? NullIfEmpty(ProjectFile), diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
 
+    protected void LogWarning(Diagnostic diagnostic) =>
+        Log.LogWarning(null, diagnostic.Code, null, diagnostic.File ?? NullIfEmpty(ProjectFile), diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
+
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

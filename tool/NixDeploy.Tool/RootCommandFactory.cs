@@ -22,5 +22,6 @@ public static class RootCommandFactory
         ArtifactsCommand.Create(),
         ServeCommand.Create(),
         BuildsCommand.Create(),
+        MachineCommand.Create(),
     };
 }

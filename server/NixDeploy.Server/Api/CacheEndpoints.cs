@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using NixDeploy.ControlPlane;
 using NixDeploy.Diagnostics;
+using NixDeploy.Server.Auth;
 using NixDeploy.Server.Cache;
 using NixDeploy.Server.Http;
 using NixDeploy.Server.Store;
@@ -20,16 +21,15 @@ public static class CacheEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var read = Names.Of(TokenRole.Read);
         var ci = Names.Of(TokenRole.Ci);
         string[] reading = [HttpMethods.Get, HttpMethods.Head];
 
         app.MapMethods(ControlPlaneRoutes.Cache + "/nix-cache-info", reading, () => Results.Text(BinaryCacheFolder.CacheInfo, "text/x-nix-cache-info"))
-            .RequireAuthorization(read).ExcludeFromDescription();
+            .RequireAuthorization(RolePolicies.CacheRead).ExcludeFromDescription();
         app.MapMethods(ControlPlaneRoutes.Cache + "/{name}", reading, (string name, BinaryCacheFolder cache) => Serve(cache.NarInfoFile(name), "text/x-nix-narinfo"))
-            .RequireAuthorization(read).ExcludeFromDescription();
+            .RequireAuthorization(RolePolicies.CacheRead).ExcludeFromDescription();
         app.MapMethods(NarFolder + "/{name}", reading, (string name, BinaryCacheFolder cache) => Serve(cache.NarFile(name), "application/x-nix-nar"))
-            .RequireAuthorization(read).ExcludeFromDescription();
+            .RequireAuthorization(RolePolicies.CacheRead).ExcludeFromDescription();
 
         app.MapPut(ControlPlaneRoutes.Cache + "/{name}", (string name, HttpContext context, BinaryCacheFolder cache) =>
                 UploadAsync(context, () => cache.PutNarInfoAsync(name, context.Request.Body, context.Request.ContentLength, context.RequestAborted)))

@@ -42,13 +42,13 @@ public static class DeploymentEndpoints
             .Produces<DeploymentDetail>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        app.MapGet(ControlPlaneRoutes.Deployments + "/{id}/report", (string id, IControlPlaneStore store) =>
-                store.DeploymentReport(id) switch
+        app.MapGet(ControlPlaneRoutes.Deployments + "/{id}/report", (string id, DeploymentReports reports) =>
+                reports.For(id) switch
                 {
                     null => CodedErrors.NotFound($"Deployment '{id}'"),
-                    ({ } status, _) when !status.IsFinal() => Problems.Result(StatusCodes.Status409Conflict, ErrorCodes.ReportNotReady,
-                        $"Deployment '{id}' is {Names.Of(status)}: its deploy-report.json is written when it has finished. Poll GET {ControlPlaneRoutes.Deployment(id)}."),
                     (_, { } report) => Results.Text(report, "application/json"),
+                    ({ } status, null) when !status.IsFinal() => Problems.Result(StatusCodes.Status409Conflict, ErrorCodes.ReportNotReady,
+                        $"Deployment '{id}' is {Names.Of(status)}: its deploy-report.json is written when it has finished (or only pull machines' agents are still to apply it). Poll GET {ControlPlaneRoutes.Deployment(id)}."),
                     ({ } status, null) => CodedErrors.NotFound($"A report of deployment '{id}' ({Names.Of(status)}: none of its machines was rolled out)"),
                 })
             .RequireAuthorization(Names.Of(TokenRole.Read))

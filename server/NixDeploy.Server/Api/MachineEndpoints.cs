@@ -37,7 +37,7 @@ public static class MachineEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static string RequireName(string name) => Identifiers.IsMachineName(name)
+    public static string RequireName(string name) => Identifiers.IsMachineName(name)
         ? name
         : throw new NixDeployException(ErrorCodes.UnsafeMachineName,
             $"Machine name {Identifiers.Show(name)} is not allowed: use letters, digits, '-' and '_' (at most 63, starting with a letter or digit).");

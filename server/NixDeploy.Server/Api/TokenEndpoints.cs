@@ -49,9 +49,11 @@ public static class TokenEndpoints
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String)
                 throw Invalid("it is not a JSON object with a role");
             var name = root.TryGetProperty("name", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            return new TokenRequest(
-                Names.RoleOrNull(role.GetString()!) ?? throw Invalid($"the role {Identifiers.Show(role.GetString()!)} is not read, ci, operator or admin"),
-                RequireName(name));
+            var parsed = Names.RoleOrNull(role.GetString()!) ?? throw Invalid($"the role {Identifiers.Show(role.GetString()!)} is not read, ci, operator or admin");
+            if (parsed == TokenRole.Machine)
+                throw new NixDeployException(ErrorCodes.MachineTokenRole,
+                    $"A machine token is bound to one machine: create it with POST {ControlPlaneRoutes.Machines}/NAME/token (or 'dotnet nixdeploy machine add NAME --server URL').");
+            return new TokenRequest(parsed, RequireName(name));
         }
         catch (JsonException e)
         {

@@ -25,6 +25,7 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
 {
     public const string SchemeName = "Bearer";
     public const string RoleClaim = "nixdeploy-role";
+    public const string MachineClaim = "nixdeploy-machine";
 
     // Nix sends a netrc file's login as HTTP Basic: the binary cache takes the token as the password.
     private const string BasicChallenge = "Basic realm=\"nixdeploy cache\"";
@@ -39,9 +40,10 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
             return Task.FromResult(AuthenticateResult.NoResult());
         if (tokens.Authenticate(secret) is not { } token)
             return Task.FromResult(AuthenticateResult.Fail("unknown or revoked token"));
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, token.Id), new Claim(ClaimTypes.Name, token.Name), new Claim(RoleClaim, ((int)token.Role).ToString(CultureInfo.InvariantCulture))],
-            SchemeName);
+        List<Claim> claims = [new(ClaimTypes.NameIdentifier, token.Id), new(ClaimTypes.Name, token.Name), new(RoleClaim, ((int)token.Role).ToString(CultureInfo.InvariantCulture))];
+        if (token.Machine is not null)
+            claims.Add(new Claim(MachineClaim, token.Machine));
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
@@ -56,7 +58,7 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, ErrorCodes.Forbidden,
-            $"This token's role may not do this: {Context.Request.Method} {Context.Request.Path} needs the role '{RolePolicies.Needed(Context)}' or a higher one.");
+            $"This token may not do this: {Context.Request.Method} {Context.Request.Path} needs {RolePolicies.Needed(Context)}.");
 
     /// <summary>The password of an HTTP Basic header's <c>user:password</c>, or null when it is not one.</summary>
     private static string? BasicPassword(string encoded)
@@ -76,4 +78,7 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
     /// <summary>The role of an authenticated request.</summary>
     public static TokenRole? RoleOf(ClaimsPrincipal user) =>
         user.FindFirst(RoleClaim)?.Value is { } value ? (TokenRole)int.Parse(value, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>The machine a <c>machine</c> token is bound to.</summary>
+    public static string? MachineOf(ClaimsPrincipal user) => user.FindFirst(MachineClaim)?.Value;
 }

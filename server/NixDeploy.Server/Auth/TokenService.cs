@@ -20,6 +20,14 @@ public sealed class TokenService(IControlPlaneStore store, TimeProvider time)
         return new TokenCreated(id, role, name, text);
     }
 
+    /// <summary>A <c>machine</c> token, bound to <paramref name="machine"/> (its pull agent's): its id and text.</summary>
+    public (string Id, string Token) CreateForMachine(string machine)
+    {
+        var (id, text, hash) = TokenSecret.Create();
+        store.AddToken(new StoredToken(id, TokenRole.Machine, $"agent of {machine}", hash, time.GetUtcNow(), null, machine));
+        return (id, text);
+    }
+
     /// <summary>The token the text names, when its secret matches and it is not revoked; else null.</summary>
     public StoredToken? Authenticate(string text)
     {

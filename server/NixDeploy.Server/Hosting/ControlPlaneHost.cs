@@ -69,6 +69,9 @@ public static class ControlPlaneHost
             .AddSingleton(ssh)
             .AddSingleton(TimeProvider.System)
             .AddSingleton<RolloutSignal>()
+            .AddSingleton<MachineSignals>()
+            .AddSingleton<PullAgents>()
+            .AddSingleton<DeploymentReports>()
             .AddSingleton<DeploymentIntake>()
             .AddSingleton<RolloutRecovery>()
             .AddSingleton<MachineRollbacks>()
@@ -103,6 +106,7 @@ public static class ControlPlaneHost
         HealthEndpoints.Map(app);
         DeploymentEndpoints.Map(app);
         MachineEndpoints.Map(app);
+        AgentEndpoints.Map(app);
         TokenEndpoints.Map(app);
         CacheEndpoints.Map(app);
         BuildEndpoints.Map(app);

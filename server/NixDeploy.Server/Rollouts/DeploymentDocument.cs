@@ -68,7 +68,9 @@ public sealed record DeploymentDocument(string Text, DeploymentManifest Manifest
                 errors.Add(Malformed($"machine '{machine}' has no deployment").Diagnostics[0]);
                 continue;
             }
-            errors.AddRange(SshEndpointValidator.Check(SshEndpointValidator.Fields.Blueprint(machine), deployment.Addr ?? "", deployment.SshUser ?? "",
+            // A pull machine's addr may be empty: nothing connects to it.
+            var address = deployment.IsPull && string.IsNullOrEmpty(deployment.Addr) ? null : deployment.Addr ?? "";
+            errors.AddRange(SshEndpointValidator.Check(SshEndpointValidator.Fields.Blueprint(machine), address, deployment.SshUser ?? "",
                 deployment.SshPort.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
         }
         foreach (var (machine, closure) in manifest.Closures)

@@ -10,7 +10,7 @@ namespace NixDeploy.Server.Rollouts;
 /// state as the newest deployment (rolling it out again if it has ended), and otherwise writes the document to disk and stores the deployment (queued) before
 /// it answers, then wakes the runner.
 /// </summary>
-public sealed class DeploymentIntake(IControlPlaneStore store, DataDirectory data, RolloutSignal signal, TimeProvider time)
+public sealed class DeploymentIntake(IControlPlaneStore store, DataDirectory data, RolloutSignal signal, MachineSignals machines, TimeProvider time)
 {
     // One intake at a time: two posts of one desired state must not both create a deployment.
     private readonly Lock _gate = new();
@@ -31,11 +31,12 @@ public sealed class DeploymentIntake(IControlPlaneStore store, DataDirectory dat
             var id = $"{receivedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
             AtomicFile.Write(data.Document(id), document.Text);
             var manifest = document.Manifest;
-            var machines = manifest.Closures.Keys.Order(StringComparer.Ordinal)
-                .Select(name => new DesiredMachine(name, manifest.Blueprint[name].Deployment.Addr, manifest.Closures[name]))
+            var desired = manifest.Closures.Keys.Order(StringComparer.Ordinal)
+                .Select(name => new DesiredMachine(name, manifest.Blueprint[name].Deployment.Addr, manifest.Closures[name], manifest.Blueprint[name].Deployment.IsPull))
                 .ToList();
-            store.AddDeployment(new NewDeployment(id, receivedAt, manifest.GitCommit, document.DesiredState, machines));
+            store.AddDeployment(new NewDeployment(id, receivedAt, manifest.GitCommit, document.DesiredState, desired));
             signal.Notify();
+            machines.Notify(desired.Select(machine => machine.Name));
             return new DeploymentAccepted(id, true);
         }
     }

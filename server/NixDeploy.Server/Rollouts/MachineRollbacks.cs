@@ -21,6 +21,10 @@ public sealed class MachineRollbacks(IControlPlaneStore store, DataDirectory dat
         if (store.DesiredDeploymentOf(machine) is not { } deploymentId)
             return null;
         var manifest = ManifestFile.ReadBuilt(data.Document(deploymentId));
+        // Nothing connects to a pull machine: nothing is done or recorded.
+        if (manifest.Blueprint[machine].Deployment.IsPull)
+            return new RollbackOutcome(machine, "failed", null, null, ErrorCodes.PullMachineNeedsControlPlane,
+                $"{machine} is a pull machine (deployment.mode = \"pull\"): nothing connects to it. Roll it back by posting a deployment with its previous configuration; its agent applies it.");
         var settings = RolloutSettings.For(manifest, ssh);
         var host = new LiveHost(machine, manifest.Blueprint[machine].Deployment, ssh, new LoggerCommandLog(logger));
         var requestedAt = time.GetUtcNow();

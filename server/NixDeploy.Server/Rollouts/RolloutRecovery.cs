@@ -20,6 +20,12 @@ public sealed class RolloutRecovery(IControlPlaneStore store, DataDirectory data
         var resumed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var rollout in store.Running())
         {
+            // Only pull machines' agents were left: they go on by themselves (their reports find the deployment as it was).
+            if (rollout.Machines.Count == 0)
+            {
+                store.FinishDeployment(rollout.DeploymentId, null, time.GetUtcNow());
+                continue;
+            }
             DeploymentManifest manifest;
             try
             {

@@ -43,7 +43,7 @@ public interface IControlPlaneStore
     /// <summary>The oldest deployment with machines queued, and those machines; null when nothing waits.</summary>
     QueuedRollout? NextQueued();
 
-    /// <summary>The deployments a stopped server left running, with the machines it was rolling out.</summary>
+    /// <summary>The deployments a stopped server left running, with the push machines it was rolling out (none when only pull machines were left).</summary>
     IReadOnlyList<QueuedRollout> Running();
 
     /// <summary>Marks the machines running and the deployment too.</summary>
@@ -81,4 +81,16 @@ public interface IControlPlaneStore
     void AddRollback(RollbackRecord rollback);
 
     StoreCounts Counts();
+
+    /// <summary>The newest deployment naming the machine and the machine's closure there; null when none names it.</summary>
+    DesiredRollout? DesiredRolloutOf(string machine);
+
+    /// <summary>
+    /// A pull agent's step report, in the deployment's rollout of the machine (its timeline and steps; a final status
+    /// ends the machine's rollout). False when the deployment does not name the machine as a pull machine.
+    /// </summary>
+    bool RecordAgentReport(string machine, MachineStepReport report, DateTimeOffset at);
+
+    /// <summary>A pull agent's confirmation: the machine is deployed, when the deployment is still its desired one.</summary>
+    ConfirmationResult Confirm(string machine, string deploymentId, DateTimeOffset at);
 }

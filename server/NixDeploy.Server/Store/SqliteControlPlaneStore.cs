@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using NixDeploy.Blueprint;
 using NixDeploy.ControlPlane;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
@@ -61,19 +62,21 @@ public sealed partial class SqliteControlPlaneStore : IControlPlaneStore, IBuild
 
     public void AddToken(StoredToken token) => Write((connection, transaction) =>
     {
-        Execute(connection, transaction, "INSERT INTO tokens(id, name, role, secret_hash, created_at) VALUES (@id, @name, @role, @hash, @at)",
-            ("@id", token.Id), ("@name", token.Name), ("@role", Names.Of(token.Role)), ("@hash", token.SecretHash), ("@at", Time.Format(token.CreatedAt)));
+        Execute(connection, transaction, "INSERT INTO tokens(id, name, role, secret_hash, created_at, machine) VALUES (@id, @name, @role, @hash, @at, @machine)",
+            ("@id", token.Id), ("@name", token.Name), ("@role", Names.Of(token.Role)), ("@hash", token.SecretHash), ("@at", Time.Format(token.CreatedAt)),
+            ("@machine", token.Machine));
         return true;
     });
 
     public StoredToken? FindToken(string id) => Read(connection =>
-        Query(connection, null, "SELECT id, role, name, secret_hash, created_at, revoked_at FROM tokens WHERE id = @id",
+        Query(connection, null, "SELECT id, role, name, secret_hash, created_at, revoked_at, machine FROM tokens WHERE id = @id",
             reader => new StoredToken(reader.GetString(0), Names.Role(reader.GetString(1)), reader.GetString(2), (byte[])reader[3],
-                Time.Parse(reader.GetString(4)), Time.ParseOrNull(reader, 5)), ("@id", id)).FirstOrDefault());
+                Time.Parse(reader.GetString(4)), Time.ParseOrNull(reader, 5), NullableString(reader, 6)), ("@id", id)).FirstOrDefault());
 
     public IReadOnlyList<TokenInfo> Tokens() => Read(connection =>
-        Query(connection, null, "SELECT id, role, name, created_at, revoked_at FROM tokens ORDER BY created_at, id",
-            reader => new TokenInfo(reader.GetString(0), Names.Role(reader.GetString(1)), reader.GetString(2), Time.Parse(reader.GetString(3)), Time.ParseOrNull(reader, 4))));
+        Query(connection, null, "SELECT id, role, name, created_at, revoked_at, machine FROM tokens ORDER BY created_at, id",
+            reader => new TokenInfo(reader.GetString(0), Names.Role(reader.GetString(1)), reader.GetString(2), Time.Parse(reader.GetString(3)), Time.ParseOrNull(reader, 4),
+                NullableString(reader, 5))));
 
     public bool RevokeToken(string id, DateTimeOffset at) => Write((connection, transaction) =>
     {
@@ -90,18 +93,32 @@ public sealed partial class SqliteControlPlaneStore : IControlPlaneStore, IBuild
         var at = Time.Format(deployment.ReceivedAt);
         Execute(connection, transaction, "INSERT INTO deployments(id, received_at, git_commit, desired_state, status) VALUES (@id, @at, @commit, @state, 'queued')",
             ("@id", deployment.Id), ("@at", at), ("@commit", deployment.GitCommit), ("@state", deployment.DesiredState));
+        var older = new HashSet<string>(StringComparer.Ordinal);
         foreach (var machine in deployment.Machines)
         {
-            Execute(connection, transaction,
-                "UPDATE rollouts SET status = 'superseded', superseded_by = @id, finished_at = @at WHERE status = 'queued' AND machine = @machine",
-                ("@id", deployment.Id), ("@at", at), ("@machine", machine.Name));
-            Execute(connection, transaction, "INSERT INTO rollouts(deployment_id, machine, address, closure, status) VALUES (@id, @machine, @address, @closure, 'queued')",
-                ("@id", deployment.Id), ("@machine", machine.Name), ("@address", machine.Address), ("@closure", machine.Closure));
+            // A pull machine's agent has not applied the older deployment yet (or is applying it): this one takes it too.
+            older.UnionWith(Query(connection, transaction,
+                "SELECT deployment_id FROM rollouts WHERE machine = @machine AND mode = 'pull' AND status IN ('pending', 'running')",
+                reader => reader.GetString(0), ("@machine", machine.Name)));
+            Execute(connection, transaction, """
+                UPDATE rollouts SET status = 'superseded', superseded_by = @id, finished_at = @at
+                WHERE machine = @machine AND (status = 'queued' OR (mode = 'pull' AND status IN ('pending', 'running')))
+                """, ("@id", deployment.Id), ("@at", at), ("@machine", machine.Name));
+            Execute(connection, transaction, """
+                INSERT INTO rollouts(deployment_id, machine, address, closure, status, mode) VALUES (@id, @machine, @address, @closure, @status, @mode)
+                """, ("@id", deployment.Id), ("@machine", machine.Name), ("@address", machine.Address), ("@closure", machine.Closure),
+                ("@status", machine.Pull ? "pending" : "queued"), ("@mode", machine.Pull ? "pull" : "push"));
             Execute(connection, transaction, """
                 INSERT INTO machines(name, address, desired_closure, desired_deployment_id) VALUES (@machine, @address, @closure, @id)
                 ON CONFLICT(name) DO UPDATE SET address = excluded.address, desired_closure = excluded.desired_closure, desired_deployment_id = excluded.desired_deployment_id
                 """, ("@id", deployment.Id), ("@machine", machine.Name), ("@address", machine.Address), ("@closure", machine.Closure));
+            if (machine.Pull)
+                Execute(connection, transaction, "UPDATE machines SET last_result = 'pending', last_deployment_id = @id WHERE name = @machine",
+                    ("@id", deployment.Id), ("@machine", machine.Name));
         }
+        // Older deployments that only waited for agents end now if this one took what they waited for.
+        foreach (var id in older)
+            Conclude(connection, transaction, id, deployment.ReceivedAt);
         // An older deployment that this one took every machine from has nothing left to do.
         Execute(connection, transaction, """
             UPDATE deployments SET status = 'superseded', finished_at = @at
@@ -110,6 +127,8 @@ public sealed partial class SqliteControlPlaneStore : IControlPlaneStore, IBuild
             """, ("@id", deployment.Id), ("@at", at));
         if (deployment.Machines.Count == 0)
             Execute(connection, transaction, "UPDATE deployments SET status = 'succeeded', finished_at = @at WHERE id = @id", ("@id", deployment.Id), ("@at", at));
+        else if (deployment.Machines.All(machine => machine.Pull))
+            Conclude(connection, transaction, deployment.Id, deployment.ReceivedAt);
         return true;
     });
 
@@ -137,14 +156,15 @@ public sealed partial class SqliteControlPlaneStore : IControlPlaneStore, IBuild
         if (detail is null)
             return null;
         var machines = Query(connection, null, """
-            SELECT machine, status, previous_closure, closure, started_at, finished_at, steps, timeline, error_code, error_message, superseded_by
+            SELECT machine, status, previous_closure, closure, started_at, finished_at, steps, timeline, error_code, error_message, superseded_by, mode
             FROM rollouts WHERE deployment_id = @id ORDER BY machine
             """,
             reader => (reader.GetString(0), new MachineRollout(reader.GetString(1), NullableString(reader, 2), NullableString(reader, 3),
                 Time.ParseOrNull(reader, 4), Time.ParseOrNull(reader, 5),
                 JsonSerializer.Deserialize(reader.GetString(6), StoreJsonContext.Default.IReadOnlyListStepDuration) ?? [],
                 NullableString(reader, 8), NullableString(reader, 9), NullableString(reader, 10),
-                JsonSerializer.Deserialize(reader.GetString(7), StoreJsonContext.Default.IReadOnlyListRolloutStep))), ("@id", id));
+                JsonSerializer.Deserialize(reader.GetString(7), StoreJsonContext.Default.IReadOnlyListRolloutStep),
+                reader.GetString(11) == "pull" ? DeploymentMode.Pull : null)), ("@id", id));
         return detail with { Machines = new SortedDictionary<string, MachineRollout>(machines.ToDictionary(pair => pair.Item1, pair => pair.Item2), StringComparer.Ordinal) };
     });
 
@@ -227,24 +247,40 @@ public sealed partial class SqliteControlPlaneStore : IControlPlaneStore, IBuild
         if (status is not ("succeeded" or "failed" or "interrupted"))
             return false;
         Execute(connection, transaction, "UPDATE deployments SET status = 'queued', report = NULL, finished_at = NULL WHERE id = @id", ("@id", deploymentId));
-        Execute(connection, transaction, "UPDATE rollouts SET status = 'queued', error_code = NULL, error_message = NULL WHERE deployment_id = @id AND status != 'superseded'",
+        Execute(connection, transaction, "UPDATE rollouts SET status = 'queued', error_code = NULL, error_message = NULL WHERE deployment_id = @id AND status != 'superseded' AND mode = 'push'",
             ("@id", deploymentId));
+        // A pull machine's agent applies the deployment it knows only once: one that has not reached it waits for its agent again.
+        Execute(connection, transaction, """
+            UPDATE rollouts SET status = 'pending', error_code = NULL, error_message = NULL
+            WHERE deployment_id = @id AND mode = 'pull' AND status NOT IN ('superseded', 'deployed', 'unchanged')
+            """, ("@id", deploymentId));
+        if (Scalar(connection, transaction, "SELECT COUNT(*) FROM rollouts WHERE deployment_id = @id AND status = 'queued'", ("@id", deploymentId)) is 0L)
+            Conclude(connection, transaction, deploymentId, DateTimeOffset.UtcNow);
         return true;
     });
 
-    public DeploymentStatus FinishDeployment(string deploymentId, string? report, DateTimeOffset at) => Write((connection, transaction) =>
+    public DeploymentStatus FinishDeployment(string deploymentId, string? report, DateTimeOffset at) =>
+        Write((connection, transaction) => Conclude(connection, transaction, deploymentId, at, report));
+
+    /// <summary>
+    /// Sets the deployment's status from its machines': queued while the runner has some to roll out, running while only
+    /// pull machines' agents are still to apply it, else final.
+    /// </summary>
+    private static DeploymentStatus Conclude(SqliteConnection connection, SqliteTransaction transaction, string deploymentId, DateTimeOffset at, string? report = null)
     {
-        var statuses = Query(connection, transaction, "SELECT status FROM rollouts WHERE deployment_id = @id", reader => reader.GetString(0), ("@id", deploymentId));
-        var done = statuses.Where(status => status != "superseded").ToList();
-        var status = statuses.Count > 0 && done.Count == 0 ? DeploymentStatus.Superseded
-            : done.Any(s => s is "queued" or "running") ? DeploymentStatus.Queued
-            : done.Contains("interrupted") ? DeploymentStatus.Interrupted
-            : done.All(ReachedStatuses.Contains) ? DeploymentStatus.Succeeded
+        var rows = Query(connection, transaction, "SELECT status, mode FROM rollouts WHERE deployment_id = @id",
+            reader => (Status: reader.GetString(0), Pull: reader.GetString(1) == "pull"), ("@id", deploymentId));
+        var done = rows.Where(row => row.Status != "superseded").ToList();
+        var status = rows.Count > 0 && done.Count == 0 ? DeploymentStatus.Superseded
+            : done.Any(row => !row.Pull && row.Status is "queued" or "running") ? DeploymentStatus.Queued
+            : done.Any(row => row.Pull && row.Status is "pending" or "running") ? DeploymentStatus.Running
+            : done.Any(row => row.Status == "interrupted") ? DeploymentStatus.Interrupted
+            : done.All(row => ReachedStatuses.Contains(row.Status)) ? DeploymentStatus.Succeeded
             : DeploymentStatus.Failed;
         Execute(connection, transaction, "UPDATE deployments SET status = @status, report = COALESCE(@report, report), finished_at = @at WHERE id = @id",
             ("@id", deploymentId), ("@status", Names.Of(status)), ("@report", report), ("@at", status.IsFinal() ? Time.Format(at) : null));
         return status;
-    });
+    }
 
     public IReadOnlyList<MachineState> Machines() => Read(connection =>
         Query(connection, null, $"{MachineColumns} ORDER BY name", MachineFrom));
@@ -301,7 +337,7 @@ public sealed partial class SqliteControlPlaneStore : IControlPlaneStore, IBuild
             ("@machine", machine), ("@closure", closure), ("@at", at));
 
     private static List<string> MachinesOf(SqliteConnection connection, string deploymentId, string status) =>
-        Query(connection, null, "SELECT machine FROM rollouts WHERE deployment_id = @id AND status = @status ORDER BY machine",
+        Query(connection, null, "SELECT machine FROM rollouts WHERE deployment_id = @id AND status = @status AND mode = 'push' ORDER BY machine",
             reader => reader.GetString(0), ("@id", deploymentId), ("@status", status));
 
     private static string? NullableString(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);

@@ -39,6 +39,11 @@ public static class SqliteMigrations
           status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, closures TEXT NOT NULL DEFAULT '',
           error_code TEXT, error_message TEXT, deployment_id TEXT);
         """,
+        // Pull agents: a machine token's machine; who rolls a machine out (push: the runner, pull: its agent).
+        """
+        ALTER TABLE tokens ADD COLUMN machine TEXT;
+        ALTER TABLE rollouts ADD COLUMN mode TEXT NOT NULL DEFAULT 'push';
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -29,5 +29,8 @@ public static class BlueprintDefaults
     /// <summary>Backends this SDK can deploy with. Others are rejected rather than silently skipped.</summary>
     public static readonly IReadOnlyList<string> Backends = [Backend, CloudHypervisorBackend];
 
+    /// <summary>deployment.mode: <c>push</c> (the default) or <c>pull</c>.</summary>
+    public static readonly IReadOnlyList<string> Modes = ["push", "pull"];
+
     public static readonly IReadOnlyList<string> MemoryUnits = ["KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB"];
 }

@@ -12,7 +12,7 @@ public sealed class BlueprintParser
 {
     private static readonly string[] MachineFields = ["role", "cpu", "memory", "labels", "replicas", "deployment"];
     private static readonly string[] MemoryFields = ["amount", "unit"];
-    private static readonly string[] DeploymentFields = ["addr", "backend", "sshUser", "sshPort", "privilegeEscalation", "healthChecks", "autoRollback"];
+    private static readonly string[] DeploymentFields = ["addr", "backend", "sshUser", "sshPort", "privilegeEscalation", "healthChecks", "autoRollback", "mode"];
     private static readonly string[] HealthCheckFields = ["enabled", "command", "url", "expectedStatus", "timeout", "interval"];
 
     private static readonly SpecCodes Codes = new("the blueprint", ErrorCodes.BlueprintMissingField, ErrorCodes.BlueprintWrongType,
@@ -118,11 +118,15 @@ public sealed class BlueprintParser
     {
         var path = $"{machine}.deployment";
         _reader.CheckFields(value, path, DeploymentFields);
-        var addr = _reader.Required(value, path, "addr", JsonValueKind.String)?.GetString();
+        var mode = _reader.OneOf(value, path, "mode", BlueprintDefaults.Modes, BlueprintDefaults.Modes[0], ErrorCodes.BlueprintUnknownMode) == "pull"
+            ? DeploymentMode.Pull : DeploymentMode.Push;
+        // A pull machine is never connected to: its addr may be left out.
+        var addr = mode == DeploymentMode.Pull && !value.TryGetProperty("addr", out _) ? ""
+            : _reader.Required(value, path, "addr", JsonValueKind.String)?.GetString();
         var user = _reader.String(value, path, "sshUser") ?? BlueprintDefaults.SshUser;
         var backend = _reader.OneOf(value, path, "backend", BlueprintDefaults.Backends, BlueprintDefaults.Backend, ErrorCodes.BlueprintUnknownBackend);
         var portText = _reader.Optional(value, path, "sshPort", JsonValueKind.Number)?.GetRawText();
-        foreach (var error in SshEndpointValidator.Check(SshEndpointValidator.Fields.Blueprint(machine), addr, user, portText, _file))
+        foreach (var error in SshEndpointValidator.Check(SshEndpointValidator.Fields.Blueprint(machine), addr is "" ? null : addr, user, portText, _file))
             _reader.Error(error.Code, error.Message, error.Code switch
             {
                 ErrorCodes.UnsafeAddress => $"{path}.addr",
@@ -145,7 +149,7 @@ public sealed class BlueprintParser
         var escalation = _reader.OneOf(value, path, "privilegeEscalation", BlueprintDefaults.PrivilegeEscalations, "", ErrorCodes.BlueprintUnknownPrivilegeEscalation) is { Length: > 0 } word
             ? Enum.Parse<PrivilegeEscalation>(word, ignoreCase: true)
             : (PrivilegeEscalation?)null;
-        return addr is null ? null : new DeploymentSpec(addr, backend, user, port, checks, autoRollback, escalation);
+        return addr is null ? null : new DeploymentSpec(addr, backend, user, port, checks, autoRollback, escalation, mode);
     }
 
     private HealthCheckSpec? ParseHealthCheck(string path, JsonElement value)

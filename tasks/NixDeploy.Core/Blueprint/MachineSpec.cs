@@ -16,6 +16,9 @@ public sealed record MemorySpec(double Amount, string Unit);
 /// <summary>
 /// How to reach and activate a machine. <see cref="PrivilegeEscalation"/> is null when nothing says (a deployment.json
 /// written before the field existed): <see cref="BlueprintDefaults.PrivilegeEscalationFor"/> the user applies.
+/// <see cref="Mode"/> <c>pull</c>: the machine's agent fetches its desired state
+/// from the control plane and applies it itself; its <see cref="Addr"/> may be empty (nothing connects to it), and when
+/// set it is only where tools may read its live system if it happens to be reachable.
 /// </summary>
 public sealed record DeploymentSpec(
     string Addr,
@@ -24,11 +27,23 @@ public sealed record DeploymentSpec(
     int SshPort,
     IReadOnlyList<HealthCheckSpec> HealthChecks,
     bool AutoRollback,
-    PrivilegeEscalation? PrivilegeEscalation = null)
+    PrivilegeEscalation? PrivilegeEscalation = null,
+    // Push is left out of deployment.json, so documents of push fleets stay as they were (versions 1 and 2 without
+    // the field mean push).
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] DeploymentMode Mode = DeploymentMode.Push)
 {
     /// <summary>How <see cref="SshUser"/> becomes root on the host: as given, else the default for that user.</summary>
     [JsonIgnore]
     public PrivilegeEscalation Escalation => PrivilegeEscalation ?? BlueprintDefaults.PrivilegeEscalationFor(SshUser);
+
+    [JsonIgnore] public bool IsPull => Mode == DeploymentMode.Pull;
+}
+
+/// <summary>Who deploys a machine: the deployer over SSH (<c>push</c>), or the machine's own agent (<c>pull</c>).</summary>
+public enum DeploymentMode
+{
+    [JsonStringEnumMemberName("push")] Push,
+    [JsonStringEnumMemberName("pull")] Pull,
 }
 
 /// <summary>

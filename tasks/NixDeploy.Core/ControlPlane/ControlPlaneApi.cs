@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using NixDeploy.Blueprint;
 using NixDeploy.Deploy;
 
 namespace NixDeploy.ControlPlane;
@@ -32,6 +33,18 @@ public static class ControlPlaneRoutes
 
     public static string MachineRollback(string name) => $"{Machine(name)}/rollback";
 
+    /// <summary>Creates a token bound to the machine (admin): what its pull agent authenticates with.</summary>
+    public static string MachineToken(string name) => $"{Machine(name)}/token";
+
+    /// <summary>The machine's desired state, long-polled by its agent (<c>?wait=SECONDS&amp;known=DEPLOYMENT_ID</c>).</summary>
+    public static string MachineDesired(string name) => $"{Machine(name)}/desired";
+
+    /// <summary>The agent's step reports (<see cref="MachineStepReport"/>).</summary>
+    public static string MachineReports(string name) => $"{Machine(name)}/reports";
+
+    /// <summary>The agent's confirmation after its health checks (<see cref="MachineConfirmation"/>).</summary>
+    public static string MachineConfirm(string name) => $"{Machine(name)}/confirm";
+
     public static string Token(string id) => $"{Tokens}/{Uri.EscapeDataString(id)}";
 
     public static string Build(string id) => $"{Builds}/{Uri.EscapeDataString(id)}";
@@ -44,10 +57,13 @@ public static class ControlPlaneRoutes
 
 /// <summary>
 /// What a bearer token may do; each role includes the ones before it: <c>read</c> (GET), <c>ci</c> (and post
-/// deployments), <c>operator</c> (and roll machines back), <c>admin</c> (and manage tokens).
+/// deployments), <c>operator</c> (and roll machines back), <c>admin</c> (and manage tokens). <c>machine</c> stands
+/// apart, below them all: a pull agent's token, bound to one machine, reads that machine's desired state, reports
+/// and confirms for it, and reads the binary cache; nothing else.
 /// </summary>
 public enum TokenRole
 {
+    [JsonStringEnumMemberName("machine")] Machine = -1,
     [JsonStringEnumMemberName("read")] Read,
     [JsonStringEnumMemberName("ci")] Ci,
     [JsonStringEnumMemberName("operator")] Operator,
@@ -94,7 +110,8 @@ public sealed record DeploymentDetail(
 
 /// <summary>
 /// One machine in one deployment. <see cref="Status"/> is <c>queued</c>, <c>running</c>, <c>superseded</c>,
-/// <c>interrupted</c> or a deploy-report status (<c>deployed</c>, <c>unchanged</c>, <c>rolled-back</c>, ...).
+/// <c>interrupted</c>, <c>pending</c> (a pull machine whose agent has not taken it up) or a deploy-report status
+/// (<c>deployed</c>, <c>unchanged</c>, <c>rolled-back</c>, ...). <see cref="Mode"/> is set for a pull machine only.
 /// </summary>
 public sealed record MachineRollout(
     string Status,
@@ -108,7 +125,11 @@ public sealed record MachineRollout(
     // Set when Status is superseded: the deployment that took the machine.
     string? SupersededBy = null,
     // Each step with the time it started (from the engine's progress) and, once it ended, how long it took.
-    IReadOnlyList<RolloutStep>? Timeline = null);
+    IReadOnlyList<RolloutStep>? Timeline = null,
+    DeploymentMode? Mode = null)
+{
+    [JsonIgnore] public bool IsPull => Mode == DeploymentMode.Pull;
+}
 
 /// <summary>One step of a machine's rollout: when it started and how long it took (null while it runs).</summary>
 public sealed record RolloutStep(string Step, DateTimeOffset StartedAt, double? Seconds);
@@ -131,7 +152,56 @@ public sealed record TokenRequest(TokenRole Role, string Name);
 /// <summary>The only time a token's secret is shown.</summary>
 public sealed record TokenCreated(string Id, TokenRole Role, string Name, string Token);
 
-public sealed record TokenInfo(string Id, TokenRole Role, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+/// <param name="Machine">The machine a <c>machine</c> token is bound to.</param>
+public sealed record TokenInfo(string Id, TokenRole Role, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, string? Machine = null);
+
+/// <summary>
+/// <c>POST /machines/{name}/token</c> (201): the machine token, its secret shown only here, and the control plane's
+/// cache as the machine substitutes from it (the key of the newest deployment; null before one names a key).
+/// </summary>
+public sealed record MachineTokenCreated(string Id, string Machine, string Token, MachineSubstituter Cache);
+
+/// <summary>
+/// <c>GET /machines/{name}/desired</c>: what the machine's pull agent applies. <see cref="Substituters"/> lists the
+/// control plane's own <c>/cache</c> first, then the deployment's caches, each with the key its paths are signed
+/// with (the agent trusts only those); <see cref="HealthChecks"/> are the machine's command checks (the agent runs them
+/// on itself).
+/// </summary>
+public sealed record MachineDesiredState(
+    string DeploymentId,
+    string Machine,
+    string Toplevel,
+    IReadOnlyList<MachineSubstituter> Substituters,
+    IReadOnlyList<HealthCheckSpec> HealthChecks,
+    int ActivationTimeoutSeconds,
+    int ConfirmTimeoutSeconds);
+
+/// <param name="PublicKey">The key narinfos from this cache must be signed with (null: none is known).</param>
+public sealed record MachineSubstituter(string Url, string? PublicKey);
+
+/// <summary>
+/// <c>POST /machines/{name}/reports</c>: one step of the agent's apply, as the push deploy's steps are named
+/// (<c>lock</c>, <c>copy</c>, <c>activate</c>, <c>health</c>, <c>boot</c>, ...). <see cref="Status"/> is one of
+/// <see cref="AgentStepStatus"/>; <see cref="Code"/> and <see cref="Message"/> say why a step failed.
+/// </summary>
+public sealed record MachineStepReport(string DeploymentId, string Step, string Status, string? Code = null, string? Message = null);
+
+/// <summary>What a <see cref="MachineStepReport"/> says of its step.</summary>
+public static class AgentStepStatus
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    // The machine's rollout ended: failed (nothing activated, or a rollback that did not verify), rolled back, or
+    // unchanged (the live system already was the toplevel).
+    public const string Failed = "failed";
+    public const string RolledBack = "rolled-back";
+    public const string Unchanged = "unchanged";
+
+    public static IReadOnlyList<string> All { get; } = [Running, Succeeded, Failed, RolledBack, Unchanged];
+}
+
+/// <summary><c>POST /machines/{name}/confirm</c>: the agent's health checks passed on this deployment.</summary>
+public sealed record MachineConfirmation(string DeploymentId);
 
 /// <summary><c>GET /health</c>: <c>{"status":"healthy","database":"ok",...}</c>, 503 with "unhealthy" when the database is not.</summary>
 public sealed record HealthReport(string Status, string Database, int SchemaVersion);

@@ -66,6 +66,11 @@ public sealed class ControlPlaneClient : IDisposable
         SendAsync(HttpMethod.Post, ControlPlaneRoutes.MachineRollback(machine), null, TokenRole.Operator, $"roll {machine} back",
             ControlPlaneJsonContext.Default.RollbackOutcome, cancellationToken);
 
+    /// <summary><c>POST /machines/{name}/token</c>: a token for the machine's pull agent, and the cache it substitutes from.</summary>
+    public Task<MachineTokenCreated> CreateMachineTokenAsync(string machine, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, ControlPlaneRoutes.MachineToken(machine), null, TokenRole.Admin, $"create a token for machine {machine}",
+            ControlPlaneJsonContext.Default.MachineTokenCreated, cancellationToken);
+
     /// <summary><c>POST /builds</c>: a build of the server's fleet repository, or the one that runs.</summary>
     public Task<BuildTriggered> TriggerBuildAsync(CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, ControlPlaneRoutes.Builds, null, TokenRole.Ci, "trigger a build",

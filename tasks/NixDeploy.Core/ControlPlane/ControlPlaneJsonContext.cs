@@ -23,4 +23,8 @@ namespace NixDeploy.ControlPlane;
 [JsonSerializable(typeof(BuildTriggered))]
 [JsonSerializable(typeof(BuildRecord))]
 [JsonSerializable(typeof(BuildPage))]
+[JsonSerializable(typeof(MachineTokenCreated))]
+[JsonSerializable(typeof(MachineDesiredState))]
+[JsonSerializable(typeof(MachineStepReport))]
+[JsonSerializable(typeof(MachineConfirmation))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext;

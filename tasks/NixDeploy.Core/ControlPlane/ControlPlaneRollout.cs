@@ -36,7 +36,7 @@ public sealed class ControlPlaneRollout(ControlPlaneClient client, ICommandLog l
             log.Info($"NixDeploy: not waiting for deployment {accepted.Id} (NixDeployWait is false): 'dotnet nixdeploy status --server {client.Server}' shows where it is");
             return null;
         }
-        return await rollout.WaitAsync(accepted.Id, settings.TimeoutSeconds, progress, cancellationToken) with { RunId = runId };
+        return await rollout.WaitAsync(accepted.Id, settings.TimeoutSeconds, settings.PullTimeoutSeconds, progress, cancellationToken) with { RunId = runId };
     }
 
     public async Task<DeploymentAccepted> PublishAsync(string manifestFile, CancellationToken cancellationToken)
@@ -48,10 +48,14 @@ public sealed class ControlPlaneRollout(ControlPlaneClient client, ICommandLog l
         return accepted;
     }
 
-    /// <summary>The deployment's report once it is final; ND8047 when that takes longer than <paramref name="timeoutSeconds"/>.</summary>
-    public async Task<DeployReport> WaitAsync(string id, int timeoutSeconds, ProgressWriter progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// The deployment's report once it is final, or once only pull machines are left after <paramref name="pullTimeoutSeconds"/>
+    /// (the report has them <c>pending</c>); ND8047 when that takes longer than <paramref name="timeoutSeconds"/>.
+    /// </summary>
+    public async Task<DeployReport> WaitAsync(string id, int timeoutSeconds, int pullTimeoutSeconds, ProgressWriter progress, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow.AddSeconds(timeoutSeconds);
+        var pullDeadline = DateTimeOffset.UtcNow.AddSeconds(pullTimeoutSeconds);
         var shown = new Dictionary<string, (string Status, int Steps)>(StringComparer.Ordinal);
         while (true)
         {
@@ -60,6 +64,13 @@ public sealed class ControlPlaneRollout(ControlPlaneClient client, ICommandLog l
             if (deployment.Status.IsFinal())
             {
                 log.Info($"NixDeploy: deployment {id} at {client.Server} is {Name(deployment.Status)}");
+                return await client.GetReportAsync(id, cancellationToken);
+            }
+            var away = deployment.Machines.Where(pair => pair.Value.IsPull && pair.Value.Status is "pending" or "running").Select(pair => pair.Key).ToList();
+            var pushing = deployment.Machines.Values.Any(machine => !machine.IsPull && machine.Status is "queued" or "running");
+            if (away.Count > 0 && !pushing && DateTimeOffset.UtcNow >= pullDeadline)
+            {
+                log.Info($"NixDeploy: deployment {id} at {client.Server}: {string.Join(", ", away)} still pending after {pullTimeoutSeconds} s (NixDeployPullTimeout); {(away.Count == 1 ? "its agent applies" : "their agents apply")} it when back");
                 return await client.GetReportAsync(id, cancellationToken);
             }
             if (DateTimeOffset.UtcNow >= deadline)
@@ -79,7 +90,7 @@ public sealed class ControlPlaneRollout(ControlPlaneClient client, ICommandLog l
             var before = shown.GetValueOrDefault(machine, (Status: "queued", Steps: 0));
             foreach (var step in steps.Skip(before.Steps))
                 progress.Step(machine, step);
-            if (rollout.Status != before.Status && rollout.Status is not ("queued" or "running"))
+            if (rollout.Status != before.Status && rollout.Status is not ("queued" or "running" or "pending"))
                 progress.Finished(machine, rollout.Status);
             shown[machine] = (rollout.Status, steps.Count);
         }

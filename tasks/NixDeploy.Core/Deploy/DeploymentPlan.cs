@@ -12,7 +12,18 @@ public static class DeploymentPlan
     public static IReadOnlyList<MachinePlan> For(DeploymentManifest manifest, string manifestPath, IReadOnlyList<string> machines, string? selection)
     {
         RequireSelected(manifest, manifestPath, machines, selection);
+        RequirePush(manifest, manifestPath, machines);
         return For(manifest, manifestPath, machines);
+    }
+
+    // A pull machine is deployed by its own agent, which only a control plane tells what to apply.
+    private static void RequirePush(DeploymentManifest manifest, string manifestPath, IReadOnlyList<string> machines)
+    {
+        var pull = machines.Where(name => manifest.Blueprint.TryGetValue(name, out var spec) && spec.Deployment.IsPull).ToList();
+        if (pull.Count > 0)
+            throw new NixDeployException(ErrorCodes.PullMachineNeedsControlPlane,
+                $"{string.Join(", ", pull)} {(pull.Count == 1 ? "is a pull machine" : "are pull machines")} (deployment.mode = \"pull\"): only {(pull.Count == 1 ? "its agent deploys it" : "their agents deploy them")}, from a control plane. Set NixDeployControlPlane to deploy through it, or select only push machines (NixDeployOn); nothing was deployed.",
+                manifestPath);
     }
 
     /// <summary>

@@ -26,6 +26,9 @@ public enum MachineStatus
 
     /// <summary>Not started: an earlier machine failed and the failure policy is halt.</summary>
     [JsonStringEnumMemberName("skipped")] Skipped,
+
+    /// <summary>A pull machine whose agent had not applied the deployment when the deploy stopped waiting (NixDeployPullTimeout).</summary>
+    [JsonStringEnumMemberName("pending")] Pending,
 }
 
 public static class MachineStatusExtensions

@@ -36,6 +36,8 @@ public static class ErrorCodes
     public const string BlueprintUnknownPrivilegeEscalation = "ND1170";
     // An empty blueprint while deployment.json holds machines: an error, so the good manifest is kept.
     public const string BlueprintEmptiedFleet = "ND1130";
+    // ND1160-ND1169: pull machines (deployment.mode).
+    public const string BlueprintUnknownMode = "ND1160";
 
     // ND12xx: building closures.
     public const string ClosureBuildFailed = "ND1201";
@@ -111,6 +113,11 @@ public static class ErrorCodes
     public const string DeploySelectionMismatch = "ND5017";
     public const string ActivationDidNotTake = "ND5020";
     public const string FirstActivationDidNotTake = "ND5021";
+    // ND5070-ND5079: what a pull agent reports (Host/pull-agent.sh spells them; it reports the push deploy's codes for the same failures).
+    // The closure could not be substituted from the desired state's substituters with only their keys: nothing was activated.
+    public const string PullSubstitutionFailed = "ND5070";
+    // The server's confirmation did not arrive within the confirm timeout after the health checks: the watchdog rolled back.
+    public const string PullConfirmationMissing = "ND5071";
     // NixDeployRetryFailed: together with NixDeployOn / without a readable deploy-report.json to retry from.
     public const string RetryWithSelection = "ND5040";
     public const string RetryReportUnreadable = "ND5041";
@@ -194,6 +201,19 @@ public static class ErrorCodes
     public const string BuildFetchFailed = "ND8101";
     public const string BuildFailed = "ND8102";
     public const string BuildInterrupted = "ND8103";
+    // ND8130-ND8149: pull agents (machines that fetch their desired state from the control plane).
+    // A machine no deployment names (yet): its agent asks again later.
+    public const string MachineNotDeployed = "ND8130";
+    // A confirmation of a deployment that is no longer the machine's desired one: the agent rolls back.
+    public const string ConfirmationNotDesired = "ND8131";
+    // A machine token is bound to one machine; POST /tokens makes no machine tokens.
+    public const string MachineTokenRole = "ND8132";
+    // Pull machines that had not applied the deployment when NixDeployPullTimeout ended (a warning; an error with NixDeployRequireAll).
+    public const string PullMachinesPending = "ND8133";
+    // A pull machine asked to be reached over SSH (a Deploy without a control plane, plan, exec, a rollback): only its agent deploys it.
+    public const string PullMachineNeedsControlPlane = "ND8134";
+    // machine add would replace a machine's token or netrc file (an agent may still use them).
+    public const string AgentFilesExist = "ND8135";
 
     // ND804x: clients of the control plane (PublishDeployment, Deploy with NixDeployControlPlane, the tool's --server).
     public const string InvalidControlPlaneUrl = "ND8040";

@@ -25,6 +25,11 @@ internal sealed class HostProgram
     public static HostProgram Escalate { get; } = new("escalate", "nixdeploy-escalate");
     /// <summary>Replaces, checks and rolls back a machine's workloads (applications beside the system).</summary>
     public static HostProgram Workload { get; } = new("workload", "nixdeploy-workload");
+    /// <summary>
+    /// The pull agent: a machine's own loop that fetches its desired state from the control plane and runs
+    /// <see cref="Agent"/>'s steps (with <see cref="Watchdog"/>) itself; installed on the machine rather than sent.
+    /// </summary>
+    public static HostProgram PullAgent { get; } = new("pull-agent", "nixdeploy-pull-agent");
 
     private HostProgram(string file, string name)
     {
@@ -53,8 +58,8 @@ internal sealed class HostProgram
         HostEscalation.Tool(target) is { } tool ? ["sh", "-c", Escalate.Text, Escalate.Name, tool, .. Command(target, arguments)] : Command(target, arguments);
 
     /// <summary>
-    /// <paramref name="text"/> without its comment and blank lines. The programs hold no here-document or multi-line
-    /// string, where such a line would be data.
+    /// <paramref name="text"/> without its comment and blank lines. The programs hold no here-document, and their
+    /// multi-line strings (the pull agent's Nix expressions) no such line, which would be data there.
     /// </summary>
     public static string WithoutComments(string text) =>
         string.Concat(text.Split('\n').Where(line => line.TrimStart() is { Length: > 0 } code && code[0] != '#').Select(line => line + "\n"));

@@ -10,6 +10,9 @@ internal static class HostProtocol
     /// <summary>The deploy lock, the watchdog lock, one state directory per unconfirmed deploy, placed artifacts.</summary>
     public const string StateRoot = "/run/nixdeploy";
 
+    /// <summary>A pull agent's own state: its credentials for curl and nix, the deployment it has handled, reports not yet delivered.</summary>
+    public const string PullRoot = "/run/nixdeploy-pull";
+
     public const string SystemProfile = "/nix/var/nix/profiles/system";
 
     public const string CurrentSystemLink = "/run/current-system";

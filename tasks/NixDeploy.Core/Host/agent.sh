@@ -65,19 +65,7 @@ case "$cmd" in
 
   lock)
     # Held for as long as the deployer keeps this session's stdin open (the read loop at the end).
-    take_deploy_lock
-    # A watchdog lives only for a deploy whose state directory exists (a confirmation removes it), so without one
-    # there is no watchdog lock to probe.
-    set -- "$state_root"/*/
-    if [ -d "$1" ] && ! watchdog_gone 0; then
-      echo "the watchdog of an unconfirmed deploy is still armed on this host; it rolls back or is confirmed within its deadline" >&2
-      exit "$exit_watchdog_pending"
-    fi
-    # Files placed by a deploy that never activated belong to no system: the live one gets its own back.
-    if ! restore_kept "$pending_kept"; then
-      echo "cannot put back the files a deploy that was not activated replaced (listed in $pending_kept)" >&2
-      exit "$exit_host_failure"
-    fi
+    lock_for_deploy
     current_system
     # For a deploy that finds its closure live already (nothing else runs then).
     reboot_required "$current" "$current"

@@ -10,6 +10,7 @@ set -u
 # shellcheck disable=SC2034 # not every program uses every name
 {
   state_root=/run/nixdeploy
+  pull_root=/run/nixdeploy-pull
   system_profile=/nix/var/nix/profiles/system
   current_system_link=/run/current-system
   booted_system_link=/run/booted-system
@@ -75,6 +76,23 @@ take_deploy_lock() {
   flock -n 9 && return 0
   echo "another deploy or rollback on this host is running (it holds $state_root/deploy.lock)" >&2
   exit "$exit_locked"
+}
+
+# Takes the deploy lock for a deploy (take_deploy_lock), refused while the watchdog of an unconfirmed deploy is armed;
+# files placed by a deploy that never activated belong to no system, so the live one gets its own back first.
+lock_for_deploy() {
+  take_deploy_lock
+  # A watchdog lives only for a deploy whose state directory exists (a confirmation removes it), so without one
+  # there is no watchdog lock to probe.
+  set -- "$state_root"/*/
+  if [ -d "$1" ] && ! watchdog_gone 0; then
+    echo "the watchdog of an unconfirmed deploy is still armed on this host; it rolls back or is confirmed within its deadline" >&2
+    exit "$exit_watchdog_pending"
+  fi
+  if ! restore_kept "$pending_kept"; then
+    echo "cannot put back the files a deploy that was not activated replaced (listed in $pending_kept)" >&2
+    exit "$exit_host_failure"
+  fi
 }
 
 # Sets now to the whole seconds since boot: deadlines are compared on one boot only, as /run is emptied by the next.

@@ -46,7 +46,7 @@
             ];
           }
           # What machines.nix or machines/NAME.nix sets keeps its place there, so an error points at that line.
-          // builtins.intersectAttrs { addr = null; sshUser = null; sshPort = null; } m;
+          // builtins.intersectAttrs { addr = null; sshUser = null; sshPort = null; mode = null; } m;
         })
         machines;
     in

@@ -12,7 +12,7 @@ namespace NixDeploy.Tests.ControlPlane;
 /// </summary>
 public sealed class ControlPlaneServer : IAsyncDisposable
 {
-    private readonly ControlPlaneProcess _process;
+    private ControlPlaneProcess _process;
 
     private ControlPlaneServer(string folder, ControlPlaneProcess process)
     {
@@ -33,13 +33,15 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     /// <summary>A data folder and a config for a server that deploys to <paramref name="hosts"/>, in <paramref name="folder"/>.</summary>
     public static (string Data, string Config) Configure(string folder, TestHosts hosts)
     {
-        var config = Path.Combine(folder, "server.json");
+        var config = ConfigFile(folder);
         File.WriteAllText(config, new JsonObject
         {
             ["ssh"] = new JsonObject { ["identityFile"] = hosts.IdentityFile, ["knownHostsFile"] = hosts.KnownHostsFile },
         }.ToJsonString());
         return (Path.Combine(folder, "data"), config);
     }
+
+    private static string ConfigFile(string folder) => Path.Combine(folder, "server.json");
 
     public static async Task<ControlPlaneServer> StartAsync(string name, TestHosts hosts)
     {
@@ -67,6 +69,23 @@ public sealed class ControlPlaneServer : IAsyncDisposable
 
     /// <summary>Stops the server as systemd does (SIGTERM): its URL answers nothing afterwards.</summary>
     public Task StopAsync() => _process.StopAsync();
+
+    /// <summary>Starts the stopped server again with its data and config, at the same URL.</summary>
+    public async Task RestartAsync()
+    {
+        var url = new Uri(Url);
+        await _process.DisposeAsync();
+        _process = await ControlPlaneProcess.StartAsync(DataDirectory, ConfigFile(Folder), address: url);
+    }
+
+    /// <summary>A token of machine <paramref name="machine"/> (POST /api/v1/machines/{name}/token with an admin token).</summary>
+    public async Task<string> CreateMachineTokenAsync(string machine)
+    {
+        var (admin, _) = await CreateTokenFileAsync("admin");
+        var answer = await _process.PostAsync($"/api/v1/machines/{machine}/token", admin);
+        Assert.True(answer.Status == System.Net.HttpStatusCode.Created, $"POST machine token: {answer}");
+        return answer.Json["token"]!.GetValue<string>();
+    }
 
     public async ValueTask DisposeAsync()
     {

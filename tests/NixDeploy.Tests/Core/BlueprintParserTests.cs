@@ -1,5 +1,6 @@
 using NixDeploy.Blueprint;
 using NixDeploy.Diagnostics;
+using NixDeploy.Manifest;
 
 namespace NixDeploy.Tests.Core;
 
@@ -46,6 +47,55 @@ public sealed class BlueprintParserTests
         var error = Assert.Single(failure.Diagnostics);
         Assert.Equal("ND1105", error.Code);
         Assert.Contains("ssh, cloud-hypervisor", error.Message);
+    }
+
+    [Fact]
+    public void A_pull_machine_needs_no_address_a_push_machine_does_and_push_is_the_default()
+    {
+        var machines = BlueprintParser.Parse("""
+            { "laptop": { "deployment": { "mode": "pull" } }, "desk": { "deployment": { "mode": "pull", "addr": "desk.lan" } },
+              "web": { "deployment": { "addr": "web.example" } } }
+            """, "flake.nix");
+
+        Assert.Equal((DeploymentMode.Pull, ""), (machines["laptop"].Deployment.Mode, machines["laptop"].Deployment.Addr));
+        Assert.Equal((DeploymentMode.Pull, "desk.lan"), (machines["desk"].Deployment.Mode, machines["desk"].Deployment.Addr));
+        Assert.Equal(DeploymentMode.Push, machines["web"].Deployment.Mode);
+        var failure = Assert.Throws<NixDeployException>(() => BlueprintParser.Parse("""{ "web": { "deployment": { "mode": "push" } } }""", "flake.nix"));
+        Assert.Equal("ND1103", Assert.Single(failure.Diagnostics).Code);
+    }
+
+    [Fact]
+    public void Deployment_json_writes_the_mode_of_pull_machines_only_and_reads_a_document_without_it_as_push()
+    {
+        var machines = BlueprintParser.Parse("""
+            { "laptop": { "deployment": { "mode": "pull" } }, "web": { "deployment": { "addr": "web.example" } } }
+            """, "flake.nix");
+        var manifest = new DeploymentManifest(DeploymentManifest.CurrentSchemaVersion, null, false, null, null, machines,
+            new Dictionary<string, string>(), false, new Dictionary<string, ClosureChange>());
+
+        var text = System.Text.Json.JsonSerializer.Serialize(manifest, ManifestJsonContext.Default.DeploymentManifest);
+        var read = ManifestText.Deserialize(text)!;
+
+        var blueprint = System.Text.Json.Nodes.JsonNode.Parse(text)!["blueprint"]!;
+        Assert.Equal("pull", blueprint["laptop"]!["deployment"]!["mode"]!.GetValue<string>());
+        // A push machine's deployment is written as before the mode existed: the same fields, nothing more.
+        Assert.Equal(["addr", "backend", "sshUser", "sshPort", "healthChecks", "autoRollback"],
+            blueprint["web"]!["deployment"]!.AsObject().Select(field => field.Key));
+        Assert.Equal((DeploymentMode.Pull, DeploymentMode.Push), (read.Blueprint["laptop"].Deployment.Mode, read.Blueprint["web"].Deployment.Mode));
+    }
+
+    [Theory]
+    [InlineData("Pull")]
+    [InlineData("poll")]
+    [InlineData("")]
+    public void Other_deployment_modes_are_refused_with_their_path(string mode)
+    {
+        var failure = Assert.Throws<NixDeployException>(() => BlueprintParser.Parse(
+            $$"""{ "m": { "deployment": { "addr": "m.example", "mode": "{{mode}}" } } }""", "flake.nix"));
+
+        var error = Assert.Single(failure.Diagnostics);
+        Assert.Equal("ND1160", error.Code);
+        Assert.StartsWith($"m.deployment.mode '{mode}' is not supported: use one of push, pull", error.Message);
     }
 
     [Fact]

@@ -33,6 +33,7 @@ public sealed partial class HostProgramTests
             ["agent"] = HostProgram.Agent, ["watchdog"] = HostProgram.Watchdog, ["live"] = HostProgram.Live, ["placement"] = HostProgram.Placement,
             ["escalate"] = HostProgram.Escalate,
             ["workload"] = HostProgram.Workload,
+            ["pull-agent"] = HostProgram.PullAgent,
         };
         Assert.Equal(ProgramNames(), programs.Keys.Order(StringComparer.Ordinal));
         foreach (var (file, program) in programs)

@@ -72,7 +72,7 @@ public sealed class TestFleet
     {
         var text = new StringBuilder("{\n");
         foreach (var m in _machines.Values)
-            text.Append($"  {m.Name} = {{ addr = \"{m.Addr}\"; port = {m.Port}; labels = [ {string.Join(' ', m.Labels.Select(l => $"\"{l}\""))} ]; healthChecks = {m.HealthChecksNix}; backend = \"{m.Backend}\";{(m.DeploymentNix.Length > 0 ? $" deployment = {{ {m.DeploymentNix} }};" : "")} }};\n");
+            text.Append($"  {m.Name} = {{ addr = \"{m.Addr}\"; port = {m.Port}; labels = [ {string.Join(' ', m.Labels.Select(l => $"\"{l}\""))} ]; healthChecks = {m.HealthChecksNix}; backend = \"{m.Backend}\"; mode = \"{m.Mode}\";{(m.DeploymentNix.Length > 0 ? $" deployment = {{ {m.DeploymentNix} }};" : "")} }};\n");
         return text.Append("}\n").ToString();
     }
 
@@ -102,7 +102,7 @@ public sealed class TestFleet
         { machines }: builtins.mapAttrs (name: m: {
           role = if builtins.elem "db" m.labels then "db" else "web";
           inherit (m) labels;
-          deployment = { inherit (m) addr healthChecks; sshPort = m.port; backend = m.backend or "ssh"; } // (m.deployment or { });
+          deployment = { inherit (m) addr healthChecks; sshPort = m.port; backend = m.backend or "ssh"; mode = m.mode or "push"; } // (m.deployment or { });
         }) machines
         """;
 }
@@ -115,6 +115,9 @@ public sealed record TestMachine(string Name, string Addr, int Port, IReadOnlyLi
 
     /// <summary>The blueprint's deployment backend.</summary>
     public string Backend { get; init; } = "ssh";
+
+    /// <summary>The blueprint's deployment.mode: push (the deployer's SSH) or pull (the machine's agent).</summary>
+    public string Mode { get; init; } = "push";
 
     /// <summary>The blueprint's healthChecks list, as Nix.</summary>
     public string HealthChecksNix { get; init; } = "[ ]";

@@ -77,11 +77,17 @@ public sealed class ControlPlaneCacheServer(ControlPlaneProcess server, string f
     }
 
     /// <summary>The narinfo file of a store path in the cache.</summary>
-    public string NarInfoFile(string storePath) => Path.Combine(Root, Path.GetFileName(storePath)[..32] + ".narinfo");
+    public string NarInfoFile(string storePath) => NarInfoFile(Root, storePath);
 
     /// <summary>The NAR file a stored narinfo points to.</summary>
-    public string NarFile(string storePath) =>
-        Path.Combine(Root, File.ReadAllLines(NarInfoFile(storePath)).Single(line => line.StartsWith("URL: ", StringComparison.Ordinal))["URL: ".Length..]);
+    public string NarFile(string storePath) => NarFile(Root, storePath);
+
+    /// <summary>The narinfo file of a store path in the cache folder <paramref name="root"/> (a server's data/cache).</summary>
+    public static string NarInfoFile(string root, string storePath) => Path.Combine(root, Path.GetFileName(storePath)[..32] + ".narinfo");
+
+    /// <summary>The NAR file a narinfo in the cache folder <paramref name="root"/> points to.</summary>
+    public static string NarFile(string root, string storePath) =>
+        Path.Combine(root, File.ReadAllLines(NarInfoFile(root, storePath)).Single(line => line.StartsWith("URL: ", StringComparison.Ordinal))["URL: ".Length..]);
 
     public async ValueTask DisposeAsync()
     {

@@ -27,6 +27,14 @@ public static class ControlPlaneDocuments
         },
     };
 
+    /// <summary>A pull machine's blueprint entry (deployment.mode pull): no address, its agent applies what it is given.</summary>
+    public static JsonObject PullMachine(JsonArray? healthChecks = null)
+    {
+        var spec = Machine("", 22, healthChecks);
+        spec["deployment"]!["mode"] = "pull";
+        return spec;
+    }
+
     /// <summary>A command health check run on the host.</summary>
     public static JsonArray Check(string command, int timeout) =>
         [new JsonObject { ["enabled"] = true, ["command"] = command, ["timeout"] = timeout, ["interval"] = 1 }];

@@ -57,9 +57,11 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ControlPlaneProcess> StartAsync(string dataDirectory, string? configFile = null, string scheme = "http", HttpMessageHandler? handler = null)
+    /// <summary>Starts <c>serve</c> on <paramref name="address"/> (a restarted server keeps its URL), or a free loopback port.</summary>
+    public static async Task<ControlPlaneProcess> StartAsync(string dataDirectory, string? configFile = null, string scheme = "http", HttpMessageHandler? handler = null,
+        Uri? address = null)
     {
-        var address = new Uri($"{scheme}://127.0.0.1:{FreePort()}");
+        address ??= new Uri($"{scheme}://127.0.0.1:{FreePort()}");
         var output = new StringBuilder();
         var process = Start(["serve", "--data", dataDirectory, "--urls", address.ToString().TrimEnd('/'), .. configFile is null ? Array.Empty<string>() : ["--config", configFile]], output);
         var http = new HttpClient(handler ?? new HttpClientHandler()) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };

@@ -30,6 +30,7 @@ public sealed class BadInputTests
         new("missing addr", "ND1103", BlueprintFile, Blueprint: """{ machines }: builtins.mapAttrs (name: m: { role = "web"; deployment = { sshPort = 22; }; }) machines"""),
         new("wrong type", "ND1104", BlueprintFile, Blueprint: Deployed("""sshPort = "22";""")),
         new("unknown backend", "ND1105", BlueprintFile, Blueprint: Deployed("""backend = "qemu";""")),
+        new("unknown deployment mode", "ND1160", BlueprintFile, Blueprint: Deployed("""mode = "pul";"""), MessagePart: "use one of push, pull"),
         new("machine without configuration", "ND1106", Flake,
             Blueprint: """{ machines }: builtins.mapAttrs (name: m: { deployment = { inherit (m) addr; }; }) (machines // { mail-1 = { addr = "127.0.0.20"; }; })"""),
         new("configuration without machine", "ND1107", Flake,

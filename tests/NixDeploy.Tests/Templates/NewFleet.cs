@@ -45,4 +45,12 @@ public static class NewFleet
         File.WriteAllText(path, before.Replace(line, $"\"{machine}\" = {entry};"));
         await GitRepository.CommitAllAsync(fleet, $"edit {machine}");
     }
+
+    /// <summary>Builds the fleet (keeping going, so a failure says what Nix said); every machine's closure by name.</summary>
+    public static async Task<Dictionary<string, string>> BuildClosuresAsync(string folder, string fleet)
+    {
+        var result = await new DotnetBuild(Path.Combine(fleet, "fleet.nixdeploy"), Path.Combine(folder, "logs")).WithProperty("NixDeployKeepGoing", "true").BuildAsync();
+        result.AssertSucceeded();
+        return Spine.Manifests.Closures(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(fleet, "bin", "nixdeploy", "deployment.json")))!.AsObject());
+    }
 }

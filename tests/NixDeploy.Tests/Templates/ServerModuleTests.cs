@@ -1,8 +1,4 @@
-using System.Text.Json.Nodes;
-using CliWrap;
-using CliWrap.Buffered;
 using NixDeploy.Tests.Infrastructure;
-using NixDeploy.Tests.Spine;
 
 namespace NixDeploy.Tests.Templates;
 
@@ -26,19 +22,14 @@ public sealed class ServerModuleTests
         await NewFleet.CreateAsync(fleet, "", "--machines", "control,web-1");
         await NewFleet.EditMachineAsync(fleet, "control", Enabled);
 
-        var closures = await BuildAsync(folder, fleet);
+        var closures = await NewFleet.BuildClosuresAsync(folder, fleet);
 
         var unit = Path.Combine(closures["control"], Unit);
         var text = File.ReadAllText(unit);
         Assert.Matches("""ExecStart="/nix/store/[a-z0-9]{32}-dotnet-nixdeploy/bin/dotnet-nixdeploy" serve --data "/var/lib/nixdeploy-server" --urls "http://127.0.0.1:5081"\n""", text);
         foreach (var line in new[] { "User=nixdeploy", "StateDirectory=nixdeploy-server", "Restart=on-failure", "NoNewPrivileges=true", "ProtectSystem=strict", "PrivateTmp=true", "CapabilityBoundingSet=\n" })
             Assert.Contains(line, text);
-        Assert.Equal("../nixdeploy-server.service",
-            new FileInfo(Path.Combine(closures["control"], "etc/systemd/system/multi-user.target.wants/nixdeploy-server.service")).LinkTarget);
-        var verified = await Cli.Wrap("systemd-analyze").WithArguments(["verify", unit])
-            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-        Assert.True(verified.ExitCode == 0 && verified.StandardOutput == "" && verified.StandardError == "",
-            $"systemd-analyze verify {unit} exited {verified.ExitCode}:\n{verified.StandardOutput}{verified.StandardError}\n{text}");
+        await ModuleAssertions.AssertUnitVerifiesAsync(closures["control"], "nixdeploy-server.service");
         // A machine that does not enable it has no unit.
         Assert.False(File.Exists(Path.Combine(closures["web-1"], Unit)));
         TestRunDirectory.Remove(folder);
@@ -49,29 +40,6 @@ public sealed class ServerModuleTests
         "services.nixdeploy-server.package is not set: set it to the NixDeploy.Tool package")]
     [InlineData("{ profile = defaultProfile; modules = [ { services.nixdeploy-server.urls = 5080; } ]; }",
         "option `services.nixdeploy-server.urls` must be a string, not 5080")]
-    public async Task A_misconfigured_server_fails_the_build_naming_the_option(string machine, string message)
-    {
-        var folder = TestRunDirectory.CreateFolder("server-module-bad");
-        var fleet = Path.Combine(folder, "fleet");
-        await NewFleet.CreateAsync(fleet, "", "--machines", "control");
-        await NewFleet.EditMachineAsync(fleet, "control", machine);
-
-        var result = await new DotnetBuild(Path.Combine(fleet, "fleet.nixdeploy"), Path.Combine(folder, "logs")).BuildAsync();
-
-        result.AssertFailed();
-        result.AssertNoStackTrace();
-        // Evaluating the machine's configuration fails: ND1101 with Nix's message.
-        Assert.All(result.Errors, error => Assert.Equal("ND1101", error.Code));
-        Assert.Contains(message, string.Join('\n', result.Errors.Select(error => error.Message)));
-        Assert.False(File.Exists(Path.Combine(fleet, "bin", "nixdeploy", "deployment.json")));
-        TestRunDirectory.Remove(folder);
-    }
-
-    private static async Task<Dictionary<string, string>> BuildAsync(string folder, string fleet)
-    {
-        // Keep going: a failed build then says what Nix said.
-        var result = await new DotnetBuild(Path.Combine(fleet, "fleet.nixdeploy"), Path.Combine(folder, "logs")).WithProperty("NixDeployKeepGoing", "true").BuildAsync();
-        result.AssertSucceeded();
-        return Manifests.Closures(JsonNode.Parse(File.ReadAllText(Path.Combine(fleet, "bin", "nixdeploy", "deployment.json")))!.AsObject());
-    }
+    public Task A_misconfigured_server_fails_the_build_naming_the_option(string machine, string message) =>
+        ModuleAssertions.AssertMachineFailsAsync("server-module-bad", "control", machine, message);
 }

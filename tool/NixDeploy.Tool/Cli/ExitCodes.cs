@@ -35,7 +35,9 @@ public static class ExitCodeClassifier
         Diagnostics.ErrorCodes.InvalidDeploySetting, Diagnostics.ErrorCodes.InvalidSshOption, Diagnostics.ErrorCodes.DeploymentManifestUnreadable,
         Diagnostics.ErrorCodes.ProjectNotFound, Diagnostics.ErrorCodes.ProjectAmbiguous, Diagnostics.ErrorCodes.ManifestNotBuilt,
         Diagnostics.ErrorCodes.UnknownMachine, Diagnostics.ErrorCodes.KeyFileExists, Diagnostics.ErrorCodes.InvalidKeyName,
-        Diagnostics.ErrorCodes.NotAnSdkProject,
+        Diagnostics.ErrorCodes.NotAnSdkProject, Diagnostics.ErrorCodes.AgentFilesExist,
+        // A pull machine selected for a deploy without a control plane: fixed in the selection or the project.
+        Diagnostics.ErrorCodes.PullMachineNeedsControlPlane,
         // A cache declaration, its key or credential file, or a cache setting that is not valid: fixed in the project, not by retrying.
         Diagnostics.ErrorCodes.InvalidCache, Diagnostics.ErrorCodes.CacheSecretKeyInvalid, Diagnostics.ErrorCodes.CacheCredentialMissing,
         Diagnostics.ErrorCodes.InvalidCacheSetting, Diagnostics.ErrorCodes.CacheDeployKeyMissing,

@@ -50,7 +50,7 @@ public static class ServeCommand
             HelpName = "ROLE",
             Required = true,
         };
-        role.AcceptOnlyFromAmong([.. Enum.GetValues<TokenRole>().Select(Names.Of)]);
+        role.AcceptOnlyFromAmong([.. Enum.GetValues<TokenRole>().Where(value => value != TokenRole.Machine).Select(Names.Of)]);
         var name = new Option<string?>("--name") { Description = "What the token is for (default: its role)", HelpName = "NAME" };
         var create = new Command("create", "Create a token in the server's database and print it once (stdout only)") { role, data, name };
         create.SetAction((parse, _) => CommandHandler.RunAsync(false, console =>

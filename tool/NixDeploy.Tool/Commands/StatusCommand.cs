@@ -36,25 +36,42 @@ public static class StatusCommand
             var settings = await FleetSettings.ReadAsync(fleet, cancellationToken);
             var manifest = ManifestFile.ReadBuilt(settings.ManifestFile);
             var report = File.Exists(settings.ReportFile) ? DeployReport.Json.Read(settings.ReportFile) : null;
-            var hosts = LiveFleet.Hosts(manifest, settings, LiveFleet.Select(manifest, parse.GetValue(on)));
+            var selected = LiveFleet.Select(manifest, parse.GetValue(on));
+            // Nothing connects to a pull machine: what this machine knows of it is the last deploy's report.
+            var hosts = LiveFleet.Hosts(manifest, settings, selected.Where(machine => !manifest.Blueprint[machine].Deployment.IsPull).ToList());
             var states = await LiveFleet.ForEachAsync(hosts, settings.Deploy.Parallelism, async host =>
             {
                 var state = await host.ReadAsync(cancellationToken);
                 return (State: state, Workloads: await WorkloadRows.ReadAsync(host, manifest, state, health: true, cancellationToken));
             });
+            var live = hosts.Select(host => host.Machine).Zip(states).ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal);
 
-            var rows = hosts.Select((host, i) =>
+            var rows = selected.Select(machine =>
             {
-                var state = states[i].State;
-                var desired = manifest.Closures.GetValueOrDefault(host.Machine);
-                return new MachineStatusDocument(host.Machine, manifest.Blueprint[host.Machine].Deployment.Addr, state.Reachable, state.Closure,
+                var desired = manifest.Closures.GetValueOrDefault(machine);
+                var address = manifest.Blueprint[machine].Deployment.Addr;
+                if (!live.TryGetValue(machine, out var found))
+                    return PullRow(machine, address, desired, report?.Machines.GetValueOrDefault(machine));
+                var state = found.State;
+                return new MachineStatusDocument(machine, address, state.Reachable, state.Closure,
                     state.Generation, desired, desired is not null && state.Closure == desired && !state.Unconfirmed,
-                    report?.Machines.GetValueOrDefault(host.Machine)?.Status.ToReportName(), state.ErrorCode, state.Error,
-                    state.Watchdog?.ToString(), state.Watchdog?.Deadline, states[i].Workloads);
+                    report?.Machines.GetValueOrDefault(machine)?.Status.ToReportName(), state.ErrorCode, state.Error,
+                    state.Watchdog?.ToString(), state.Watchdog?.Deadline, found.Workloads);
             }).ToList();
             return Show(console, rows, $"has no closure in deployment.json (the last build did not select it: {manifest.SelectedMachines.Count} machine(s) built)");
         }));
         return command;
+    }
+
+    /// <summary>
+    /// A pull machine as the last deploy's report has it: at its desired closure when its agent applied that closure,
+    /// else <c>pending</c>.
+    /// </summary>
+    private static MachineStatusDocument PullRow(string machine, string address, string? desired, MachineReport? reported)
+    {
+        var applied = desired is not null && reported is { } report && report.Status.ReachedDesiredState() && report.NewClosure == desired;
+        return new MachineStatusDocument(machine, address, applied, applied ? desired : null, null, desired, applied,
+            applied ? reported!.Status.ToReportName() : MachineStatus.Pending.ToReportName(), null, null);
     }
 
     /// <summary>The control plane's view of the machines (all, or those --on selects in the built deployment.json).</summary>
@@ -89,6 +106,7 @@ public static class StatusCommand
             return $"exit 0: all {rows.Count} machine(s) run their desired closure.";
         var reasons = off.Select(row => row switch
         {
+            { LastDeployStatus: "pending" } => $"{row.Machine} is pending: its agent has not applied its desired closure yet",
             { Reachable: false } => $"{row.Machine} cannot be reached",
             { DesiredClosure: null } => $"{row.Machine} {unselected}",
             { Watchdog: { } watchdog } when row.LiveClosure == row.DesiredClosure =>
@@ -121,7 +139,7 @@ public static class StatusCommand
                 table.AddRow(new IRenderable[]
                 {
                     new Markup(Markup.Escape(row.Machine)), new Markup(Markup.Escape(row.Address)),
-                    new Markup(!row.Reachable ? "[red]unreachable[/]" : Markup.Escape(row.LiveClosure is null ? "none" : console.StorePathText(row.LiveClosure))).Overflow(Overflow.Ellipsis),
+                    new Markup(!row.Reachable ? (row.LastDeployStatus == "pending" ? "[yellow]pending[/]" : "[red]unreachable[/]") : Markup.Escape(row.LiveClosure is null ? "none" : console.StorePathText(row.LiveClosure))).Overflow(Overflow.Ellipsis),
                     new Markup(row.Generation?.ToString() ?? "-"), new Markup(row.AtDesiredClosure ? "[green]yes[/]" : "[yellow]no[/]"), new Markup(Markup.Escape(row.LastDeployStatus ?? "-")),
                 }.Concat(watchdogs ? [new Markup(Markup.Escape(row.Watchdog ?? "-"))] : []));
             console.Ansi.Write(table);

@@ -167,7 +167,8 @@ public static class TargetCommand
         foreach (var error in outcome.Diagnostics.Where(d => d.IsError))
             console.WriteDiagnostic(error.ToDiagnostic());
         var statuses = report.Machines.Values.Select(machine => machine.Status).ToList();
-        var exitCode = outcome.Succeeded && statuses.All(status => status.ReachedDesiredState()) ? ExitCodes.Success
+        // A pull machine still pending is a warning unless NixDeployRequireAll made the build fail.
+        var exitCode = outcome.Succeeded && statuses.All(status => status.ReachedDesiredState() || status == MachineStatus.Pending) ? ExitCodes.Success
             : statuses.Any(status => status is MachineStatus.Failed or MachineStatus.Unreachable or MachineStatus.Skipped) ? ExitCodes.Failed
             : statuses.Contains(MachineStatus.RolledBack) ? ExitCodes.RolledBack
             : ExitCodes.Failed;

@@ -11,7 +11,10 @@ public static class LiveFleet
 {
     public static IReadOnlyList<LiveHost> Hosts(DeploymentManifest manifest, FleetSettings settings, IReadOnlyList<string> machines) =>
         machines.Select(machine => manifest.Blueprint.TryGetValue(machine, out var spec)
-                ? new LiveHost(machine, spec.Deployment, settings.Deploy.Ssh, NullCommandLog.Instance)
+                ? spec.Deployment.IsPull
+                    ? throw new NixDeployException(ErrorCodes.PullMachineNeedsControlPlane,
+                        $"{machine} is a pull machine (deployment.mode = \"pull\"): nothing connects to it, its agent applies what the control plane says. Select push machines (--on), or ask the control plane (--server).")
+                    : new LiveHost(machine, spec.Deployment, settings.Deploy.Ssh, NullCommandLog.Instance)
                 : throw new NixDeployException(ErrorCodes.UnknownMachine,
                     $"'{machine}' is not a machine of this fleet (deployment.json has {string.Join(", ", manifest.Blueprint.Keys)})."))
             .ToList();

@@ -4,8 +4,9 @@ let
   cacheUrl = "FLEET_CACHE_URL";
 in
 {
-  # services.nixdeploy-server: the control plane, for the machine that runs it (see the module).
-  imports = [ ./nixdeploy-server.nix ];
+  # services.nixdeploy-server: the control plane, for the machine that runs it; services.nixdeploy-agent: the pull
+  # agent, for a machine that fetches its own deployments (see the modules).
+  imports = [ ./nixdeploy-server.nix ./nixdeploy-agent.nix ];
 
   system.stateVersion = lib.mkDefault "24.05";
   time.timeZone = lib.mkDefault "UTC";
