@@ -1,8 +1,8 @@
 namespace NixDeploy.Host;
 
 /// <summary>
-/// What the deployer and the host programs (<see cref="HostProgram"/>) agree on: the paths on a host and the programs'
-/// exit codes. Host/lib.sh defines each once, named in snake_case (<c>state_root</c>, <c>exit_locked</c>), and the
+/// What the deployer and the host programs (<see cref="HostProgram"/>) agree on: the paths on a host, the programs'
+/// exit codes and the line that separates a deploy's log from a result. Host/lib.sh defines each once, named in snake_case (<c>state_root</c>, <c>exit_locked</c>), and the
 /// programs use only those names; a test compares the two.
 /// </summary>
 internal static class HostProtocol
@@ -16,6 +16,9 @@ internal static class HostProtocol
 
     /// <summary>What NixOS links at boot: the kernel a host runs (a deploy's reboot check).</summary>
     public const string BootedSystemLink = "/run/booted-system";
+
+    /// <summary>The line after which the agent's finish prints the deploy's log (what its log command prints).</summary>
+    public const string LogFollows = "nixdeploy-log-follows";
 
     /// <summary>Exit codes of every host program (lib.sh's <c>exit_*</c>).</summary>
     public static class Exit

@@ -13,6 +13,7 @@ set -u
   system_profile=/nix/var/nix/profiles/system
   current_system_link=/run/current-system
   booted_system_link=/run/booted-system
+  log_follows=nixdeploy-log-follows
   exit_ok=0
   exit_usage=64
   exit_no_earlier_generation=66
