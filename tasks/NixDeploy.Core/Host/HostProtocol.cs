@@ -2,8 +2,8 @@ namespace NixDeploy.Host;
 
 /// <summary>
 /// What the deployer and the host programs (<see cref="HostProgram"/>) agree on: the paths on a host, the programs'
-/// exit codes and the line that separates a deploy's log from a result. Host/lib.sh defines each once, named in snake_case (<c>state_root</c>, <c>exit_locked</c>), and the
-/// programs use only those names; a test compares the two.
+/// exit codes and the line between a result and the deploy's log. Host/lib.sh defines each once, named in snake_case
+/// (<c>state_root</c>, <c>exit_locked</c>), and the programs use only those names; a test compares the two.
 /// </summary>
 internal static class HostProtocol
 {
