@@ -27,6 +27,12 @@ bench_salt() {
   (cd "$1" && git add -A)
 }
 
+# bench_range VALUES...: the smallest and the largest, as MIN-MAX (the spread beside a median).
+bench_range() { printf '%s\n' "$@" | sort -n | sed -n '1p;$p' | paste -sd- -; }
+
+# The 1-minute load average now: what else the machine runs shows there.
+bench_load() { cut -d' ' -f1 /proc/loadavg; }
+
 bench_median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # bench_ratio LABEL NUMERATOR DENOMINATOR [LIMIT]: prints the ratio and, with a limit, whether it holds.

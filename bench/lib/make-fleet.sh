@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Generates a standalone fleet flake for benchmarks:
 #   make-fleet.sh N DIR [--standin PATH]
-# Machines m01..mNN (m001.. from 100 on) in the shape of samples/fleet: every fifth machine is a
-# "db", the others "web"; machine i (from 0) listens at 127.0.0.(11+i):2222, like host i+1 of
-# tests/hosts/start-hosts.sh --count N. nixpkgs is the stand-in, as a path: input locked in
+# Machines m01..mNN (m001.. from 100 on, m0001.. from 1000 on) in the shape of samples/fleet: every fifth
+# machine is a "db", the others "web"; machine i (from 0) listens at 127.0.0.(11+i):2222, like host i+1 of
+# tests/hosts/start-hosts.sh --count N; from machine 244 on (past 127.0.0.254), at 127.0.1.1, 127.0.1.2, ...,
+# 127.0.1.254, 127.0.2.1, ...: still loopback, for benchmarks that never contact them (bench/closures). nixpkgs is the stand-in, as a path: input locked in
 # flake.lock, so no --override-input is needed (it still works). DIR becomes a git repository with
 # every file added (flakes in git only see added files); nothing is committed.
 set -euo pipefail
@@ -25,9 +26,9 @@ done
 count=${positional[0]}
 dir=${positional[1]}
 
-# 127.0.0.11 .. 127.0.0.254
-if ! [[ "$count" =~ ^[0-9]+$ ]] || [ "$count" -lt 1 ] || [ "$count" -gt 244 ]; then
-  echo "make-fleet.sh: N must be a whole number from 1 to 244, not '$count'" >&2
+# 127.0.0.11 .. 127.0.0.254, then 127.0.1.1 .. 127.0.38.254 (all inside 127.0.0.0/8)
+if ! [[ "$count" =~ ^[0-9]+$ ]] || [ "$count" -lt 1 ] || [ "$count" -gt 9896 ]; then
+  echo "make-fleet.sh: N must be a whole number from 1 to 9896, not '$count'" >&2
   exit 2
 fi
 [ -f "$standin/flake.nix" ] || { echo "make-fleet.sh: no stand-in flake at $standin" >&2; exit 2; }
@@ -39,8 +40,8 @@ fi
 mkdir -p "$dir/machines" "$dir/modules"
 dir=$(cd "$dir" && pwd)
 
-width=2
-[ "$count" -lt 100 ] || width=3
+width=${#count}
+[ "$width" -ge 2 ] || width=2
 
 machines=""
 for ((i = 0; i < count; i++)); do
@@ -50,7 +51,8 @@ for ((i = 0; i < count; i++)); do
   else
     role=web labels='[ "web" "frontend" ]'
   fi
-  machines+="        $name = { addr = \"127.0.0.$((11 + i))\"; role = \"$role\"; labels = $labels; };"$'\n'
+  if [ "$i" -lt 244 ]; then addr="127.0.0.$((11 + i))"; else addr="127.0.$(((i - 244) / 254 + 1)).$(((i - 244) % 254 + 1))"; fi
+  machines+="        $name = { addr = \"$addr\"; role = \"$role\"; labels = $labels; };"$'\n'
   cat > "$dir/machines/$name.nix" <<NIX
 { ... }:
 {

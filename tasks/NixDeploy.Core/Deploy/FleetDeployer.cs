@@ -44,7 +44,9 @@ public sealed class FleetDeployer(DeploySettings settings, MachineDeployer machi
                     return NotStarted(plan, ErrorCodes.MachineSkipped,
                         $"{plan.Name} was not deployed: an earlier machine failed and NixDeployOnFailure is halt. Fix that machine and deploy again.");
                 var started = DateTimeOffset.UtcNow;
-                var report = await machines.DeployAsync(plan, gate, cancellationToken).ConfigureAwait(false);
+                // On a pool thread: a machine's deploy starts its first ssh process before it first waits, so started
+                // here the machines would start one after another (each process start of this large process costs ms).
+                var report = await Task.Run(() => machines.DeployAsync(plan, gate, cancellationToken), CancellationToken.None).ConfigureAwait(false);
                 if (!report.Status.ReachedDesiredState())
                     Interlocked.Increment(ref failed);
                 return report with { StartedAt = started, FinishedAt = DateTimeOffset.UtcNow };

@@ -1,9 +1,9 @@
 namespace NixDeploy.Host;
 
 /// <summary>
-/// What the deployer and the host programs (<see cref="HostProgram"/>) agree on: the paths on a host and the programs'
-/// exit codes. Host/lib.sh defines each once, named in snake_case (<c>state_root</c>, <c>exit_locked</c>), and the
-/// programs use only those names; a test compares the two.
+/// What the deployer and the host programs (<see cref="HostProgram"/>) agree on: the paths on a host, the programs'
+/// exit codes and the line between a result and the deploy's log. Host/lib.sh defines each once, named in snake_case
+/// (<c>state_root</c>, <c>exit_locked</c>), and the programs use only those names; a test compares the two.
 /// </summary>
 internal static class HostProtocol
 {
@@ -30,6 +30,9 @@ internal static class HostProtocol
 
     /// <summary>Where a systemd workload's unit is written (runtime units: a reboot forgets them until the next deploy).</summary>
     public const string SystemdUnitDir = "/run/systemd/system";
+
+    /// <summary>The line after which the agent's finish prints the deploy's log (what its log command prints).</summary>
+    public const string LogFollows = "nixdeploy-log-follows";
 
     /// <summary>Exit codes of every host program (lib.sh's <c>exit_*</c>).</summary>
     public static class Exit

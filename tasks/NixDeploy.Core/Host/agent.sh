@@ -45,14 +45,23 @@ state_dir() { # TOKEN
 # Runs COMMAND... under timeout -k KILL SECONDS and appends its output to the deploy's log, between a heading and its
 # exit status, in one go once it ended (health checks run side by side); also on stderr when it fails (for the
 # deployer's error message) or when ECHO is 1 (its output is the result). Sets status to its exit status.
+# The output waits in the deploy's state directory while there is one, which goes with it (no rm each step).
 logged() { # HEADING ECHO(0|1) KILL SECONDS COMMAND...
   logged_heading=$1 logged_echo=$2
   shift 2
-  timeout -k "$@" > "$log_file.$$" 2>&1
+  logged_output=$log_file.$$
+  [ ! -d "$dir" ] || logged_output=$dir/output.$$
+  timeout -k "$@" > "$logged_output" 2>&1
   status=$?
-  { printf '== %s\n' "$logged_heading"; cat "$log_file.$$"; printf '== exit %s\n' "$status"; } >> "$log_file"
-  if [ "$status" != 0 ] || [ "$logged_echo" = 1 ]; then cat "$log_file.$$" >&2; fi
-  rm -f "$log_file.$$"
+  { printf '== %s\n' "$logged_heading"; cat "$logged_output"; printf '== exit %s\n' "$status"; } >> "$log_file"
+  if [ "$status" != 0 ] || [ "$logged_echo" = 1 ]; then cat "$logged_output" >&2; fi
+  [ -d "$dir" ] || rm -f "$logged_output"
+}
+
+# Prints the deploy's log and removes it from the host (the deployer keeps it); nothing when there is none.
+print_log() {
+  [ -e "$log_file" ] || return 0
+  cat "$log_file" && rm -f "$log_file"
 }
 
 cmd=${1:-}
@@ -92,19 +101,18 @@ case "$cmd" in
     exec 7>>"$dir/step.lock"
     flock 7
     if [ -n "$watchdog" ]; then
-      set_deadline "$dir" "$arm_s" || exit "$exit_host_failure"
+      # Written in place: no watchdog reads it yet (later deadlines are replaced atomically, see write_deadline).
+      uptime_seconds
+      printf '%s\n' $(( now + arm_s )) > "$dir/deadline" || exit "$exit_host_failure"
       exec 8>>"$state_root/watchdog.lock"
       flock -n 8 || exit "$exit_watchdog_pending"
-      # Detached from this session (own session, no inherited terminal or pipes): it outlives the deployer.
-      # It inherits fd 8, so the watchdog lock is held exactly as long as the watchdog lives.
-      setsid sh -c "$watchdog" nixdeploy-watchdog "$dir" "$timeout_s" < /dev/null >> "$dir/watchdog.log" 2>&1 7>&- &
+      # Detached from this session (own session, no inherited terminal, no pipe of the session): it outlives the
+      # deployer. It inherits fd 8, so the watchdog lock is held exactly as long as the watchdog lives. Its fd 3 is
+      # this command substitution's pipe, which it closes once its pid is published and it can take a wake-up: the
+      # substitution returns then, or as soon as it died, without polling.
+      : "$(setsid sh -c "$watchdog" nixdeploy-watchdog "$dir" "$timeout_s" 3>&1 < /dev/null >> "$dir/watchdog.log" 2>&1 7>&- &)"
       exec 8>&-
-      i=0
-      until [ -s "$dir/watchdog.pid" ]; do
-        i=$((i + 1))
-        [ "$i" -le 200 ] || { echo "the rollback watchdog did not start" >&2; exit "$exit_host_failure"; }
-        sleep 0.05
-      done
+      [ -s "$dir/watchdog.pid" ] || { echo "the rollback watchdog did not start" >&2; exit "$exit_host_failure"; }
       echo armed
     fi
     # Mode test leaves the profile (so the next boot) as it is, as nixos-rebuild test does: no generation to forget.
@@ -156,6 +164,9 @@ case "$cmd" in
     printf 'current=%s\n' "$current"
     exec 7>&-
     rm -rf "$dir"
+    # The deploy is over and its log complete: it follows the result, so fetching it takes no session of its own.
+    printf '%s\n' "$log_follows"
+    print_log || :
     ;;
 
   extend) # TOKEN SECONDS: the watchdog's deadline becomes SECONDS from now (a healthy machine waiting for its wave), unless it claimed the deploy already
@@ -235,8 +246,7 @@ case "$cmd" in
   log) # TOKEN: prints the deploy's log and removes it from the host (the deployer keeps it)
     [ $# -eq 1 ] || exit "$exit_usage"
     state_dir "$1"
-    [ -e "$log_file" ] || exit "$exit_ok"
-    cat "$log_file" && rm -f "$log_file"
+    print_log
     ;;
 
   keep-files) # the files placed under this lock stay though nothing is activated (the system is unchanged)

@@ -18,6 +18,7 @@ set -u
   container_root=/nix/var/nixdeploy/containers
   container_runroot=/run/nixdeploy/containers
   systemd_unit_dir=/run/systemd/system
+  log_follows=nixdeploy-log-follows
   exit_ok=0
   exit_usage=64
   exit_no_earlier_generation=66

@@ -13,7 +13,10 @@ log() { uptime_seconds; printf '%s %s\n' "uptime=$now" "$*"; }
 
 # Before the pid is published: a wake-up must never find USR1's default action (terminate).
 trap ':' USR1
-printf '%s\n' "$$" > "$dir/watchdog.pid.tmp" && mv -f "$dir/watchdog.pid.tmp" "$dir/watchdog.pid"
+# Written in place: the agent that started it reads it once fd 3 is closed (it waits for that, under the deploy
+# lock); a status that finds the file while it is written sees the watchdog lock held by the agent.
+printf '%s\n' "$$" > "$dir/watchdog.pid"
+exec 3>&-
 read -r deadline < "$dir/deadline"
 log "armed (deadline uptime=$deadline)"
 

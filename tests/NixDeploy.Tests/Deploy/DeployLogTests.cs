@@ -3,7 +3,7 @@ using NixDeploy.Tests.Tool;
 
 namespace NixDeploy.Tests.Deploy;
 
-public sealed class DeployLogHosts() : TestHosts(first: 208, count: 2);
+public sealed class DeployLogHosts() : TestHosts(first: 208, count: 3);
 
 /// <summary>
 /// What switch-to-configuration and the health checks print on a host is kept there during the deploy, fetched into
@@ -45,6 +45,27 @@ public sealed class DeployLogTests(DeployLogHosts hosts) : IClassFixture<DeployL
         Assert.Contains("== rollback (the watchdog's log)", failedText);
         Assert.Contains("rolled-back: live system is '" + closure + "'", failedText);
         Assert.Contains(failed.Errors, e => e.Code == "ND5004" && e.Message.Contains("Its host's output: " + failedLog));
+    }
+
+    // Each session costs the host a login shell and the agent, and the deployer an ssh process: a deploy that goes
+    // well makes only the sessions its steps need, and its log comes back with the confirmation.
+    [Fact]
+    public async Task A_deploy_that_goes_well_fetches_its_log_with_the_confirmation_in_no_session_of_its_own()
+    {
+        var address = hosts.Lease(1)[0];
+        using var fleet = await DeployFleet.CreateAsync("log-with-finish", hosts, DeployFleet.Machine("web-3", address) with { HealthChecksNix = ChattyCheck });
+
+        var result = await fleet.Deploy().BuildAsync();
+
+        result.AssertSucceeded();
+        var sessions = result.DetailedLog.Split('\n').Where(line => line.Contains($"NixDeploy: running ssh root@{address}:", StringComparison.Ordinal))
+            .Select(line => line[(line.IndexOf("nixdeploy-agent ", StringComparison.Ordinal) is var at and >= 0 ? at : line.IndexOf("health check", StringComparison.Ordinal))..].Split(' ')[..2])
+            .Select(words => string.Join(' ', words)).ToList();
+        Assert.Equal(["nixdeploy-agent lock", "nixdeploy-agent activate", "health check:", "nixdeploy-agent finish"], sessions);
+        var text = File.ReadAllText(fleet.MachineReport("web-3")["log"]!.GetValue<string>());
+        Assert.Contains("== health check: echo checking-web-now; grep -qx healthy /run/standin/services/web\nchecking-web-now\n== exit 0", text);
+        Assert.Contains($"== switch-to-configuration boot ({fleet.Closure("web-3")})\nupdating the boot entry: {fleet.Closure("web-3")}\n== exit 0", text);
+        Assert.Equal("", await hosts.RunAsync(address, "ls -A /run/nixdeploy/ | grep -v '[.]lock$' || true"));
     }
 
     [Fact]

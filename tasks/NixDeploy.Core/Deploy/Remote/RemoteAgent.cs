@@ -16,6 +16,9 @@ internal sealed class RemoteAgent(SshClient ssh)
     // Time for the connection itself and the agent's own bookkeeping, on top of the step's own limit.
     private static readonly TimeSpan Overhead = TimeSpan.FromSeconds(30);
 
+    // The log a call printed after its result (the host forgot it then), for FetchLogAsync.
+    private (string Token, string Text)? _printedLog;
+
     public SshClient Ssh { get; } = ssh;
 
     /// <summary>The host's live system (<c>/run/current-system</c>), or null when it has none.</summary>
@@ -61,13 +64,21 @@ internal sealed class RemoteAgent(SshClient ssh)
             limits.Activation + Overhead,
             cancellationToken);
 
-    /// <summary>Makes <paramref name="closure"/> the boot default (with <paramref name="bootDefault"/>), then confirms the deploy, which disarms the watchdog.</summary>
-    public Task<AgentResult> FinishAsync(string token, string closure, ActivationLimits limits, bool armed, bool bootDefault, CancellationToken cancellationToken) =>
-        RunAsync(
+    /// <summary>
+    /// Makes <paramref name="closure"/> the boot default (with <paramref name="bootDefault"/>), then confirms the deploy, which disarms the watchdog.
+    /// A confirmed deploy's log comes with the result: <see cref="FetchLogAsync"/> then needs no session of its own.
+    /// </summary>
+    public async Task<AgentResult> FinishAsync(string token, string closure, ActivationLimits limits, bool armed, bool bootDefault, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(
             ["finish", token, closure, Seconds(limits.Activation), armed ? "1" : "0", ModeWord(bootDefault)],
             $"nixdeploy-agent finish {token}",
             limits.Activation + Overhead,
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (result.Log is { } log)
+            _printedLog = (token, log);
+        return result;
+    }
 
     /// <summary>Moves the watchdog's deadline to <paramref name="fromNow"/> from now, unless the deploy is claimed already (ND5008's exit).</summary>
     public Task<AgentResult> ExtendDeadlineAsync(string token, TimeSpan fromNow, CancellationToken cancellationToken) =>
@@ -98,10 +109,12 @@ internal sealed class RemoteAgent(SshClient ssh)
 
     /// <summary>
     /// The deploy's log from the host (what switch-to-configuration and the health checks printed), which the host then
-    /// forgets; null when it could not be fetched, and it stays there.
+    /// forgets: as the confirmation printed it, else fetched; null when it could not be fetched, and it stays there.
     /// </summary>
     public async Task<string?> FetchLogAsync(string token, CancellationToken cancellationToken)
     {
+        if (_printedLog is { } printed && printed.Token == token)
+            return printed.Text;
         try
         {
             var result = await Ssh.RunAsync(Words(["log", token]), $"nixdeploy-agent log {token}", Overhead, cancellationToken).ConfigureAwait(false);
