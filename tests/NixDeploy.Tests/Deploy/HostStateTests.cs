@@ -16,6 +16,25 @@ public sealed class HostStateTests(HostStateHosts hosts) : IClassFixture<HostSta
     private const string ActivationDoesNotTake = "\n  nixdeploy.standin.activation = \"noop\";";
 
     [Fact]
+    public async Task A_deploy_without_a_live_view_reads_nixs_log_of_the_copy_once_it_ended_not_line_by_line()
+    {
+        // As for a push (PushCacheTests): reading Nix's stderr as it arrives (CliWrap's line delegate) is for the live
+        // view's progress file only. The runtime lists each method it compiles, so whether that code ran is seen, not timed.
+        var a = hosts.Lease(1)[0];
+        using var fleet = await DeployFleet.CreateAsync("quietcopy", hosts, DeployFleet.Machine("web-1", a));
+        var compiled = fleet.Project.PathOf("jit.txt");
+
+        var deploy = await fleet.Deploy().WithEnvironment("DOTNET_JitStdOutFile", compiled).WithEnvironment("DOTNET_JitDisasmSummary", "1").BuildAsync();
+
+        deploy.AssertSucceeded();
+        Assert.Contains("copy", fleet.Steps("web-1"));
+        Assert.Equal(fleet.Closure("web-1"), await hosts.LiveSystemAsync(a));
+        var methods = File.ReadAllText(compiled);
+        Assert.Contains("NixDeploy.Deploy.NixCopyTransport", methods);
+        Assert.DoesNotContain("<<ToDelegate>", methods);
+    }
+
+    [Fact]
     public async Task An_activation_that_does_not_take_is_rolled_back_before_it_is_confirmed()
     {
         var a = hosts.Lease(1)[0];
