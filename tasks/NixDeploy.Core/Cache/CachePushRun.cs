@@ -16,7 +16,7 @@ public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy r
     /// <paramref name="closureListFile"/> remembers the local closure listing between runs (see <see cref="LocalClosureFile"/>).
     /// <paramref name="onActivity"/> hears how far each cache's upload got, as it goes (without it, nobody is told).
     /// </summary>
-    public async Task<IReadOnlyList<CachePushResult>> PushAsync(
+    public Task<CachePushResult[]> PushAsync(
         IReadOnlyList<CacheDefinition> caches,
         IReadOnlyCollection<string> roots,
         IReadOnlyCollection<string> serverHostnames,
@@ -30,16 +30,22 @@ public sealed class CachePushRun(NixCli nix, ProcessRunner runner, RetryPolicy r
         if (CacheServerHostnames.Match(serverHostnames, hostname) is { } server)
         {
             log.Info($"NixDeploy: not pushing to any cache: this machine ('{hostname}') is a cache server (it matches '{server}' in {serverHostnamesSetting}), and a cache server pushing to itself would loop.");
-            return [];
+            return Task.FromResult<CachePushResult[]>([]);
         }
         // Only the report needs the closure's sizes: the first upload lists them once it has started, so that the
         // listing runs beside the upload instead of before it.
         var closure = new Lazy<Task<IReadOnlyList<StorePathInfo>>>(() => LocalClosureFile.ReadOrListAsync(closureListFile, nix, roots, file, cancellationToken));
         var pusher = new CachePusher(nix, runner, retry, log);
-        return await Task.WhenAll(caches.Select(async cache => !cache.Push || roots.Count == 0
-            ? new CachePushResult(cache, cache.Push ? CachePushStatus.Pushed : CachePushStatus.ReadOnly, 0, 0, 0, 0)
+        // Tasks handed on rather than awaited here: each await that finishes after the upload is code compiled at run
+        // time then (bench/push).
+        return Task.WhenAll(caches.Select(cache => !cache.Push || roots.Count == 0
+            ? Task.FromResult(new CachePushResult(cache, cache.Push ? CachePushStatus.Pushed : CachePushStatus.ReadOnly, 0, 0, 0, 0))
             : dryRun is not null
-                ? await dryRun.PlanAsync(cache, await closure.Value.ConfigureAwait(false), file, cancellationToken).ConfigureAwait(false)
-                : await pusher.PushAsync(cache, roots, closure, file, onActivity is null ? null : activity => onActivity(cache, activity), cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+                ? PlanAsync(dryRun, cache, closure, file, cancellationToken)
+                : pusher.PushAsync(cache, roots, closure, file, onActivity is null ? null : activity => onActivity(cache, activity), cancellationToken)));
     }
+
+    private static async Task<CachePushResult> PlanAsync(
+        CacheUploadPlanner dryRun, CacheDefinition cache, Lazy<Task<IReadOnlyList<StorePathInfo>>> closure, string? file, CancellationToken cancellationToken) =>
+        await dryRun.PlanAsync(cache, await closure.Value.ConfigureAwait(false), file, cancellationToken).ConfigureAwait(false);
 }

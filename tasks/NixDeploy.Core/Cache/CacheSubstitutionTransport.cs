@@ -35,7 +35,7 @@ public sealed class CacheSubstitutionTransport(IReadOnlyList<DeploymentCache> ca
         return forDeploy.Count == 0 ? null : new CacheSubstitutionTransport(forDeploy);
     }
 
-    public async Task CopyAsync(SshClient host, string closure, Action<NixActivity> onActivity, CancellationToken cancellationToken)
+    public async Task CopyAsync(SshClient host, string closure, Action<NixActivity>? onActivity, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
         foreach (var cache in caches)

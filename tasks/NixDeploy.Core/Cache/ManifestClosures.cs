@@ -9,10 +9,13 @@ namespace NixDeploy.Cache;
 /// </summary>
 public static class ManifestClosures
 {
-    public static IReadOnlyList<string> Read(string manifestPath) =>
-        ManifestFile.ReadBuiltClosures(manifestPath).Values.Concat(ManifestFile.ReadBuiltDeliverables(manifestPath))
+    public static IReadOnlyList<string> Read(string manifestPath)
+    {
+        var (closures, deliverables) = ManifestFile.ReadBuiltStorePaths(manifestPath);
+        return closures.Values.Concat(deliverables)
             .Select(closure => StorePath.Require(closure, "A closure or deliverable in deployment.json", manifestPath))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using NixDeploy.IO;
 
@@ -26,7 +25,8 @@ public static class PushReportWriter
             json.WriteEndArray();
             json.WriteEndObject();
         }
-        AtomicFile.Write(path, Encoding.UTF8.GetString(buffer.ToArray()) + "\n");
+        buffer.WriteByte((byte)'\n');
+        AtomicFile.Write(path, buffer.ToArray());
     }
 
     private static void WriteCache(Utf8JsonWriter json, CachePushReport cache)

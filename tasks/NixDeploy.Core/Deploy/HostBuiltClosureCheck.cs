@@ -10,7 +10,7 @@ namespace NixDeploy.Deploy;
 /// </summary>
 public sealed class HostBuiltClosureCheck(NixCli nix) : IClosureTransport
 {
-    public async Task CopyAsync(SshClient host, string closure, Action<NixActivity> onActivity, CancellationToken cancellationToken)
+    public async Task CopyAsync(SshClient host, string closure, Action<NixActivity>? onActivity, CancellationToken cancellationToken)
     {
         var result = await nix.RunAsync(
             NixCli.WithFeatures("path-info", "--store", SshArguments.NixStoreUri(host.Target), closure),

@@ -9,6 +9,6 @@ namespace NixDeploy.Deploy;
 /// </summary>
 public interface IClosureTransport
 {
-    /// <summary>Copies <paramref name="closure"/>; <paramref name="onActivity"/> hears how far a copy from here got, as it goes.</summary>
-    Task CopyAsync(SshClient host, string closure, Action<NixActivity> onActivity, CancellationToken cancellationToken);
+    /// <summary>Copies <paramref name="closure"/>; <paramref name="onActivity"/>, if any (a live view), hears how far a copy from here got, as it goes.</summary>
+    Task CopyAsync(SshClient host, string closure, Action<NixActivity>? onActivity, CancellationToken cancellationToken);
 }

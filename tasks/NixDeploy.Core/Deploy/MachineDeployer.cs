@@ -57,8 +57,9 @@ public sealed class MachineDeployer(
                     await clock.TimeAsync("keep-files", () => agent.KeepPlacedFilesAsync(cancellationToken)).ConfigureAwait(false);
                 return await WithWorkloadsAsync(plan, clock, MachineStatus.Unchanged, previous, agent, cancellationToken, rebootRequired).ConfigureAwait(false);
             }
+            // Nix's log is read line by line only for a live view; without one, once the copy ended (bench/push).
             await clock.TimeAsync("copy", () => transport.CopyAsync(agent.Ssh, closure,
-                activity => progress?.Detail(plan.Name, "copy", activity.Describe()), cancellationToken)).ConfigureAwait(false);
+                progress is { Enabled: true } ? activity => progress.Detail(plan.Name, "copy", activity.Describe()) : null, cancellationToken)).ConfigureAwait(false);
             hostLock.EnsureHeld(agent.Ssh.Target);
             // Names the deploy's state and log on the host, and its log here.
             var token = $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Guid.NewGuid():N}";

@@ -14,7 +14,7 @@ public sealed class NixCopyTransport(NixCli nix, bool substituteOnDestination = 
     // How the host's Nix words a path it will not take from an untrusted user (the SSH user is not in trusted-users).
     private const string UntrustedMarker = "lacks a valid signature";
 
-    public async Task CopyAsync(SshClient host, string closure, Action<NixActivity> onActivity, CancellationToken cancellationToken)
+    public async Task CopyAsync(SshClient host, string closure, Action<NixActivity>? onActivity, CancellationToken cancellationToken)
     {
         string[] substitute = substituteOnDestination ? ["--substitute-on-destination"] : [];
         var result = await nix.RunAsync(

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace NixDeploy.IO;
 
 /// <summary>
@@ -15,14 +17,17 @@ public static class AtomicFile
         return true;
     }
 
-    public static void Write(string path, string content)
+    public static void Write(string path, string content) => Write(path, Encoding.UTF8.GetBytes(content));
+
+    /// <summary>Writes <paramref name="content"/> (bytes, as a writer that made them need not decode them) via a temp file and rename.</summary>
+    public static void Write(string path, byte[] content)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            File.WriteAllText(temp, content);
+            File.WriteAllBytes(temp, content);
             File.Move(temp, path, overwrite: true);
         }
         finally

@@ -70,10 +70,17 @@ public static class ManifestFile
     /// <summary>
     /// Only the closures (machine → store path) of the machines the build that wrote deployment.json selected, under
     /// <see cref="ReadBuilt"/>'s rules: what it built, while the other machines' closures come from an earlier
-    /// deployment and need not be in this store. For a push, which needs nothing else: skipping the typed model keeps
-    /// the target's own time small next to the one <c>nix copy</c> it runs.
+    /// deployment and need not be in this store.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> ReadBuiltClosures(string path)
+    public static IReadOnlyDictionary<string, string> ReadBuiltClosures(string path) => ReadBuiltStorePaths(path).Closures;
+
+    /// <summary>
+    /// What a push uploads, from one read of deployment.json: <see cref="ReadBuiltClosures"/>'s closures and the store
+    /// paths of the same machines' workload deliverables (built or fetched), which travel with the closures. Skipping
+    /// the typed model, and reading the file once, keeps the target's own time small next to the one <c>nix copy</c>
+    /// it runs (bench/push).
+    /// </summary>
+    public static (IReadOnlyDictionary<string, string> Closures, IReadOnlyList<string> Deliverables) ReadBuiltStorePaths(string path)
     {
         if (!File.Exists(path))
             throw NotBuilt(path);
@@ -96,41 +103,30 @@ public static class ManifestFile
                     ? machine.Value.GetString()!
                     : throw Unreadable(path, $"the closure of '{machine.Name}' is not a string");
             }
-            return result;
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            throw Unreadable(path, e.Message);
-        }
-    }
-
-    /// <summary>
-    /// The store paths of the workloads' deliverables (built or fetched) of the machines the build that wrote
-    /// deployment.json selected, under <see cref="ReadBuilt"/>'s rules: they travel with the closures (a push uploads both).
-    /// </summary>
-    public static IReadOnlyList<string> ReadBuiltDeliverables(string path)
-    {
-        if (!File.Exists(path))
-            throw NotBuilt(path);
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("workloads", out var workloads))
-                return [];
-            var selected = SelectedIn(root, path);
-            return workloads.ValueKind != JsonValueKind.Object
-                ? throw Unreadable(path, "its workloads are not an object")
-                : workloads.EnumerateObject().Where(machine => selected?.Contains(machine.Name) != false)
-                    .SelectMany(machine => machine.Value.EnumerateArray())
-                    .Where(workload => workload.TryGetProperty("storePath", out var storePath) && storePath.ValueKind == JsonValueKind.String)
-                    .Select(workload => workload.GetProperty("storePath").GetString()!)
-                    .ToList();
+            return (result, DeliverablesIn(root, selected, path));
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             throw Unreadable(path, e.Message);
         }
+    }
+
+    private static List<string> DeliverablesIn(JsonElement root, HashSet<string>? selected, string path)
+    {
+        var deliverables = new List<string>();
+        if (!root.TryGetProperty("workloads", out var workloads))
+            return deliverables;
+        if (workloads.ValueKind != JsonValueKind.Object)
+            throw Unreadable(path, "its workloads are not an object");
+        foreach (var machine in workloads.EnumerateObject())
+        {
+            if (selected?.Contains(machine.Name) == false)
+                continue;
+            foreach (var workload in machine.Value.EnumerateArray())
+                if (workload.TryGetProperty("storePath", out var storePath) && storePath.ValueKind == JsonValueKind.String)
+                    deliverables.Add(storePath.GetString()!);
+        }
+        return deliverables;
     }
 
     // Version 1 has no selection: its closures were the selection's.

@@ -53,9 +53,15 @@ public sealed partial class NixActivityLog(Action<NixActivity>? onChange)
     public static NixActivityLog Parse(string standardError)
     {
         var log = new NixActivityLog(null);
-        foreach (var line in standardError.Split('\n'))
-            log.Line(line.TrimEnd('\r'));
+        log.ReadAll(standardError);
         return log;
+    }
+
+    /// <summary>A whole stderr read after the fact, into a log made without a listener (made while the command ran).</summary>
+    public void ReadAll(string standardError)
+    {
+        foreach (var line in standardError.Split('\n'))
+            Line(line.TrimEnd('\r'));
     }
 
     public void Line(string line)
@@ -146,7 +152,8 @@ public sealed partial class NixActivityLog(Action<NixActivity>? onChange)
                 if (path is not null && _copiedSeen.Add(path))
                     _copiedPaths.Add(path);
                 break;
-            case CopyPaths when CopyingPaths().Match(text) is { Success: true } match:
+            // Only a listener hears how many paths are expected.
+            case CopyPaths when onChange is not null && CopyingPaths().Match(text) is { Success: true } match:
                 _pathsExpected += int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
                 break;
         }

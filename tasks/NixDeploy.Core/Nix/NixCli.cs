@@ -117,12 +117,17 @@ public sealed class NixCli(ProcessRunner runner, NixOptions options)
     public async Task<(ProcessResult Result, NixActivityLog Log)> RunWatchedAsync(IReadOnlyList<string> arguments, Action<NixActivity>? onActivity,
         CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var log = onActivity is null ? null : new NixActivityLog(onActivity);
+        var watching = onActivity is null ? null : new NixActivityLog(onActivity);
         try
         {
-            var result = await runner.RunAsync(Options.Executable, [.. NixActivityLog.Arguments, .. arguments], environment: environment,
-                cancellationToken: cancellationToken, onErrorLine: log is null ? null : log.Line).ConfigureAwait(false);
-            return (result, log ?? NixActivityLog.Parse(result.StandardError));
+            var run = runner.RunAsync(Options.Executable, [.. NixActivityLog.Arguments, .. arguments], environment: environment,
+                cancellationToken: cancellationToken, onErrorLine: watching is null ? null : watching.Line);
+            // Made once the command has started, so that setting the log up runs beside the command, not after it.
+            var log = watching ?? new NixActivityLog(null);
+            var result = await run.ConfigureAwait(false);
+            if (watching is null)
+                log.ReadAll(result.StandardError);
+            return (result, log);
         }
         catch (Win32Exception)
         {

@@ -16,6 +16,23 @@ public sealed class HostStateTests(HostStateHosts hosts) : IClassFixture<HostSta
     private const string ActivationDoesNotTake = "\n  nixdeploy.standin.activation = \"noop\";";
 
     [Fact]
+    public async Task A_deploy_without_a_live_view_copies_without_reading_nixs_log_line_by_line()
+    {
+        // Nix's JSON log, read line by line as it arrives, is for the live view's progress file only (as for a push,
+        // PushCacheTests): without one, the copy is the plain command, its messages read once it ended.
+        var a = hosts.Lease(1)[0];
+        using var fleet = await DeployFleet.CreateAsync("quietcopy", hosts, DeployFleet.Machine("web-1", a));
+
+        var deploy = await fleet.Deploy().BuildAsync();
+
+        deploy.AssertSucceeded();
+        Assert.Equal(fleet.Closure("web-1"), await hosts.LiveSystemAsync(a));
+        var copy = Assert.Single(deploy.StandardOutput.Split('\n'), line => line.Contains("NixDeploy: running nix ", StringComparison.Ordinal)
+            && line.Contains(" copy ", StringComparison.Ordinal) && line.Contains("--to ssh", StringComparison.Ordinal));
+        Assert.DoesNotContain("--log-format internal-json", copy);
+    }
+
+    [Fact]
     public async Task An_activation_that_does_not_take_is_rolled_back_before_it_is_confirmed()
     {
         var a = hosts.Lease(1)[0];

@@ -36,7 +36,7 @@ public sealed class WorkloadRollout(IReadOnlyDictionary<string, IReadOnlyList<Ma
                 continue;
             }
             if (workload.StorePath is { } deliverable)
-                await transport.CopyAsync(ssh, deliverable, _ => { }, cancellationToken).ConfigureAwait(false);
+                await transport.CopyAsync(ssh, deliverable, null, cancellationToken).ConfigureAwait(false);
             var failure = await DeployAsync(plan, ssh, workload, cancellationToken).ConfigureAwait(false);
             reports[workload.Name] = new WorkloadReport(failure is null ? WorkloadStatus.Deployed : failure.Value.RolledBack ? WorkloadStatus.RolledBack : WorkloadStatus.Failed, workload.Digest);
             if (failure is { } failed)
