@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using NixDeploy.Nix;
+using NixDeploy.Progress;
 using NixDeploy.Tests.Cache;
 using NixDeploy.Tests.Deploy;
 using NixDeploy.Tests.Infrastructure;
+using NixDeploy.Tool.Output;
+using Spectre.Console;
 
 namespace NixDeploy.Tests.Tool;
 
@@ -182,6 +185,34 @@ public sealed partial class LiveViewToolTests(LiveViewHosts hosts) : IClassFixtu
     }
 
     /// <summary>
+    /// A large copy's detail, as Nix's log makes it, fits a machine's live row at 80 columns whole: nothing wraps and
+    /// nothing is cut. The view is left with the copy running (no result), so its last frame shows it.
+    /// </summary>
+    [Fact]
+    public async Task A_large_copys_paths_and_bytes_fit_the_live_row_at_80_columns()
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.Standard, Interactive = InteractionSupport.Yes, Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 80;
+        var detail = new NixActivity(0, 0, null, 1999, 2345, 1536L << 20, 10137L << 20, BytesExpectedIsBound: true).Describe();
+
+        await new LiveTableView(console, new RunClock()).ShowAsync("dotnet nixdeploy deploy (fleet.nixdeploy)", report =>
+        {
+            report(new ProgressEvent("web-1", "copy", null, DateTimeOffset.UtcNow));
+            report(new ProgressEvent("web-1", "copy", null, DateTimeOffset.UtcNow, detail));
+            return Task.FromResult(0);
+        });
+
+        // As a pseudo-terminal passes it on (onlcr: a line feed also returns the cursor).
+        var screen = TerminalScreen.Render(output.ToString().Replace("\n", "\r\n", StringComparison.Ordinal), 80);
+        Assert.True(screen.WrappedLines.Count == 0, screen.Text);
+        Assert.True(screen.Lines.Any(line => Regex.IsMatch(line, @"^│ web-1 +│ copying the closure… 1999/2345 paths, 1\.5/≤9\.9 GiB +│ +\d+\.\d s │$")), screen.Text);
+    }
+
+    /// <summary>
     /// A copy's last word: all <paramref name="paths"/> copied, and bytes copied of the total, both
     /// <paramref name="bytes"/> (not an upper bound) in the total's unit.
     /// </summary>
@@ -201,7 +232,7 @@ public sealed partial class LiveViewToolTests(LiveViewHosts hosts) : IClassFixtu
     }
 
     /// <summary>A copy's detail: "3/7 paths", with bytes copied of the total once Nix names the paths it copies ("≤" while the total is the closure's).</summary>
-    [GeneratedRegex(@"^(?<paths>\d+/\d+ paths)(, (?<bytes>\d+(\.\d)?/≤?\d+(\.\d)? (B|KiB|MiB)))?$")]
+    [GeneratedRegex(@"^(?<paths>\d+/\d+ paths)(, (?<bytes>\d+(\.\d)?/≤?\d+(\.\d)? (B|KiB|MiB|GiB)))?$")]
     private static partial Regex CopyDetail();
 
     /// <summary>Waits until <paramref name="condition"/> holds or <paramref name="work"/> ends (a build that never says so ends stuck: 2 minutes at most).</summary>
