@@ -18,11 +18,13 @@ public sealed class CachePusher(NixCli nix, ProcessRunner runner, RetryPolicy re
     {
         CheckCredentials(cache, file);
         var uploaded = new HashSet<string>(StringComparer.Ordinal);
+        // A live view counts bytes by the closure's NAR sizes, so it needs them before the upload starts.
+        var narSizes = onActivity is null ? null : (await localClosure.Value.ConfigureAwait(false)).ToDictionary(path => path.Path, path => path.NarSize, StringComparer.Ordinal);
         for (var attempt = 1; ; attempt++)
         {
             var upload = cache.Kind == CacheKind.Attic
                 ? new AtticUploader(runner).UploadAsync(cache, roots, file, cancellationToken)
-                : new NixCopyUploader(nix).UploadAsync(cache, roots, onActivity, cancellationToken);
+                : new NixCopyUploader(nix).UploadAsync(cache, roots, onActivity, narSizes, cancellationToken);
             var listing = localClosure.Value;
             var result = await upload.ConfigureAwait(false);
             uploaded.UnionWith(result.CopiedPaths);

@@ -9,8 +9,9 @@ namespace NixDeploy.Cache;
 /// </summary>
 public sealed class NixCopyUploader(NixCli nix)
 {
-    /// <summary>Uploads; <paramref name="onActivity"/>, if any, hears the paths and bytes copied as they go.</summary>
-    public async Task<UploadAttempt> UploadAsync(CacheDefinition cache, IReadOnlyCollection<string> roots, Action<NixActivity>? onActivity, CancellationToken cancellationToken)
+    /// <summary>Uploads; <paramref name="onActivity"/>, if any, hears the paths and bytes (by <paramref name="narSizes"/>) copied as they go.</summary>
+    public async Task<UploadAttempt> UploadAsync(CacheDefinition cache, IReadOnlyCollection<string> roots, Action<NixActivity>? onActivity,
+        IReadOnlyDictionary<string, long>? narSizes, CancellationToken cancellationToken)
     {
         // An ssh store receives paths with the signatures they have locally: sign them there first (local only).
         if (cache is { Kind: CacheKind.Ssh, SecretKeyFile: { } keyFile })
@@ -21,7 +22,7 @@ public sealed class NixCopyUploader(NixCli nix)
         }
         var (result, log) = await nix.RunWatchedAsync(
             NixCli.WithFeatures(["copy", .. HttpCacheOptions.For(cache), "--to", CacheStoreUrl.ForWriting(cache), .. roots]),
-            onActivity, cancellationToken).ConfigureAwait(false);
+            onActivity, cancellationToken, narSizes: narSizes).ConfigureAwait(false);
         return result.Succeeded
             ? new UploadAttempt(true, log.CopiedPaths)
             : new UploadAttempt(false, log.CopiedPaths, FailureText.Condense(log.MessageText));

@@ -16,12 +16,15 @@ public sealed class NixCopyTransport(NixCli nix, bool substituteOnDestination = 
 
     public async Task CopyAsync(SshClient host, string closure, Action<NixActivity>? onActivity, CancellationToken cancellationToken)
     {
+        // Only a live view counts bytes: by the local NAR sizes of the closure's paths, as Nix 2.8 reports none.
+        var narSizes = onActivity is null ? null : (await LocalNarSizes.ReadAsync(nix, [closure],
+            $"Listing the closure {closure} to copy to {host.Target} failed; build it again.", null, cancellationToken).ConfigureAwait(false)).ToDictionary();
         string[] substitute = substituteOnDestination ? ["--substitute-on-destination"] : [];
         var result = await nix.RunAsync(
             NixCli.WithFeatures(["copy", .. substitute, "--to", SshArguments.NixStoreUri(host.Target), closure]),
             cancellationToken,
             SshArguments.NixSshEnvironment(host.Options, host.Target, host.ControlPath),
-            onActivity: onActivity).ConfigureAwait(false);
+            onActivity: onActivity, narSizes: narSizes).ConfigureAwait(false);
         if (!result.Succeeded && result.StandardError.Contains(UntrustedMarker, StringComparison.Ordinal))
             throw new NixDeployException(ErrorCodes.ClosureCopyNotTrusted,
                 $"{host.Target}'s Nix refused {closure}: {host.Target.User} is not a trusted user of its Nix daemon, which accepts only signed paths from other users. Nothing was activated. "

@@ -13,8 +13,12 @@ namespace NixDeploy.Nix;
 /// the progress file); the paths a copy copied; and Nix's messages, also as the plain text it would have printed.
 /// Without <paramref name="onChange"/> (a log read after the fact) nobody hears the counts, so the events that only
 /// move them (progress results and stops, most of a large copy's lines) are skipped unparsed.
+/// With <paramref name="narSizes"/> (the local NAR size of every path the copy may copy) a copy counts bytes even where
+/// Nix reports none (Nix 2.8): a path whose copy stopped counts its whole NAR. The total is exact once every path of
+/// "copying N paths" has started (Nix names no path up front, and skips the ones the destination has); until then it
+/// is the sum of all of <paramref name="narSizes"/>, an upper bound.
 /// </summary>
-public sealed partial class NixActivityLog(Action<NixActivity>? onChange)
+public sealed partial class NixActivityLog(Action<NixActivity>? onChange, IReadOnlyDictionary<string, long>? narSizes = null)
 {
     /// <summary>Nix's global options that make it write this format.</summary>
     public static IReadOnlyList<string> Arguments { get; } = ["--log-format", "internal-json"];
@@ -33,12 +37,14 @@ public sealed partial class NixActivityLog(Action<NixActivity>? onChange)
     private readonly Dictionary<long, int> _types = [];
     private readonly Dictionary<long, string> _building = [];
     private readonly Dictionary<long, long> _copied = [];
+    private readonly Dictionary<long, string> _copying = [];
+    private readonly long _bytesBound = narSizes?.Values.Sum() ?? 0;
     private readonly Dictionary<string, Queue<string>> _logTails = new(StringComparer.Ordinal);
     private readonly Dictionary<long, string> _derivations = [];
     private readonly Stopwatch _sinceReport = Stopwatch.StartNew();
     private NixActivity _reported = NixActivity.None;
     private int _buildsDone, _buildsExpected, _pathsDone, _pathsExpected;
-    private long _bytesCopied;
+    private long _bytesCopied, _bytesStarted;
 
     /// <summary>What Nix's plain format would have printed: its messages and the activities it shows by default.</summary>
     public string Text => _text.ToString();
@@ -112,7 +118,11 @@ public sealed partial class NixActivityLog(Action<NixActivity>? onChange)
             case "stop":
                 _building.Remove(id);
                 if (_types.GetValueOrDefault(id) == CopyPath)
+                {
                     _pathsDone++;
+                    if (_copying.TryGetValue(id, out var copiedPath) && narSizes?.TryGetValue(copiedPath, out var narSize) == true)
+                        Copied(id, narSize);
+                }
                 break;
             case "result" when entry.GetProperty("type").GetInt32() == BuildLogLine && Fields(entry) is [{ ValueKind: JsonValueKind.String } logLine, ..]
                 && _derivations.TryGetValue(id, out var derivation):
@@ -150,7 +160,11 @@ public sealed partial class NixActivityLog(Action<NixActivity>? onChange)
             case CopyPath:
                 Copied(id, 0);
                 if (path is not null && _copiedSeen.Add(path))
+                {
                     _copiedPaths.Add(path);
+                    _copying[id] = path;
+                    _bytesStarted += narSizes?.GetValueOrDefault(path) ?? 0;
+                }
                 break;
             // Only a listener hears how many paths are expected.
             case CopyPaths when onChange is not null && CopyingPaths().Match(text) is { Success: true } match:
@@ -179,7 +193,10 @@ public sealed partial class NixActivityLog(Action<NixActivity>? onChange)
     {
         if (onChange is null)
             return;
-        var now = new NixActivity(_buildsDone, _buildsExpected, _building.Values.FirstOrDefault(), _pathsDone, _pathsExpected, _bytesCopied);
+        var allStarted = _copiedPaths.Count >= _pathsExpected;
+        var bytesExpected = _pathsExpected == 0 ? 0 : allStarted ? _bytesStarted : _bytesBound;
+        var now = new NixActivity(_buildsDone, _buildsExpected, _building.Values.FirstOrDefault(), _pathsDone, _pathsExpected, _bytesCopied,
+            bytesExpected, bytesExpected > 0 && !allStarted);
         if (now == _reported || (now with { BytesCopied = _reported.BytesCopied } == _reported && _sinceReport.Elapsed < Interval))
             return;
         _reported = now;

@@ -88,14 +88,15 @@ public sealed class NixCli(ProcessRunner runner, NixOptions options)
 
     /// <summary>
     /// Runs any nix subcommand with flakes enabled; the result is returned, not thrown. With <paramref name="onActivity"/>
-    /// Nix reports its builds and copies as they happen (<see cref="NixActivityLog"/>); its stderr is still plain text.
+    /// Nix reports its builds and copies as they happen (<see cref="NixActivityLog"/>, which counts a copy's bytes by
+    /// <paramref name="narSizes"/>); its stderr is still plain text.
     /// </summary>
     public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null,
-        string? standardInput = null, Action<NixActivity>? onActivity = null)
+        string? standardInput = null, Action<NixActivity>? onActivity = null, IReadOnlyDictionary<string, long>? narSizes = null)
     {
         if (onActivity is not null)
         {
-            var (result, log) = await RunWatchedAsync(arguments, onActivity, cancellationToken, environment).ConfigureAwait(false);
+            var (result, log) = await RunWatchedAsync(arguments, onActivity, cancellationToken, environment, narSizes).ConfigureAwait(false);
             return result with { StandardError = log.Text };
         }
         try
@@ -115,9 +116,9 @@ public sealed class NixCli(ProcessRunner runner, NixOptions options)
     /// quicker for (bench/push: no stream per line, and the progress events go unparsed).
     /// </summary>
     public async Task<(ProcessResult Result, NixActivityLog Log)> RunWatchedAsync(IReadOnlyList<string> arguments, Action<NixActivity>? onActivity,
-        CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyDictionary<string, long>? narSizes = null)
     {
-        var watching = onActivity is null ? null : new NixActivityLog(onActivity);
+        var watching = onActivity is null ? null : new NixActivityLog(onActivity, narSizes);
         try
         {
             var run = runner.RunAsync(Options.Executable, [.. NixActivityLog.Arguments, .. arguments], environment: environment,
