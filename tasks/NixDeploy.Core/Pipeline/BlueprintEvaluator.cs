@@ -46,7 +46,7 @@ public sealed class BlueprintEvaluator(NixCli nix)
                 StorePath.Require(machine.Value.GetProperty("out").GetString()!, $"The toplevel of {machine.Name}", file));
         }
         var workloads = workloadsAttribute is null ? null
-            : await new WorkloadEvaluator(nix).EvaluateAsync(flake.Attribute, workloadsAttribute, blueprint, selected, file, flake.IsLocal ? flake.Reference : null, cancellationToken).ConfigureAwait(false);
+            : await new WorkloadEvaluator(nix).EvaluateAsync(flake.Attribute, workloadsAttribute, blueprint, file, flake.IsLocal ? flake.Reference : null, cancellationToken).ConfigureAwait(false);
         return new FleetEvaluation(blueprint, selected, toplevels, workloads is { Count: > 0 } ? workloads : null);
     }
 

@@ -9,8 +9,7 @@ namespace NixDeploy.Workloads;
 /// Evaluates the flake's <c>workloads</c> output (beside the blueprint; a flake without it has none). A fetch source
 /// becomes a fixed-output derivation (Nix's own <c>&lt;nix/fetchurl.nix&gt;</c>) in the same evaluation, so the
 /// download enters the store by its SHA-256; a build source's <c>.#NAME</c> is evaluated to its derivation. Both are
-/// then built with the closures. A command build (seed 003's repo, ref, command) runs here, once, for the workloads of
-/// the selected machines: its output's content-addressed store path is then the deliverable like a fetch's.
+/// then built with the closures. A command build has no derivation: BuildClosures runs it (<see cref="CommandBuilder"/>).
 /// </summary>
 public sealed class WorkloadEvaluator(NixCli nix)
 {
@@ -31,7 +30,7 @@ public sealed class WorkloadEvaluator(NixCli nix)
     /// <param name="installable">The flake's installable for an attribute path (<c>FLAKE#PATH</c>).</param>
     /// <param name="flakeDirectory">A local flake's folder, whose files errors name; null for a flake URL.</param>
     public async Task<IReadOnlyDictionary<string, EvaluatedWorkload>> EvaluateAsync(Func<string, string> installable, string attribute,
-        IReadOnlyDictionary<string, MachineSpec> blueprint, IReadOnlyCollection<string> selected, string? file, string? flakeDirectory, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, MachineSpec> blueprint, string? file, string? flakeDirectory, CancellationToken cancellationToken)
     {
         // The output is optional: a fleet without it has no workloads.
         if (await nix.EvalOptionalJsonAsync(installable(attribute), attribute, AttributePositions.Apply(Apply), file, cancellationToken).ConfigureAwait(false) is not { } json)
@@ -40,8 +39,6 @@ public sealed class WorkloadEvaluator(NixCli nix)
         var workloads = WorkloadParser.Parse(json.GetProperty("value"), blueprint, file, positions);
 
         var errors = new List<Diagnostic>();
-        foreach (var (name, workload) in workloads.Where(w => w.Value.Spec.Source.Command is not null && w.Value.Machines.Any(selected.Contains)).ToList())
-            workloads[name] = workload with { OutPath = await new CommandBuilder(nix).BuildAsync(name, workload.Spec.Source.Command!, file, cancellationToken).ConfigureAwait(false) };
         foreach (var (name, workload) in workloads.Where(w => w.Value.Spec.Source.Flake is not null).ToList())
         {
             var path = workload.Spec.Source.Flake![2..];
