@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using NixDeploy.Deploy;
+using NixDeploy.Diagnostics;
 using NixDeploy.Nix;
 using NixDeploy.Pipeline;
 using NixDeploy.Progress;
@@ -91,16 +92,24 @@ public sealed class BuildClosures : NixDeployTask
 
     /// <summary>
     /// Seed 003's command builds of the selected machines' workloads, once each whatever the number of targets; their
-    /// outputs' store paths join the evaluation file, where GenerateArtifacts finds every deliverable.
+    /// outputs' store paths join the evaluation file, where GenerateArtifacts finds every deliverable, and are GC-rooted
+    /// beside the closures.
     /// </summary>
     private async Task<FleetEvaluation> BuildCommandsAsync(FleetEvaluation evaluation, NixCli nix, string? flakeFile, CancellationToken cancellationToken)
     {
         var commands = evaluation.SelectedWorkloads.Where(workload => workload.Value.Spec.Source.Command is not null).ToList();
+        ClosureRoots.KeepCommands(RootDirectory, commands.Select(command => command.Key).ToList());
         if (commands.Count == 0)
             return evaluation;
         var workloads = new SortedDictionary<string, EvaluatedWorkload>(evaluation.Workloads!.ToDictionary(), StringComparer.Ordinal);
         foreach (var (name, workload) in commands)
-            workloads[name] = workload with { OutPath = await new CommandBuilder(nix).BuildAsync(name, workload.Spec.Source.Command!, flakeFile, cancellationToken) };
+        {
+            var built = await new CommandBuilder(nix).BuildAsync(name, workload.Spec.Source.Command!, flakeFile, cancellationToken);
+            var rooted = await nix.RunAsync(["build", "--out-link", ClosureRoots.CommandOutLink(RootDirectory, name), built], cancellationToken);
+            if (rooted.ExitCode != 0)
+                throw new NixDeployException(ErrorCodes.WorkloadCommandBuildFailed, $"The command-built deliverable of workload '{name}' could not be made a GC root: {NixMessages.Trim(rooted.StandardError)}", flakeFile);
+            workloads[name] = workload with { OutPath = built };
+        }
         evaluation = evaluation with { Workloads = workloads };
         EvaluationFiles.WriteEvaluation(EvaluationFile, evaluation);
         return evaluation;

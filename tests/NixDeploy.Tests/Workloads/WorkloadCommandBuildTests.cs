@@ -60,6 +60,8 @@ public sealed class WorkloadCommandBuildTests(CommandBuildHosts hosts) : IClassF
             .WithEnvironmentVariables(NixEnvironment.Variables.ToDictionary(v => v.Key, v => (string?)v.Value)).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         Assert.True(again.ExitCode == 0, again.StandardError);
         Assert.Equal(storePath, again.StandardOutput.Trim());
+        // GC-rooted with the closures until the next build.
+        Assert.Equal(storePath, Path.GetFullPath(File.ResolveLinkTarget(fleet.Fleet.Project.PathOf("obj/nixdeploy/gcroots/command-web"), false)!.FullName));
         Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(storePath))), web["digest"]!.GetValue<string>());
         foreach (var (address, machine) in new[] { (a[0], "web-1"), (a[1], "web-2") })
         {
