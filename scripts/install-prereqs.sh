@@ -8,8 +8,10 @@ set -euo pipefail
 # checks the server module's unit with systemd-analyze (package systemd; a container image may lack it); the control
 # plane's TLS test makes its certificate with openssl (usually there already, through ca-certificates); the test hosts'
 # non-root deploys escalate with sudo and doas (opendoas). Workloads run in podman with runc (crun and systemd cgroups
-# do not work here); their test images hold the static busybox, and hosts check a workload's health with curl.
-packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish systemd openssl sudo opendoas podman runc busybox-static curl)
+# do not work here); their test images hold the static busybox, and hosts check a workload's health with curl; the
+# registry source is tested against docker-registry and the docker runtime against docker.io's dockerd (both started by
+# the tests on loopback, without iptables or a bridge, never as the machine's services).
+packages=(nix-bin openssh-server openssh-client age nginx git shellcheck zsh fish systemd openssl sudo opendoas podman runc busybox-static curl docker-registry docker.io)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-prereqs.sh: must run as root" >&2

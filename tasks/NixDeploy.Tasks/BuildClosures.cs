@@ -1,8 +1,10 @@
 using Microsoft.Build.Framework;
 using NixDeploy.Deploy;
+using NixDeploy.Diagnostics;
 using NixDeploy.Nix;
 using NixDeploy.Pipeline;
 using NixDeploy.Progress;
+using NixDeploy.Workloads;
 
 namespace NixDeploy.Tasks;
 
@@ -53,6 +55,7 @@ public sealed class BuildClosures : NixDeployTask
             progress.Step(machine, "build");
         var build = ClosureBuildSettings.Parse(BuildOn, Builders, ProjectFile);
         var flakeFile = new FlakeReference(Flake).FlakeFile;
+        evaluation = await BuildCommandsAsync(evaluation, nix, flakeFile, cancellationToken);
         // The workloads' deliverables are built where the closures are, in the same nix build; with NixDeployBuildOn=target
         // (closures built on the hosts) here, as they travel to the hosts beside the closures.
         var deliverables = evaluation.SelectedWorkloads.Where(workload => workload.Value is { DrvPath: not null, OutPath: not null })
@@ -85,6 +88,31 @@ public sealed class BuildClosures : NixDeployTask
         AllBuilt = result.Failures.Count == 0;
         foreach (var machine in evaluation.Toplevels.Keys.Where(machine => !result.Closures.ContainsKey(machine)))
             progress.Finished(machine, "failed");
+    }
+
+    /// <summary>
+    /// Seed 003's command builds of the selected machines' workloads, once each whatever the number of targets; their
+    /// outputs' store paths join the evaluation file, where GenerateArtifacts finds every deliverable, and are GC-rooted
+    /// beside the closures.
+    /// </summary>
+    private async Task<FleetEvaluation> BuildCommandsAsync(FleetEvaluation evaluation, NixCli nix, string? flakeFile, CancellationToken cancellationToken)
+    {
+        var commands = evaluation.SelectedWorkloads.Where(workload => workload.Value.Spec.Source.Command is not null).ToList();
+        ClosureRoots.KeepCommands(RootDirectory, commands.Select(command => command.Key).ToList());
+        if (commands.Count == 0)
+            return evaluation;
+        var workloads = new SortedDictionary<string, EvaluatedWorkload>(evaluation.Workloads!.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (name, workload) in commands)
+        {
+            var built = await new CommandBuilder(nix).BuildAsync(name, workload.Spec.Source.Command!, flakeFile, cancellationToken);
+            var rooted = await nix.RunAsync(["build", "--out-link", ClosureRoots.CommandOutLink(RootDirectory, name), built], cancellationToken);
+            if (rooted.ExitCode != 0)
+                throw new NixDeployException(ErrorCodes.WorkloadCommandBuildFailed, $"The command-built deliverable of workload '{name}' could not be made a GC root: {NixMessages.Trim(rooted.StandardError)}", flakeFile);
+            workloads[name] = workload with { OutPath = built };
+        }
+        evaluation = evaluation with { Workloads = workloads };
+        EvaluationFiles.WriteEvaluation(EvaluationFile, evaluation);
+        return evaluation;
     }
 
     /// <summary>@(_NixDeploySettingLayer): the files that can set the SSH settings a target build uses, for their errors.</summary>

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts N local test hosts that look like separate NixOS machines to a deployer:
 #   start-hosts.sh --dir DIR --count N [--first 11] [--port 2222] [--timeout 30] [--replace]
-#                  [--non-root-users [--untrusting-daemon I]]
+#                  [--non-root-users [--untrusting-daemon I]] [--session-env NAME=VALUE]...
 # Host i is an OpenSSH sshd on 127.0.0.(first+i-1):PORT, running in its own mount namespace where
 #   /nix      = DIR/hostI/nix      (its own empty store, own /nix/var/nix/profiles)
 #   /run      = DIR/hostI/run      (so its own /run/current-system; run/sshd for privilege separation)
@@ -16,6 +16,9 @@
 #   hostI/ssh_host_ed25519_key(.pub)  the host key (also the host's age identity/recipient)
 #   hostI/sshd.pid, hostI/sshd.log, hostI/sshd_config
 # Returns once every host accepts an SSH login (or fails, stopping what it started).
+# --session-env NAME=VALUE (repeatable) sets that variable in every SSH session of the hosts (sshd's SetEnv): how a
+# test gives the host programs an environment of its own (a registries.conf, a DOCKER_HOST) without a product option;
+# PATH=... replaces the hosts' default PATH.
 # Stop with stop-hosts.sh --dir DIR.
 # --replace replaces DIR's running hosts as a reinstalled machine at the same address would be: it stops
 # only their listening sshd (their open connections and sessions live on), moves each hostI aside to
@@ -28,10 +31,10 @@
 # with the deployer's key. Without it, nothing of this exists in the hosts.
 set -euo pipefail
 
-usage() { echo "usage: start-hosts.sh --dir DIR --count N [--first 11] [--port 2222] [--timeout 30] [--replace] [--non-root-users [--untrusting-daemon I]]" >&2; exit 2; }
+usage() { echo "usage: start-hosts.sh --dir DIR --count N [--first 11] [--port 2222] [--timeout 30] [--replace] [--non-root-users [--untrusting-daemon I]] [--session-env NAME=VALUE]..." >&2; exit 2; }
 die() { echo "start-hosts.sh: $*" >&2; exit 1; }
 
-dir='' count='' first=11 port=2222 timeout=30 replace='' non_root='' untrusting=0
+dir='' count='' first=11 port=2222 timeout=30 replace='' non_root='' untrusting=0 extra_env='' host_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 while [ $# -gt 0 ]; do
   if [ "$1" = --replace ]; then replace=1; shift; continue; fi
   if [ "$1" = --non-root-users ]; then non_root=1; shift; continue; fi
@@ -43,6 +46,10 @@ while [ $# -gt 0 ]; do
     --port) port=$2 ;;
     --timeout) timeout=$2 ;;
     --untrusting-daemon) untrusting=$2 ;;
+    --session-env)
+      [[ "$2" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]\"]*$ ]] || die "--session-env needs NAME=VALUE without spaces or quotes, not '$2'"
+      # PATH replaces the hosts' default PATH (sshd takes one SetEnv line, the first value of a name).
+      if [[ "$2" == PATH=* ]]; then host_path=${2#PATH=}; else extra_env+=" $2"; fi ;;
     *) usage ;;
   esac
   shift 2
@@ -202,7 +209,7 @@ LogLevel INFO
 MaxStartups 100
 MaxSessions 100
 # sshd's default PATH for root (/usr/local/sbin:...:/usr/bin:/sbin:/bin) already holds nix; be explicit.
-SetEnv PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin$session_env
+SetEnv PATH=$host_path$session_env$extra_env
 Subsystem sftp internal-sftp
 $allow_users
 CONF

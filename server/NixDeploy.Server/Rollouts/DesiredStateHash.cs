@@ -11,7 +11,7 @@ namespace NixDeploy.Server.Rollouts;
 public static class DesiredStateHash
 {
     /// <summary>The top-level fields of deployment.json that are desired state; the blueprint counts only by each machine's deployment.</summary>
-    private static readonly string[] Fields = ["closures", "artifacts", "ageIdentities", "caches", "policy", "vms"];
+    private static readonly string[] Fields = ["closures", "artifacts", "ageIdentities", "caches", "policy", "vms", "workloads"];
 
     public static string Of(string json)
     {

@@ -76,6 +76,8 @@ public static class ErrorCodes
     public const string WorkloadBuildInvalid = "ND1411";
     public const string WorkloadDeliverableFailed = "ND1420";
     public const string WorkloadDeliverableNotFile = "ND1421";
+    public const string WorkloadCommandBuildInvalid = "ND1430";
+    public const string WorkloadCommandBuildFailed = "ND1431";
 
     // ND40xx: binary caches.
     public const string InvalidCache = "ND4001";

@@ -18,6 +18,9 @@ public sealed class NixCli(ProcessRunner runner, NixOptions options)
 
     public NixOptions Options { get; } = options;
 
+    /// <summary>The runner nix runs through, for the other programs a Nix step runs (a workload's command build).</summary>
+    public ProcessRunner Runner => runner;
+
     /// <summary>Fails with ND1001/ND1002 unless a Nix of at least <see cref="NixVersion.Minimum"/> runs. Checked once.</summary>
     public Task EnsureUsableAsync(CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace NixDeploy.Workloads;
 /// Evaluates the flake's <c>workloads</c> output (beside the blueprint; a flake without it has none). A fetch source
 /// becomes a fixed-output derivation (Nix's own <c>&lt;nix/fetchurl.nix&gt;</c>) in the same evaluation, so the
 /// download enters the store by its SHA-256; a build source's <c>.#NAME</c> is evaluated to its derivation. Both are
-/// then built with the closures.
+/// then built with the closures. A command build has no derivation: BuildClosures runs it (<see cref="CommandBuilder"/>).
 /// </summary>
 public sealed class WorkloadEvaluator(NixCli nix)
 {
@@ -39,7 +39,7 @@ public sealed class WorkloadEvaluator(NixCli nix)
         var workloads = WorkloadParser.Parse(json.GetProperty("value"), blueprint, file, positions);
 
         var errors = new List<Diagnostic>();
-        foreach (var (name, workload) in workloads.Where(w => w.Value.Spec.Source.Kind == WorkloadSource.Build).ToList())
+        foreach (var (name, workload) in workloads.Where(w => w.Value.Spec.Source.Flake is not null).ToList())
         {
             var path = workload.Spec.Source.Flake![2..];
             var built = await nix.EvalJsonAsync(installable(path), DerivationOf, file, cancellationToken).ConfigureAwait(false);

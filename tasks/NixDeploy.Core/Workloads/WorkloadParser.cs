@@ -20,7 +20,8 @@ public sealed partial class WorkloadParser
         ErrorCodes.WorkloadUnknownField, ErrorCodes.WorkloadUnknownField, ErrorCodes.WorkloadInvalidValue);
 
     private static readonly string[] WorkloadFields = ["source", "runtime", "targets", "healthCheck", DeliverableField];
-    private static readonly string[] BuildFields = ["flake"];
+    private static readonly string[] BuildFields = ["flake", "repo", "ref", "command", "output"];
+    private static readonly string[] CommandBuildFields = ["repo", "ref", "command", "output"];
     private static readonly string[] FetchFields = ["url", "sha256"];
     private static readonly string[] ContainerFields = ["port", "env", "options", "runOptions", "command"];
     private static readonly string[] SystemdFields = ["port", "env", "command"];
@@ -89,8 +90,16 @@ public sealed partial class WorkloadParser
             case WorkloadSource.Build:
                 if (!_reader.ExpectObject(value.GetProperty(kind), at))
                     return null;
-                _reader.CheckFields(value.GetProperty(kind), at, BuildFields);
-                var flake = _reader.Required(value.GetProperty(kind), at, "flake", JsonValueKind.String)?.GetString();
+                var build = value.GetProperty(kind);
+                _reader.CheckFields(build, at, BuildFields);
+                if (!build.TryGetProperty("flake", out _))
+                    return ParseCommandBuild(at, build) is { } command ? new WorkloadSource(kind, Command: command) : null;
+                if (CommandBuildFields.FirstOrDefault(field => build.TryGetProperty(field, out _)) is { } extra)
+                {
+                    _reader.Error(ErrorCodes.WorkloadCommandBuildInvalid, $"{at} has both flake and {extra}: a build is either a flake attribute (flake) or a command in a checkout (repo, ref, command, output).", $"{at}.{extra}");
+                    return null;
+                }
+                var flake = _reader.Required(build, at, "flake", JsonValueKind.String)?.GetString();
                 if (flake is not null && !FlakeAttributePattern().IsMatch(flake))
                 {
                     _reader.Error(ErrorCodes.WorkloadBuildInvalid, $"{at}.flake '{flake}' must name an attribute of this flake, as \".#NAME\" (for example \".#myapp-image\").", $"{at}.flake");
@@ -123,6 +132,32 @@ public sealed partial class WorkloadParser
                 }
                 return image is null ? null : new WorkloadSource(kind, Image: image);
         }
+    }
+
+    /// <summary>A command build: every field present; the output a relative path inside the checkout; the repository a URL or an absolute path.</summary>
+    private CommandBuildSpec? ParseCommandBuild(string at, JsonElement build)
+    {
+        var missing = CommandBuildFields.Where(field => !build.TryGetProperty(field, out _)).ToList();
+        if (missing.Count > 0)
+        {
+            _reader.Error(ErrorCodes.WorkloadCommandBuildInvalid,
+                $"{at} needs flake (\".#NAME\"), or repo, ref, command and output (a command run in a clean checkout of repo at ref, leaving the file output); it lacks {string.Join(", ", missing)}.", at);
+            return null;
+        }
+        var valid = true;
+        var repo = _reader.Required(build, at, "repo", JsonValueKind.String)?.GetString();
+        if (repo is not null && (repo.Length == 0 || repo.StartsWith('-') || repo.Any(char.IsControl) || !(Path.IsPathRooted(repo) || repo.Contains("://", StringComparison.Ordinal))))
+            valid = Refuse(ErrorCodes.WorkloadCommandBuildInvalid, $"{at}.repo '{Shorten(repo)}' must be a git URL (https://..., ssh://..., file://...) or an absolute path.", $"{at}.repo");
+        var gitRef = _reader.Required(build, at, "ref", JsonValueKind.String)?.GetString();
+        if (gitRef is not null && !GitRefPattern().IsMatch(gitRef))
+            valid = Refuse(ErrorCodes.WorkloadCommandBuildInvalid, $"{at}.ref '{Shorten(gitRef)}' must be a branch, a tag or a commit (letters, digits, '/', '.', '_', '-', not starting with '-').", $"{at}.ref");
+        var command = Words(build, at, "command");
+        if (build.TryGetProperty("command", out var c) && c.ValueKind == JsonValueKind.Array && command.Count == 0)
+            valid = Refuse(ErrorCodes.WorkloadCommandBuildInvalid, $"{at}.command is empty: give the program and its arguments, e.g. [ \"make\" \"image.tar\" ] (or [ \"sh\" \"-c\" \"...\" ] for a shell line).", $"{at}.command");
+        var output = _reader.Required(build, at, "output", JsonValueKind.String)?.GetString();
+        if (output is not null && (output.Length == 0 || Path.IsPathRooted(output) || output.Split('/').Contains("..") || output.Any(char.IsControl)))
+            valid = Refuse(ErrorCodes.WorkloadCommandBuildInvalid, $"{at}.output '{Shorten(output)}' must be a file path relative to the checkout, without '..'.", $"{at}.output");
+        return repo is null || gitRef is null || output is null || command.Count == 0 || !valid ? null : new CommandBuildSpec(repo, gitRef, command, output);
     }
 
     private WorkloadRuntime? ParseRuntime(string path, JsonElement value)
@@ -223,6 +258,9 @@ public sealed partial class WorkloadParser
 
     [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._/:-]*@sha256:[0-9a-f]{64}\z")]
     private static partial Regex PinnedImagePattern();
+
+    [GeneratedRegex(@"\A[A-Za-z0-9_][A-Za-z0-9_./-]*\z")]
+    private static partial Regex GitRefPattern();
 
     [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex EnvNamePattern();

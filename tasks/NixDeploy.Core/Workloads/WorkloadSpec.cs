@@ -12,11 +12,12 @@ public sealed record WorkloadSpec(
     WorkloadHealthCheck? HealthCheck);
 
 /// <summary>
-/// Where the deliverable comes from: a Nix build of this flake's attribute (<see cref="Flake"/>, <c>.#NAME</c>), a
-/// download pinned by its SHA-256 (<see cref="Url"/>, <see cref="Sha256"/>), or an image reference pinned by digest
-/// (<see cref="Image"/>). Build and fetch produce a file (an image archive or a bundle tar) in the Nix store.
+/// Where the deliverable comes from: a Nix build of this flake's attribute (<see cref="Flake"/>, <c>.#NAME</c>) or a
+/// command run in a clean checkout of a repository at a ref (<see cref="Command"/>), a download pinned by its SHA-256
+/// (<see cref="Url"/>, <see cref="Sha256"/>), or an image reference pinned by digest (<see cref="Image"/>). Build and
+/// fetch produce a file (an image archive or a bundle tar) in the Nix store.
 /// </summary>
-public sealed record WorkloadSource(string Kind, string? Flake = null, string? Url = null, string? Sha256 = null, string? Image = null)
+public sealed record WorkloadSource(string Kind, string? Flake = null, string? Url = null, string? Sha256 = null, string? Image = null, CommandBuildSpec? Command = null)
 {
     public const string Build = "build";
     public const string Fetch = "fetch";
@@ -48,3 +49,6 @@ public sealed record WorkloadRuntime(
 
 /// <summary>An HTTP GET of <see cref="Path"/> on the host's address and <see cref="Port"/>, every <see cref="Interval"/> s until it answers 2xx or <see cref="Timeout"/> s have gone by.</summary>
 public sealed record WorkloadHealthCheck(string Path, int Port, int Interval, int Timeout);
+
+/// <summary>Seed 003's build: <see cref="Command"/> (an argument list) run in a clean checkout of <see cref="Repo"/> at <see cref="Ref"/>, leaving the file <see cref="Output"/> (relative to the checkout).</summary>
+public sealed record CommandBuildSpec(string Repo, string Ref, IReadOnlyList<string> Command, string Output);

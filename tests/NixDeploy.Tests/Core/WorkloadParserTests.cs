@@ -40,6 +40,26 @@ public sealed class WorkloadParserTests
     }
 
     [Fact]
+    public void A_command_build_parses_and_a_malformed_one_is_refused_field_by_field_with_ND1430()
+    {
+        var build = Parse("""
+            { "a": { "source": { "build": { "repo": "/srv/app.git", "ref": "v1.2", "command": [ "make", "image.tar" ], "output": "out/image.tar" } }, "runtime": { "podman": { } }, "targets": [ "web-1" ] } }
+            """)["a"].Spec.Source.Command!;
+        Assert.Equal(("/srv/app.git", "v1.2", "make image.tar", "out/image.tar"), (build.Repo, build.Ref, string.Join(' ', build.Command), build.Output));
+
+        var errors = Errors("""
+            { "both": { "source": { "build": { "flake": ".#x", "repo": "/srv/app.git" } }, "runtime": { "podman": { } }, "targets": [ "web-1" ] },
+              "lacks": { "source": { "build": { "repo": "/srv/app.git", "ref": "main" } }, "runtime": { "podman": { } }, "targets": [ "web-1" ] },
+              "bad": { "source": { "build": { "repo": "app.git", "ref": "-x", "command": [ ], "output": "../escape.tar" } }, "runtime": { "podman": { } }, "targets": [ "web-1" ] } }
+            """);
+
+        Assert.All(errors, e => Assert.Equal("ND1430", e.Code));
+        Assert.Equal(6, errors.Count);
+        Assert.Contains(errors, e => e.Message.Contains("lacks command, output", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.Contains("bad.source.build.output", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_fetch_without_sha256_and_a_registry_image_without_digest_are_refused()
     {
         var errors = Errors("""

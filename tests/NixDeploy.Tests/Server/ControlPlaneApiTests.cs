@@ -179,6 +179,40 @@ public sealed class ControlPlaneApiTests
     }
 
     [Fact]
+    public async Task A_document_whose_only_change_is_a_workload_is_a_new_desired_state_and_rolled_out()
+    {
+        var data = TestRunDirectory.CreateFolder("cp-workload");
+        var ci = await ControlPlaneProcess.CreateTokenAsync(data, "ci");
+        await using var server = await ControlPlaneProcess.StartAsync(data);
+        var machine = ControlPlaneDocuments.Machine(NobodyAddress, TestHosts.Port);
+        var plain = ControlPlaneDocuments.Deployment([("web-1", machine, ControlPlaneDocuments.FakeClosureA)]);
+        string WithWorkload(string digest)
+        {
+            var document = System.Text.Json.Nodes.JsonNode.Parse(plain)!.AsObject();
+            document["schemaVersion"] = 2;
+            document["workloads"] = System.Text.Json.Nodes.JsonNode.Parse($$"""
+                { "web-1": [ { "name": "web", "source": "registry", "storePath": null, "image": "127.0.0.1:5000/web@{{digest}}", "digest": "{{digest}}",
+                  "runtime": { "kind": "podman", "port": 8080, "env": {}, "options": [], "runOptions": [], "command": [] }, "healthCheck": null,
+                  "fingerprint": "{{digest[7..]}}" } ] }
+                """);
+            return document.ToJsonString();
+        }
+
+        var first = await server.PostAsync("/api/v1/deployments", ci, plain);
+        var v1 = await server.PostAsync("/api/v1/deployments", ci, WithWorkload("sha256:" + new string('1', 64)));
+        var v2 = await server.PostAsync("/api/v1/deployments", ci, WithWorkload("sha256:" + new string('2', 64)));
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(HttpStatusCode.Created, v1.Status);
+        Assert.Equal(HttpStatusCode.Created, v2.Status);
+        var ids = new[] { first, v1, v2 }.Select(posted => posted.Json["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(3, ids.Distinct().Count());
+        // Rolled out: the newest reached its machine's rollout (nothing listens there).
+        var detail = await server.WaitForDeploymentAsync(ids[2], ci, TimeSpan.FromSeconds(60));
+        Assert.Equal("unreachable", detail["machines"]!["web-1"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_database_of_a_newer_schema_is_refused_with_ND8001_and_left_as_it_was()
     {
         var data = TestRunDirectory.CreateFolder("cp-schema");
