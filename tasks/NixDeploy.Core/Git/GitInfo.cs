@@ -8,17 +8,25 @@ public sealed record GitInfo(string? Commit, bool Dirty)
 {
     public static readonly GitInfo None = new(null, false);
 
-    /// <summary>Reads HEAD of the git tree holding <paramref name="directory"/>; <see cref="None"/> outside git.</summary>
+    private const string OidHeader = "# branch.oid ";
+
+    /// <summary>Reads HEAD of the git tree holding <paramref name="directory"/>; <see cref="None"/> outside git or before its first commit.</summary>
     public static async Task<GitInfo> ReadAsync(ProcessRunner runner, string directory, CancellationToken cancellationToken)
     {
         try
         {
-            var head = await runner.RunAsync("git", ["-C", directory, "rev-parse", "--verify", "--quiet", "HEAD"], cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (!head.Succeeded)
+            // One process for both (every GenerateArtifacts runs it): porcelain v2's header names HEAD's commit, and
+            // each other line is a change. Untracked files are not part of a flake, so only tracked changes make the tree dirty.
+            var status = await runner.RunAsync("git", ["-C", directory, "status", "--porcelain=v2", "--branch", "--untracked-files=no"],
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!status.Succeeded)
                 return None;
-            // Untracked files are not part of a flake, so only tracked changes make the tree dirty.
-            var status = await runner.RunAsync("git", ["-C", directory, "status", "--porcelain", "--untracked-files=no"], cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new GitInfo(head.StandardOutput.Trim(), !status.Succeeded || status.StandardOutput.Trim().Length > 0);
+            var lines = status.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var commit = lines.FirstOrDefault(line => line.StartsWith(OidHeader, StringComparison.Ordinal))?[OidHeader.Length..].Trim();
+            // "(initial)": no commit yet.
+            if (commit is null || commit.StartsWith('('))
+                return None;
+            return new GitInfo(commit, lines.Any(line => !line.StartsWith("# ", StringComparison.Ordinal)));
         }
         catch (Win32Exception)
         {

@@ -18,13 +18,18 @@ public static class GitRepository
     /// <summary>Initialises the repository when needed, stages every file and commits.</summary>
     public static async Task CommitAllAsync(string directory, string message)
     {
+        await InitAsync(directory);
+        await RunAsync(directory, "add", "-A");
+        await RunAsync(directory, "commit", "-q", "--allow-empty", "-m", message);
+    }
+
+    /// <summary>Makes the folder a repository without a commit, unless it is one.</summary>
+    public static async Task InitAsync(string directory)
+    {
         if (!Directory.Exists(Path.Combine(directory, ".git")))
         {
             await RunAsync(directory, "init", "-q");
         }
-
-        await RunAsync(directory, "add", "-A");
-        await RunAsync(directory, "commit", "-q", "--allow-empty", "-m", message);
     }
 
     /// <summary>git add: the files join the index (what a flake sees) without a commit.</summary>
