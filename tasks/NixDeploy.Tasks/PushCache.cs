@@ -5,7 +5,9 @@ using NixDeploy.Cache;
 using NixDeploy.Deploy;
 using NixDeploy.Diagnostics;
 using NixDeploy.IO;
+using NixDeploy.Manifest;
 using NixDeploy.Nix;
+using NixDeploy.Pipeline;
 using NixDeploy.Progress;
 using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
@@ -30,6 +32,18 @@ public sealed class PushCache : NixDeployTask
     public string? RetryDelay { get; set; }
 
     public string? NixExecutable { get; set; }
+
+    /// <summary>$(NixDeployBuildOn): with target, closures the local store lacks are first copied back from their hosts.</summary>
+    public string? BuildOn { get; set; }
+
+    // With NixDeployBuildOn=target the push reaches every host as Deploy does, with the same settings.
+    public string? SshIdentityFile { get; set; }
+
+    public string? SshKnownHostsFile { get; set; }
+
+    public string? StrictHostKeyChecking { get; set; }
+
+    public string? Parallelism { get; set; }
 
     /// <summary>@(_NixDeploySettingLayer): the files that can set the settings above, for their errors.</summary>
     public ITaskItem[] SettingLayers { get; set; } = [];
@@ -72,6 +86,14 @@ public sealed class PushCache : NixDeployTask
         var roots = ManifestClosures.Read(ManifestFile);
         var runner = CreateRunner();
         var nix = new NixCli(runner, NixOptionsFactory.Create(NixExecutable, null));
+        if (BuildLocations.Parse(BuildOn, layers) == BuildLocation.Target && caches.Any(cache => cache.Push)
+            && await FetchFromHostsAsync(nix, layers, cancellationToken) is { Count: > 0 } unreachable)
+        {
+            // Nothing is pushed, so no report and no stamp claim a push.
+            foreach (var failure in unreachable)
+                LogError(failure);
+            return;
+        }
         var (planner, http) = dryRun ? DryRunPlanner(nix) : default;
         using var _ = http;
 
@@ -115,6 +137,12 @@ public sealed class PushCache : NixDeployTask
     {
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         return (new CacheUploadPlanner(nix, new CacheInfoProbe(http)), http);
+    }
+
+    private Task<IReadOnlyList<Diagnostic>> FetchFromHostsAsync(NixCli nix, SettingLayers layers, CancellationToken cancellationToken)
+    {
+        var settings = new DeploySettingsText(SshIdentityFile, SshKnownHostsFile, StrictHostKeyChecking, null, Parallelism, null, null, null, null).Parse(ProjectFile, layers);
+        return new HostBuiltClosureFetch(nix, settings.Ssh, settings.Parallelism).FetchAsync(NixDeploy.Manifest.ManifestFile.ReadBuilt(ManifestFile), ProjectFile, cancellationToken);
     }
 
     private static string ProgressRow(CacheDefinition cache) => $"cache {cache.Name}";

@@ -48,6 +48,7 @@ public static class ErrorCodes
     public const string RemoteBuilderUnavailable = "ND1212";
     public const string TargetBuildFailed = "ND1213";
     public const string ClosureNotOnTarget = "ND1214";
+    public const string HostClosureUnreachable = "ND1215";
 
     // ND13xx: the deployment manifest.
     public const string PreviousManifestCorrupt = "ND1301";

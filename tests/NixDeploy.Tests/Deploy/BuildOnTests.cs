@@ -15,14 +15,14 @@ public sealed class BuildOnHosts() : TestHosts(first: 52, count: 7);
 /// </summary>
 public sealed class BuildOnTests(BuildOnHosts hosts) : IClassFixture<BuildOnHosts>
 {
-    private const string MarkerFile = "/run/nixdeploy-build-marker";
+    internal const string MarkerFile = "/run/nixdeploy-build-marker";
 
     /// <summary>A healthy machine whose system carries bin/build-host, written by the build from the building host's marker.</summary>
     /// <summary>
     /// The package's name carries <paramref name="tag"/> and a fresh id: the deployer's store outlives a test run, and
     /// a package an earlier run built (and a builder copied back) would not be built again.
     /// </summary>
-    private static TestMachine MarkerMachine(string name, string address, string tag) => DeployFleet.Machine(name, address) with
+    internal static TestMachine MarkerMachine(string name, string address, string tag) => DeployFleet.Machine(name, address) with
     {
         Configuration = $$"""
             nixdeploy.standin.services.web.healthy = true;
