@@ -58,6 +58,8 @@ if [ "${1:-}" = --in-namespace ]; then
       -o "lowerdir=$dotnet_root,upperdir=$dir/dotnet-upper,workdir=$dir/dotnet-work" "$root/usr/share/dotnet"
     mount -t proc proc "$root/proc"
     mount -t sysfs sysfs "$root/sys"
+    # The control groups, mounted as a booted machine has them (dockerd and podman's runc need them).
+    mount --rbind /sys/fs/cgroup "$root/sys/fs/cgroup"
     mount --rbind /dev "$root/dev"
     mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
     mount -t tmpfs -o mode=755 tmpfs "$root/run"

@@ -78,7 +78,7 @@ public sealed class LocalRegistry : IDisposable
     private async Task PodmanAsync(params string[] arguments)
     {
         var result = await Cli.Wrap("podman")
-            .WithArguments(["--root", Path.Combine(_folder, "root"), "--runroot", _runroot, "--runtime", "runc", "--cgroup-manager=cgroupfs", .. arguments])
+            .WithArguments(["--root", Path.Combine(_folder, "root"), "--runroot", _runroot, "--storage-driver", "vfs", "--runtime", "runc", "--cgroup-manager=cgroupfs", .. arguments])
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         Assert.True(result.ExitCode == 0, $"podman {string.Join(' ', arguments)}: {result.StandardError}");
     }

@@ -30,7 +30,7 @@ public sealed class TestDockerDaemons : IAsyncDisposable
             // containerd's sockets live under the exec root: a unix socket path has at most 107 characters.
             var execRoot = Directory.CreateTempSubdirectory("ndd").FullName;
             var process = Process.Start(new ProcessStartInfo(Dockerd,
-                ["--iptables=false", "--ip6tables=false", "--bridge=none", "--data-root", Path.Combine(host, "docker"), "--exec-root", execRoot,
+                ["--iptables=false", "--ip6tables=false", "--bridge=none", "--storage-driver", "vfs", "--data-root", Path.Combine(host, "docker"), "--exec-root", execRoot,
                  "--host", $"unix://{socket}", "--pidfile", Path.Combine(execRoot, "dockerd.pid")])
                 { RedirectStandardError = true, RedirectStandardOutput = true })!;
             process.ErrorDataReceived += (_, _) => { };

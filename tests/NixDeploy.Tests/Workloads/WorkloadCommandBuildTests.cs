@@ -5,7 +5,7 @@ using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Workloads;
 
-public sealed class CommandBuildHosts() : TestHosts(first: 181, count: 3);
+public sealed class CommandBuildHosts() : TestHosts(first: 181, count: 3, WorkloadFleet.PodmanHostOptions);
 
 /// <summary>
 /// Seed 003's command build (<c>source.build = { repo; ref; command; output; }</c>): a real git repository, its

@@ -7,7 +7,7 @@ using NixDeploy.Tests.Tool;
 
 namespace NixDeploy.Tests.Workloads;
 
-public sealed class WorkloadHosts() : TestHosts(first: 160, count: 9);
+public sealed class WorkloadHosts() : TestHosts(first: 160, count: 9, WorkloadFleet.PodmanHostOptions);
 
 /// <summary>
 /// Workloads deployed to real test hosts by the one deploy engine, as real podman containers bound to each host's own

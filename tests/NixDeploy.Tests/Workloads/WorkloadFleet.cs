@@ -19,6 +19,21 @@ public sealed class WorkloadFleet : IDisposable
     public const string PodmanRuntime =
         """podman = { port = PORT; options = [ "--runtime" "runc" "--cgroup-manager=cgroupfs" ]; runOptions = [ "--ulimit" "nofile=1024:1024" "--ulimit" "nproc=1024:1024" ]; }""";
 
+    /// <summary>
+    /// Host options (start-hosts.sh) that give every SSH session of the hosts podman's vfs storage driver
+    /// (CONTAINERS_STORAGE_CONF): overlay cannot be mounted over overlayfs, the root file system of a container (a CI
+    /// runner, scripts/fresh-machine.sh), while vfs works on any; the test images are a few MiB.
+    /// </summary>
+    public static string[] PodmanHostOptions => ["--session-env", $"CONTAINERS_STORAGE_CONF={StorageConf.Value}"];
+
+    private static readonly Lazy<string> StorageConf = new(() =>
+    {
+        var file = Path.Combine(TestRunDirectory.Root, "podman-storage.conf");
+        // runroot and graphroot must be set for podman to read the file; workload.sh's --root/--runroot replace them.
+        File.WriteAllText(file, "[storage]\ndriver = \"vfs\"\nrunroot = \"/run/containers/storage\"\ngraphroot = \"/var/lib/containers/storage\"\n");
+        return file;
+    });
+
     public const string HealthCheck = """{ path = "/health"; interval = 1; timeout = 4; }""";
 
     private readonly Dictionary<string, byte[]> _served = new(StringComparer.Ordinal);

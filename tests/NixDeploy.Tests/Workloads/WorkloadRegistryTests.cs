@@ -4,7 +4,7 @@ using NixDeploy.Tests.Infrastructure;
 namespace NixDeploy.Tests.Workloads;
 
 /// <summary>One host whose SSH sessions read <see cref="RegistriesConf"/> (CONTAINERS_REGISTRIES_CONF, a test-only sshd SetEnv).</summary>
-public sealed class RegistryHosts() : TestHosts(first: 185, count: 1, "--session-env", $"CONTAINERS_REGISTRIES_CONF={RegistriesConf}")
+public sealed class RegistryHosts() : TestHosts(first: 185, count: 1, [.. WorkloadFleet.PodmanHostOptions, "--session-env", $"CONTAINERS_REGISTRIES_CONF={RegistriesConf}"])
 {
     public static string RegistriesConf { get; } = Path.Combine(TestRunDirectory.Root, "registries-185.conf");
 }
