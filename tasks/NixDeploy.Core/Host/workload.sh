@@ -44,13 +44,19 @@ running() { # SPEC CONTAINER
   fi
 }
 
+# Whether systemd manages this host (it is pid 1): elsewhere (a chroot, a container) systemctl may ignore a start
+# and still exit 0.
+systemd_runs() {
+  [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ] || { echo "systemd is not running on this host (pid 1 is not systemd)" >&2; return 1; }
+}
+
 # Starts the instance of SPEC as CONTAINER (a container, or a unit written to $systemd_unit_dir).
 start_instance() { # SPEC CONTAINER
   read -r start_runtime < "$1/runtime"
   read -r start_address < "$1/address"
   read -r start_port < "$1/port"
   if [ "$start_runtime" = systemd ]; then
-    write_unit "$1" "$2" || return
+    write_unit "$1" "$2" && systemd_runs || return
     systemctl daemon-reload >&2 && systemctl start "$2.service" >&2
     return
   fi
@@ -113,7 +119,7 @@ set_aside() { # SPEC CONTAINER
 restore_previous() { # SPEC CONTAINER
   read -r restore_runtime < "$1/runtime"
   if [ "$restore_runtime" = systemd ]; then
-    write_unit "$1" "$2" && systemctl daemon-reload >&2 && systemctl start "$2.service" >&2
+    write_unit "$1" "$2" && systemd_runs && systemctl daemon-reload >&2 && systemctl start "$2.service" >&2
     return
   fi
   ctl "$1" rename "$2-previous" "$2" >&2 && ctl "$1" start "$2" > /dev/null
