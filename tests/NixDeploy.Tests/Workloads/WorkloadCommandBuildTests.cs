@@ -13,14 +13,6 @@ public sealed class CommandBuildHosts() : TestHosts(first: 181, count: 3, Worklo
 /// </summary>
 public sealed class WorkloadCommandBuildTests(CommandBuildHosts hosts) : IClassFixture<CommandBuildHosts>
 {
-    // The build appends to a counter outside the checkout (proof it ran once) and refuses to run with the untracked file.
-    private const string BuildScript = """
-        set -eu
-        echo built >> "$1"
-        if [ -e untracked ]; then echo "the working copy's untracked file reached the build" >&2; exit 1; fi
-        out="$PWD/out/web.tar" kind=image version="$(cat VERSION)" healthy=1 imageName=web sh make-image.sh
-        """;
-
     private static string Workload(string repo, string counter, string output = "out/web.tar") => $$"""
           web = { source.build = { repo = "{{repo}}"; ref = "main"; command = [ "sh" "build.sh" "{{counter}}" ]; output = "{{output}}"; }; runtime.{{WorkloadFleet.PodmanRuntime.Replace("PORT", "8095")}}; targets = [ "@web" ]; healthCheck = {{WorkloadFleet.HealthCheck}}; };
         """;
@@ -31,7 +23,7 @@ public sealed class WorkloadCommandBuildTests(CommandBuildHosts hosts) : IClassF
         var repo = Path.Combine(folder, "app");
         Directory.CreateDirectory(Path.Combine(repo, "out"));
         File.WriteAllText(Path.Combine(repo, "VERSION"), version + "\n");
-        File.WriteAllText(Path.Combine(repo, "build.sh"), BuildScript);
+        File.Copy(Path.Combine(RepositoryRoot.Path, "tests", "workloads", "command-build.sh"), Path.Combine(repo, "build.sh"));
         File.Copy(Path.Combine(RepositoryRoot.Path, "tests", "workloads", "make-image.sh"), Path.Combine(repo, "make-image.sh"));
         File.WriteAllText(Path.Combine(repo, "out", ".keep"), "");
         await GitRepository.CommitAllAsync(repo, "app");
