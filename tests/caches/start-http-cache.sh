@@ -3,8 +3,10 @@
 # on 127.0.0.1 only.
 #   start-http-cache.sh --dir DIR [--port N] [--status CODE]
 # --port 0 (the default) picks a free port. --status CODE makes every request answer CODE (e.g. 503), to test
-# how clients handle a failing cache. Prints the cache's URL (http://127.0.0.1:PORT) once it answers; writes
-# DIR/nginx.pid (the master process) and DIR/url. Stop it with stop-http-cache.sh --dir DIR.
+# how clients handle a failing cache. Prints the cache's URL (http://127.0.0.1:PORT/cache-RANDOM) once it answers;
+# writes DIR/nginx.pid (the master process) and DIR/url. Stop it with stop-http-cache.sh --dir DIR.
+# The URL's path is new each time: Nix's disk cache (~/.cache/nix) remembers a URL's nix-cache-info for a week and its
+# narinfos for a month, so a new cache on a port an earlier one had would be taken for it (nix copy uploads nothing).
 set -euo pipefail
 
 usage() { echo "usage: start-http-cache.sh --dir DIR [--port N] [--status CODE]" >&2; exit 2; }
@@ -35,12 +37,14 @@ fi
 
 [ "$port" -ne 0 ] || port=$("$(dirname "${BASH_SOURCE[0]}")/../../scripts/free-port.sh")
 
+elsewhere="return 404;"
 if [ -n "$status" ]; then
-  handler="return $status;"
+  handler="return $status;" elsewhere=$handler
 else
   # PUT uploads (nix copy --to http://...), GET/HEAD downloads; nothing else.
   handler="dav_methods PUT; create_full_put_path on; dav_access user:rw group:r all:r; limit_except GET HEAD PUT { deny all; }"
 fi
+prefix="cache-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 cat > "$dir/nginx.conf" <<CONF
 # Written by tests/caches/start-http-cache.sh.
 worker_processes 1;
@@ -59,8 +63,8 @@ http {
   client_max_body_size 0;
   server {
     listen 127.0.0.1:$port;
-    root $dir/cache;
-    location / { $handler }
+    location / { $elsewhere }
+    location /$prefix/ { alias $dir/cache/; $handler }
   }
 }
 CONF
@@ -69,7 +73,7 @@ CONF
 setsid "$nginx" -c "$dir/nginx.conf" -e "$dir/error.log" < /dev/null > "$dir/nginx.log" 2>&1 &
 pid=$!
 echo "$pid" > "$dir/nginx.pid"
-url="http://127.0.0.1:$port"
+url="http://127.0.0.1:$port/$prefix"
 for _ in $(seq 1 100); do
   kill -0 "$pid" 2>/dev/null || die "nginx exited: $(cat "$dir/nginx.log" "$dir/error.log" 2>/dev/null | tr '\n' ' ')"
   # Listening is enough: bash's /dev/tcp needs no curl.

@@ -20,8 +20,13 @@ public sealed class CacheUploadPlanner(NixCli nix, CacheInfoProbe probe)
             return new CachePushResult(cache, CachePushStatus.Failed, 0, 0, 0, 1, failure);
         if (!exists)
             return Plan(cache, closure, closure);
+        // Both TTLs 0: the plan reports what the cache holds now, not what Nix's narinfo cache (~/.cache/nix) remembers
+        // of this URL for up to an hour (absent) or a month (present), which is wrong once the cache was wiped or refilled.
         var result = await nix.RunAsync(
-            NixCli.WithFeatures(["path-info", "--json", .. HttpCacheOptions.For(cache), "--store", cache.Url, .. closure.Select(path => path.Path)]),
+            NixCli.WithFeatures([
+                "path-info", "--json", .. HttpCacheOptions.For(cache),
+                "--option", "narinfo-cache-negative-ttl", "0", "--option", "narinfo-cache-positive-ttl", "0",
+                "--store", cache.Url, .. closure.Select(path => path.Path)]),
             cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
             return new CachePushResult(cache, CachePushStatus.Failed, 0, 0, 0, 1, FailureText.Condense(result.StandardError));

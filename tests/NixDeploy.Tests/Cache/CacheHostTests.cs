@@ -58,7 +58,7 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
             Assert.Contains($"ssh root@{address}:{TestHosts.Port} nix copy --from {http.Url} {closure}", result.DetailedLog);
         }
         // The hosts fetched NARs from the cache, and the deployer sent them none.
-        Assert.Contains("\"GET /nar/", File.ReadAllText(Path.Combine(http.Folder, "access.log")));
+        Assert.Contains($"\"GET {new Uri(http.Url).AbsolutePath}/nar/", File.ReadAllText(Path.Combine(http.Folder, "access.log")));
         Assert.DoesNotContain(" copy --to ssh://", result.DetailedLog);
         TestRunDirectory.Remove(keys);
     }
@@ -171,7 +171,7 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
         result.AssertSucceeded();
         var closure = CacheProjects.Closure(project);
         var paths = await CacheNix.PathInfoAsync("local", closure);
-        Assert.Contains($"cache 'shared' ({http.Url}): would upload {paths.Count} path(s), ", result.StandardOutput);
+        Assert.StartsWith($"would upload {paths.Count} path(s), ", CacheLine(result, http));
         Assert.All(paths, path => Assert.Contains($"would upload {path!["path"]!.GetValue<string>()} (", result.StandardOutput));
         Assert.Empty(Directory.GetFiles(http.Root, "*.narinfo"));
         Assert.DoesNotContain("\"PUT ", File.ReadAllText(Path.Combine(http.Folder, "access.log")));
@@ -192,10 +192,27 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
         var again = await Deploy(project).WithProperty("NixDeployDryRun", "true").BuildAsync();
 
         again.AssertSucceeded();
-        Assert.Contains($"cache 'shared' ({http.Url}): would upload 0 path(s), 0 B (NAR); {paths.Count} already present", again.StandardOutput);
-        Assert.Contains($" path-info --json --option download-attempts 1 --store {http.Url} ", again.DetailedLog);
+        Assert.StartsWith($"would upload 0 path(s), 0 B (NAR); {paths.Count} already present", CacheLine(again, http));
+        Assert.Contains($" path-info --json --option download-attempts 1 --option narinfo-cache-negative-ttl 0 --option narinfo-cache-positive-ttl 0 --store {http.Url} ", again.DetailedLog);
         Assert.Equal(puts, File.ReadLines(accessLog).Count(line => line.Contains("\"PUT ", StringComparison.Ordinal)));
         Assert.Equal(lastDeploy, File.ReadAllText(report));
+
+        // A wiped cache is seen as empty, although this machine's Nix remembers uploading every path to that URL.
+        foreach (var narinfo in Directory.GetFiles(http.Root, "*.narinfo"))
+            File.Delete(narinfo);
+        var wiped = await Deploy(project).WithProperty("NixDeployDryRun", "true").BuildAsync();
+
+        wiped.AssertSucceeded();
+        Assert.StartsWith($"would upload {paths.Count} path(s), ", CacheLine(wiped, http));
+    }
+
+    /// <summary>What the dry run said of the cache, whole, so that a failed assertion shows it.</summary>
+    private static string CacheLine(BuildResult result, HttpCache http)
+    {
+        var prefix = $"cache 'shared' ({http.Url}): ";
+        var line = result.StandardOutput.Split('\n').FirstOrDefault(line => line.Contains(prefix, StringComparison.Ordinal));
+        Assert.True(line is not null, $"the output says nothing of {prefix}\n{result.StandardOutput}");
+        return line[(line.IndexOf(prefix, StringComparison.Ordinal) + prefix.Length)..];
     }
 
     private static void AssertRefused(BuildResult result, string machine)
