@@ -18,7 +18,7 @@ public sealed class ControlPlaneBuildTests
     [Fact]
     public async Task PublishDeployment_posts_only_a_changed_deployment_unless_forced_and_an_absent_server_is_ND8043()
     {
-        var server = $"http://127.0.0.1:{ControlPlaneProcess.FreePort()}";
+        var server = $"http://127.0.0.1:{LoopbackPort.Free()}";
         using var project = await new TestFleet().Machine("web-1", "127.0.0.50", 2222, "web").Project("publish").CreateAsync();
         File.WriteAllText(project.PathOf("ci.token"), Token);
         DotnetBuild Publish() => project.Dotnet().WithTargets("PublishDeployment")
@@ -53,7 +53,7 @@ public sealed class ControlPlaneBuildTests
     [Fact]
     public async Task Deploy_through_an_absent_control_plane_is_ND8043_and_writes_no_report_while_bad_settings_fail_before_it_is_asked()
     {
-        var server = $"http://127.0.0.1:{ControlPlaneProcess.FreePort()}";
+        var server = $"http://127.0.0.1:{LoopbackPort.Free()}";
         using var project = await new TestFleet().Machine("web-1", "127.0.0.51", 2222, "web").Project("deploy-absent").CreateAsync();
         var variable = $"ND_TEST_TOKEN_{Guid.NewGuid():N}";
         DotnetBuild Deploy() => project.Dotnet().WithTargets("Deploy").WithEnvironment(NixEnvironment.Variables)

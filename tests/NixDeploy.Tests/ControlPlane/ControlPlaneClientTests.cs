@@ -88,7 +88,7 @@ public sealed class ControlPlaneClientTests : IDisposable
     [Fact]
     public async Task A_server_that_is_not_there_is_ND8043_naming_its_url_for_every_call()
     {
-        var url = $"http://127.0.0.1:{ControlPlaneProcess.FreePort()}/";
+        var url = $"http://127.0.0.1:{LoopbackPort.Free()}/";
         var manifest = Path.Combine(_folder, "deployment.json");
         File.WriteAllText(manifest, """{ "schemaVersion": 1, "gitDirty": false, "blueprint": {}, "closures": {}, "changed": false, "changes": {} }""");
         using var client = ControlPlaneClient.Create(ControlPlaneClient.ParseUrl(url, null), Secret, "fleet.nixdeploy");
@@ -114,7 +114,7 @@ public sealed class ControlPlaneClientTests : IDisposable
     [Fact]
     public async Task A_deployment_json_that_was_never_built_is_not_posted()
     {
-        using var client = ControlPlaneClient.Create(ControlPlaneClient.ParseUrl($"http://127.0.0.1:{ControlPlaneProcess.FreePort()}", null), Secret, null);
+        using var client = ControlPlaneClient.Create(ControlPlaneClient.ParseUrl($"http://127.0.0.1:{LoopbackPort.Free()}", null), Secret, null);
 
         var e = await Assert.ThrowsAsync<NixDeployException>(() => client.PostDeploymentAsync(Path.Combine(_folder, "absent.json"), CancellationToken.None));
 

@@ -15,7 +15,7 @@ public sealed class ControlPlaneToolTests : IDisposable
     [Fact]
     public async Task Status_and_rollback_through_an_absent_server_exit_1_with_ND8043_and_a_bad_token_setting_exits_2()
     {
-        var server = $"http://127.0.0.1:{ControlPlaneProcess.FreePort()}";
+        var server = $"http://127.0.0.1:{LoopbackPort.Free()}";
         var tokenFile = Path.Combine(_folder, "read.token");
         File.WriteAllText(tokenFile, Secret + "\n");
 

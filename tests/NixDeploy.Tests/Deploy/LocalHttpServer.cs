@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using NixDeploy.Tests.Infrastructure;
 
 namespace NixDeploy.Tests.Deploy;
 
@@ -26,7 +26,7 @@ internal sealed class LocalHttpServer : IDisposable
     private LocalHttpServer(string path, Func<string, (HttpStatusCode Status, byte[]? Body)> answer)
     {
         _answer = answer;
-        Url = $"http://127.0.0.1:{FreePort()}{path}";
+        Url = $"http://127.0.0.1:{LoopbackPort.Free()}{path}";
         _listener.Prefixes.Add(Url);
         _listener.Start();
         _ = ServeAsync();
@@ -58,12 +58,5 @@ internal sealed class LocalHttpServer : IDisposable
                 await context.Response.OutputStream.WriteAsync(body);
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

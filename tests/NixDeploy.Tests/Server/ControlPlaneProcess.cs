@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using CliWrap;
@@ -61,7 +60,7 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
     public static async Task<ControlPlaneProcess> StartAsync(string dataDirectory, string? configFile = null, string scheme = "http", HttpMessageHandler? handler = null,
         Uri? address = null)
     {
-        address ??= new Uri($"{scheme}://127.0.0.1:{FreePort()}");
+        address ??= new Uri($"{scheme}://127.0.0.1:{LoopbackPort.Free()}");
         var output = new StringBuilder();
         var process = Start(["serve", "--data", dataDirectory, "--urls", address.ToString().TrimEnd('/'), .. configFile is null ? Array.Empty<string>() : ["--config", configFile]], output);
         var http = new HttpClient(handler ?? new HttpClientHandler()) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
@@ -185,13 +184,5 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    /// <summary>A loopback port nothing listens on (the kernel just handed it out and took it back).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
