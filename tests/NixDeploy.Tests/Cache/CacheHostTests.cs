@@ -197,7 +197,7 @@ public sealed class CacheHostTests(CacheHosts hosts) : IClassFixture<CacheHosts>
         Assert.Equal(puts, File.ReadLines(accessLog).Count(line => line.Contains("\"PUT ", StringComparison.Ordinal)));
         Assert.Equal(lastDeploy, File.ReadAllText(report));
 
-        // A wiped cache is seen as empty, although this machine's Nix remembers uploading every path to that URL.
+        // A cache whose narinfos were deleted lacks every path again, although this machine's Nix remembers uploading them.
         foreach (var narinfo in Directory.GetFiles(http.Root, "*.narinfo"))
             File.Delete(narinfo);
         var wiped = await Deploy(project).WithProperty("NixDeployDryRun", "true").BuildAsync();
